@@ -1,0 +1,155 @@
+"""Content-addressed files: written once under their sha256, verified when read.
+
+Artifacts are immutable. A row in the store points at an artifact by its hash; the
+bytes live at ``artifacts/ab/cdef...``. Writes go to a temporary file in the same
+folder and are renamed into place, so a crash never leaves a half-written artifact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import Corrupted, InvalidInput, NotFound
+
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ArtifactStore:
+    """A folder of immutable files addressed by their sha256.
+
+    Example:
+        >>> store = ArtifactStore(Path("/tmp/a"))
+        >>> sha = store.put_bytes(b"hello")
+        >>> store.read_bytes(sha)
+        b'hello'
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.root / "tmp"
+        self._tmp.mkdir(exist_ok=True)
+
+    def path(self, sha: str) -> Path:
+        """Return where the artifact ``sha`` lives (it may not exist).
+
+        Raises:
+            InvalidInput: if ``sha`` is not a 64-character hex digest.
+        """
+        if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            raise InvalidInput(f"'{sha}' is not an artifact hash.", hint="Use a 64-character sha256.")
+        return self.root / sha[:2] / sha[2:]
+
+    def exists(self, sha: str) -> bool:
+        """Return whether the artifact is stored."""
+        return self.path(sha).exists()
+
+    @contextmanager
+    def writer(self) -> Iterator[Path]:
+        """Yield a temporary path to write; :meth:`put_file` it afterwards.
+
+        The temporary file is removed when the block ends, whether or not it was stored.
+        """
+        fd, name = tempfile.mkstemp(dir=self._tmp, prefix="w-")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def put_file(self, src: Path, *, move: bool = False) -> str:
+        """Store a file's bytes and return their sha256.
+
+        Args:
+            src: the file to store.
+            move: move instead of copy when ``src`` is on the same filesystem.
+
+        Returns:
+            The hex digest, which addresses the artifact from now on.
+        """
+        sha = sha256_file(src)
+        dest = self.path(sha)
+        if dest.exists():
+            if move:
+                Path(src).unlink(missing_ok=True)
+            return sha
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=self._tmp, prefix="p-")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            if move:
+                shutil.move(str(src), tmp)
+            else:
+                shutil.copyfile(src, tmp)
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return sha
+
+    def put_bytes(self, data: bytes) -> str:
+        """Store ``data`` and return its sha256."""
+        with self.writer() as tmp:
+            tmp.write_bytes(data)
+            return self.put_file(tmp, move=True)
+
+    def put_stream(self, stream: BinaryIO) -> str:
+        """Store everything read from ``stream`` (in chunks) and return its sha256."""
+        with self.writer() as tmp:
+            with open(tmp, "wb") as out:
+                shutil.copyfileobj(stream, out, CHUNK)
+            return self.put_file(tmp, move=True)
+
+    def verified_path(self, sha: str) -> Path:
+        """Return the artifact's path after checking its bytes still match ``sha``.
+
+        Raises:
+            NotFound: if the artifact is missing.
+            Corrupted: if the bytes on disk have a different hash.
+        """
+        path = self.path(sha)
+        if not path.exists():
+            raise NotFound(
+                f"Artifact {sha[:12]} is missing from {self.root}.",
+                hint="The workspace may have been copied partially; restore the artifacts folder.",
+            )
+        actual = sha256_file(path)
+        if actual != sha:
+            raise Corrupted(
+                f"Artifact {sha[:12]} at {path} is corrupted (its content hash is now {actual[:12]}).",
+                hint="Restore it from a backup, or re-create the object that produced it.",
+            )
+        return path
+
+    def read_bytes(self, sha: str) -> bytes:
+        """Return the artifact's bytes, verified against ``sha``.
+
+        Raises:
+            NotFound: if the artifact is missing.
+            Corrupted: if the bytes do not match ``sha``.
+        """
+        path = self.path(sha)
+        if not path.exists():
+            self.verified_path(sha)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            self.verified_path(sha)
+        return data

@@ -1,0 +1,142 @@
+"""CLI groups of the foundation: projects, jobs, worker, demo."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core import demo, jobs, projects
+from core.cli import table
+from core.workspace import Workspace
+
+
+def _project_dict(p: Any) -> dict[str, Any]:
+    return p.as_dict()
+
+
+def cmd_projects_create(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    p = projects.create_project(ws, args.name, description=args.description or "")
+    return _project_dict(p), f"Created project '{p.name}' ({p.id})"
+
+
+def cmd_projects_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    items = projects.list_projects(ws, include_archived=args.all)
+    rows = [(p.id, p.name, "archived" if p.archived_at else "active", p.updated_at[:19]) for p in items]
+    text = table(rows, ["id", "name", "state", "updated (UTC)"]) if items else "No projects yet. Create one with `mlcycle projects create NAME`."
+    return {"projects": [_project_dict(p) for p in items]}, text
+
+
+def cmd_projects_rename(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    p = projects.rename_project(ws, args.id, args.name)
+    return _project_dict(p), f"Renamed {p.id} to '{p.name}'"
+
+
+def cmd_projects_archive(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    p = projects.archive_project(ws, args.id)
+    return _project_dict(p), f"Archived '{p.name}' ({p.id}); `mlcycle projects restore {p.id}` brings it back"
+
+
+def cmd_projects_restore(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    p = projects.restore_project(ws, args.id)
+    return _project_dict(p), f"Restored '{p.name}' ({p.id})"
+
+
+def _job_row(j: Any) -> tuple:
+    pct = "" if j.progress is None else f"{j.progress * 100:.0f}%"
+    return (j.id, j.kind, j.title[:40], j.status, pct, j.message[:50])
+
+
+def cmd_jobs_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    jobs.reconcile(ws)
+    items = jobs.list_jobs(ws, status=args.status, limit=args.limit)
+    text = table([_job_row(j) for j in items], ["id", "kind", "title", "status", "progress", "message"]) if items else "No jobs."
+    return {"jobs": [j.as_dict() for j in items]}, text
+
+
+def cmd_jobs_show(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    j = jobs.get_job(ws, args.id)
+    lines = jobs.job_logs(ws, j.id, tail=args.tail)
+    data = j.as_dict() | {"log": [line.message for line in lines]}
+    text = table([_job_row(j)], ["id", "kind", "title", "status", "progress", "message"])
+    if j.error:
+        text += f"\nerror: {j.error}"
+    if lines:
+        text += "\nlog:\n" + "\n".join(f"  {line.at[11:19]} {line.message}" for line in lines)
+    return data, text
+
+
+def cmd_jobs_cancel(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    j = jobs.cancel_job(ws, args.id)
+    verb = "cancelled" if j.status == "cancelled" else "will stop at its next checkpoint"
+    return j.as_dict(), f"Job {j.id} {verb}"
+
+
+def cmd_jobs_sleep(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    j = jobs.enqueue(ws, "sleep", {"seconds": args.seconds, "steps": args.steps},
+                     title=f"Demo: sleep {args.seconds:g} s", start_worker=not args.no_worker)
+    if args.wait:
+        j = jobs.wait_for(ws, j.id)
+    return j.as_dict(), f"Job {j.id} {j.status}"
+
+
+def cmd_worker(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    ran = jobs.run_worker(ws, idle_exit=args.idle_exit, max_jobs=args.max_jobs)
+    return {"jobs_run": ran}, f"Worker stopped after running {ran} job(s)"
+
+
+def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    result = demo.seed_demo(ws, force=args.force)
+    if result.get("created"):
+        return result, f"Demo project '{result['project_name']}' ready ({result['id']})"
+    return result, f"Demo data already present ({result['id']}); use --force to add it again"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the projects, jobs, worker and demo commands."""
+    p = sub.add_parser("projects", help="create, list, rename, archive projects")
+    ps = p.add_subparsers(dest="command", required=True, metavar="<command>")
+    c = ps.add_parser("create", parents=[common], help="create a project")
+    c.add_argument("name")
+    c.add_argument("--description", default="")
+    c.set_defaults(handler=cmd_projects_create)
+    c = ps.add_parser("list", parents=[common], help="list projects")
+    c.add_argument("--all", action="store_true", help="include archived projects")
+    c.set_defaults(handler=cmd_projects_list)
+    c = ps.add_parser("rename", parents=[common], help="rename a project")
+    c.add_argument("id")
+    c.add_argument("name")
+    c.set_defaults(handler=cmd_projects_rename)
+    for name, fn in (("archive", cmd_projects_archive), ("restore", cmd_projects_restore)):
+        c = ps.add_parser(name, parents=[common], help=f"{name} a project")
+        c.add_argument("id")
+        c.set_defaults(handler=fn)
+
+    p = sub.add_parser("jobs", help="list, inspect and cancel background jobs")
+    js = p.add_subparsers(dest="command", required=True, metavar="<command>")
+    c = js.add_parser("list", parents=[common], help="list jobs, newest first")
+    c.add_argument("--status", default=None)
+    c.add_argument("--limit", type=int, default=50)
+    c.set_defaults(handler=cmd_jobs_list)
+    c = js.add_parser("show", parents=[common], help="show a job with its log")
+    c.add_argument("id")
+    c.add_argument("--tail", type=int, default=20)
+    c.set_defaults(handler=cmd_jobs_show)
+    c = js.add_parser("cancel", parents=[common], help="cancel a queued or running job")
+    c.add_argument("id")
+    c.set_defaults(handler=cmd_jobs_cancel)
+    c = js.add_parser("sleep", parents=[common], help="queue a demo job that sleeps (to try the worker)")
+    c.add_argument("--seconds", type=float, default=5.0)
+    c.add_argument("--steps", type=int, default=10)
+    c.add_argument("--wait", action="store_true", help="return when the job ends")
+    c.add_argument("--no-worker", action="store_true", help="only queue; do not start a worker")
+    c.set_defaults(handler=cmd_jobs_sleep)
+
+    c = sub.add_parser("worker", parents=[common], help="run the background worker in this terminal")
+    c.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
+                   help="stop after this long without work (default: run until stopped)")
+    c.add_argument("--max-jobs", type=int, default=None)
+    c.set_defaults(handler=cmd_worker)
+
+    c = sub.add_parser("demo", parents=[common], help="seed the demo project from data/samples")
+    c.add_argument("--force", action="store_true", help="seed again even if the demo exists")
+    c.set_defaults(handler=cmd_demo)

@@ -1,0 +1,247 @@
+"""The schema, changed only through these numbered migrations (applied in order at start-up).
+
+Never edit an applied migration: add the next number. Every table has a text ``id``
+with a kind prefix (except append-only logs) and a ``created_at`` in UTC ISO-8601.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("mlcycle")
+
+
+def _exec(db: Database, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@MIGRATIONS(name="0001_foundation")
+def m0001_foundation(db: Database) -> None:
+    _exec(
+        db,
+        """
+        CREATE TABLE projects (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            problem_statement TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE UNIQUE INDEX projects_active_name ON projects(name COLLATE NOCASE)
+            WHERE archived_at IS NULL;
+
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            payload TEXT NOT NULL DEFAULT '{}',
+            project_id TEXT REFERENCES projects(id),
+            status TEXT NOT NULL CHECK (status IN
+                ('queued','running','done','failed','cancelled','interrupted')),
+            progress REAL,
+            message TEXT NOT NULL DEFAULT '',
+            result TEXT,
+            error TEXT,
+            pid INTEGER,
+            heartbeat_at TEXT,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX jobs_status ON jobs(status, created_at);
+        CREATE INDEX jobs_created ON jobs(created_at);
+
+        CREATE TABLE job_logs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL REFERENCES jobs(id),
+            at TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX job_logs_job ON job_logs(job_id, seq);
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            project_id TEXT,
+            object_kind TEXT NOT NULL,
+            object_id TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX events_project ON events(project_id, seq);
+
+        CREATE TABLE lineage (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            from_kind TEXT NOT NULL,
+            from_id TEXT NOT NULL,
+            relation TEXT NOT NULL,
+            to_kind TEXT NOT NULL,
+            to_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (from_kind, from_id, relation, to_kind, to_id)
+        );
+        CREATE INDEX lineage_to ON lineage(to_kind, to_id);
+        CREATE INDEX lineage_from ON lineage(from_kind, from_id)
+        """,
+    )
+
+
+@MIGRATIONS(name="0002_define_and_data")
+def m0002_define_and_data(db: Database) -> None:
+    _exec(
+        db,
+        """
+        CREATE TABLE hypotheses (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id),
+            question TEXT NOT NULL,
+            statement TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('>=','<=')),
+            threshold REAL NOT NULL,
+            data_needed TEXT NOT NULL DEFAULT '',
+            acquisition TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN
+                ('draft','testing','supported','rejected','inconclusive')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE INDEX hypotheses_project ON hypotheses(project_id);
+
+        CREATE TABLE hypothesis_history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            hypothesis_id TEXT NOT NULL REFERENCES hypotheses(id),
+            at TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX hypothesis_history_h ON hypothesis_history(hypothesis_id, seq);
+
+        CREATE TABLE datasets (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            license TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE INDEX datasets_name ON datasets(name);
+
+        CREATE TABLE dataset_versions (
+            id TEXT PRIMARY KEY,
+            dataset_id TEXT NOT NULL REFERENCES datasets(id),
+            number INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            artifact TEXT NOT NULL,
+            n_rows INTEGER NOT NULL,
+            n_cols INTEGER NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            schema TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '{}',
+            parent_id TEXT REFERENCES dataset_versions(id),
+            operation TEXT NOT NULL DEFAULT '{}',
+            description TEXT NOT NULL DEFAULT '',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            UNIQUE (dataset_id, number)
+        );
+        CREATE INDEX dataset_versions_sha ON dataset_versions(sha256);
+
+        CREATE TABLE project_datasets (
+            project_id TEXT NOT NULL REFERENCES projects(id),
+            dataset_id TEXT NOT NULL REFERENCES datasets(id),
+            attached_at TEXT NOT NULL,
+            PRIMARY KEY (project_id, dataset_id)
+        );
+
+        CREATE TABLE profiles (
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            target TEXT NOT NULL DEFAULT '',
+            artifact TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (version_id, target)
+        )
+        """,
+    )
+
+
+@MIGRATIONS(name="0003_experiments")
+def m0003_experiments(db: Database) -> None:
+    _exec(
+        db,
+        """
+        CREATE TABLE experiments (
+            id TEXT PRIMARY KEY,
+            project_id TEXT REFERENCES projects(id),
+            hypothesis_id TEXT REFERENCES hypotheses(id),
+            name TEXT NOT NULL DEFAULT '',
+            dataset_version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            train_version_id TEXT REFERENCES dataset_versions(id),
+            test_version_id TEXT REFERENCES dataset_versions(id),
+            target TEXT NOT NULL,
+            task TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('queued','running','done','failed','cancelled','interrupted')),
+            job_id TEXT REFERENCES jobs(id),
+            n_trials INTEGER NOT NULL DEFAULT 0,
+            best_run_id TEXT,
+            best_model_id TEXT,
+            data_sha256 TEXT NOT NULL,
+            environment TEXT NOT NULL DEFAULT '{}',
+            error TEXT,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            archived_at TEXT
+        );
+        CREATE INDEX experiments_project ON experiments(project_id, created_at);
+        CREATE INDEX experiments_hypothesis ON experiments(hypothesis_id);
+
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            experiment_id TEXT NOT NULL REFERENCES experiments(id),
+            trial INTEGER NOT NULL,
+            learner TEXT NOT NULL,
+            params TEXT NOT NULL,
+            val_loss REAL,
+            val_metric REAL,
+            metrics TEXT NOT NULL DEFAULT '{}',
+            train_time REAL,
+            wall_offset REAL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (experiment_id, trial)
+        );
+        CREATE INDEX runs_experiment_loss ON runs(experiment_id, val_loss);
+        CREATE INDEX runs_learner ON runs(learner);
+
+        CREATE TABLE models (
+            id TEXT PRIMARY KEY,
+            experiment_id TEXT NOT NULL REFERENCES experiments(id),
+            run_id TEXT REFERENCES runs(id),
+            learner TEXT NOT NULL,
+            config TEXT NOT NULL,
+            artifact TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            holdout TEXT NOT NULL DEFAULT '{}',
+            environment TEXT NOT NULL DEFAULT '{}',
+            reference_stats TEXT,
+            created_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE INDEX models_experiment ON models(experiment_id)
+        """,
+    )
