@@ -20,6 +20,7 @@ def _exec(db: Database, script: str) -> None:
 
 @MIGRATIONS(name="0001_foundation")
 def m0001_foundation(db: Database) -> None:
+    """Projects, jobs and their logs, the activity feed and the lineage table."""
     _exec(
         db,
         """
@@ -94,6 +95,7 @@ def m0001_foundation(db: Database) -> None:
 
 @MIGRATIONS(name="0002_define_and_data")
 def m0002_define_and_data(db: Database) -> None:
+    """Hypotheses with history, datasets, immutable versions, sharing and cached profiles."""
     _exec(
         db,
         """
@@ -178,6 +180,7 @@ def m0002_define_and_data(db: Database) -> None:
 
 @MIGRATIONS(name="0003_experiments")
 def m0003_experiments(db: Database) -> None:
+    """Experiments, one run per trial, and models."""
     _exec(
         db,
         """

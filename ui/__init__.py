@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages. Only this package and pages/ import streamlit."""
