@@ -13,14 +13,16 @@ HERE = Path(__file__).parent
 # Sections follow the lifecycle. A page is listed only when its step is built.
 PAGES: dict[str, list[dict]] = {
     "": [
-        {"page": "pages/home.py", "title": "Home", "icon": ":material/home:", "default": True},
+        {"page": "app_pages/home.py", "title": "Home", "icon": ":material/home:", "default": True},
     ],
-    "Define": [],
+    "Define": [
+        {"page": "app_pages/problem.py", "title": "Problem & hypotheses", "icon": ":material/lightbulb:"},
+    ],
     "Data": [],
     "Model": [],
     "Ship": [],
     "Watch": [
-        {"page": "pages/jobs.py", "title": "Jobs", "icon": ":material/work_history:"},
+        {"page": "app_pages/jobs.py", "title": "Jobs", "icon": ":material/work_history:"},
     ],
 }
 

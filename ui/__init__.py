@@ -1,1 +1,1 @@
-"""Streamlit glue shared by the pages. Only this package and pages/ import streamlit."""
+"""Streamlit glue shared by the pages. Only this package and app_pages/ import streamlit."""

@@ -46,9 +46,9 @@ def job_indicator() -> None:
     ws = state.workspace()
     active = jobs.list_jobs(ws, status="running", limit=5) + jobs.list_jobs(ws, status="queued", limit=5)
     if not active:
-        st.page_link("pages/jobs.py", label="Jobs: none running", icon=":material/work_history:")
+        st.page_link("app_pages/jobs.py", label="Jobs: none running", icon=":material/work_history:")
         return
-    st.page_link("pages/jobs.py", label=f"Jobs: {len(active)} active", icon=":material/sync:")
+    st.page_link("app_pages/jobs.py", label=f"Jobs: {len(active)} active", icon=":material/sync:")
     for job in active:
         icon = STATUS_MATERIAL.get(job.status, "")
         st.progress(job.progress or 0.0, text=f"{icon} {job.title[:32]} · {job.message[:40]}")

@@ -34,7 +34,7 @@ def test_home_welcomes_an_empty_workspace_and_loads_the_demo(app, ws):
 def test_jobs_page_queues_a_demo_job(app, ws):
     from core import jobs
 
-    at = app("pages/jobs.py")
+    at = app("app_pages/jobs.py")
     at.button(key="jobs_demo").click().run()
     assert not at.exception
     queued = jobs.list_jobs(ws)

@@ -12,10 +12,10 @@ from ui.fmt import ago, escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_PAGES = {
-    "define": "pages/problem.py",
-    "data": "pages/datasets.py",
-    "explore": "pages/explore.py",
-    "experiment": "pages/experiments.py",
+    "define": "app_pages/problem.py",
+    "data": "app_pages/datasets.py",
+    "explore": "app_pages/explore.py",
+    "experiment": "app_pages/experiments.py",
 }
 STATE_BADGE = {
     "done": ":green-badge[:material/check_circle: Done]",
