@@ -18,8 +18,13 @@ PAGES: dict[str, list[dict]] = {
     "Define": [
         {"page": "app_pages/problem.py", "title": "Problem & hypotheses", "icon": ":material/lightbulb:"},
     ],
-    "Data": [],
-    "Model": [],
+    "Data": [
+        {"page": "app_pages/datasets.py", "title": "Datasets", "icon": ":material/database:"},
+        {"page": "app_pages/explore.py", "title": "Explore", "icon": ":material/query_stats:"},
+    ],
+    "Model": [
+        {"page": "app_pages/experiments.py", "title": "Experiments", "icon": ":material/science:"},
+    ],
     "Ship": [],
     "Watch": [
         {"page": "app_pages/jobs.py", "title": "Jobs", "icon": ":material/work_history:"},

@@ -1,10 +1,10 @@
-"""Demo data: a project seeded from ``data/samples`` so a new user has something to explore."""
+"""Demo data: projects seeded from ``data/samples`` so a new user has something to explore."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from core import projects
+from core import hypotheses, projects
 from core.workspace import REPO_ROOT, Workspace
 
 SAMPLES = REPO_ROOT / "data" / "samples"
@@ -12,26 +12,70 @@ DEMO_NAME = "Demo: breast cancer screening"
 DEMO_STATEMENT = """\
 Clinicians want a second opinion on fine-needle aspirate images: **is this tumour malignant?**
 
-A missed malignant case costs far more than a false alarm, so we care about recall on
-`malignant` as well as overall accuracy. Measurements come from the Wisconsin Diagnostic
+A missed malignant case costs far more than a false alarm, so we care about ranking quality
+(ROC AUC) as well as overall accuracy. Measurements come from the Wisconsin Diagnostic
 Breast Cancer data set (569 digitised images, 30 numeric features).
+"""
+CHURN_NAME = "Demo: customer churn"
+CHURN_STATEMENT = """\
+Which subscribers will cancel in the next billing cycle? Retention can call about 10% of
+customers a month, so the model must **rank** customers by risk well.
+
+Data: a 2,000-customer snapshot with plan, region, payment method, usage and support
+history (some values missing). The customer id must never be used as a feature.
 """
 
 
+def _add(ws: Workspace, file_name: str, project_id: str, name: str, description: str, license_: str):
+    from core import datasets
+
+    return datasets.add_dataset(
+        ws, SAMPLES / file_name, name=name, project_id=project_id, description=description,
+        license=license_, source_note=f"data/samples/{file_name} (bundled sample)", created_by="demo",
+    )
+
+
 def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
-    """Create the demo project (once) with its problem statement.
+    """Create the demo projects (once): problem statements, hypotheses and sample datasets.
 
     Args:
         ws: the workspace.
-        force: create another demo project even if one exists.
+        force: create the demo again even if it exists.
 
     Returns:
-        ``{"id", "project_name", "created"}``.
+        ``{"id", "project_name", "created", "projects": [ids]}`` (``id`` is the first demo project).
     """
     existing = projects.find_project_by_name(ws, DEMO_NAME)
     if existing and not force:
         return {"id": existing.id, "project_name": existing.name, "created": False}
-    name = DEMO_NAME if not existing else f"{DEMO_NAME} ({len(projects.list_projects(ws, include_archived=True)) + 1})"
-    project = projects.create_project(ws, name, description="A worked example built from the bundled samples.")
-    projects.update_project(ws, project.id, problem_statement=DEMO_STATEMENT)
-    return {"id": project.id, "project_name": project.name, "created": True}
+    suffix = "" if not existing else f" ({len(projects.list_projects(ws, include_archived=True)) + 1})"
+
+    cancer = projects.create_project(ws, DEMO_NAME + suffix,
+                                     description="A worked example built from the bundled samples.")
+    projects.update_project(ws, cancer.id, problem_statement=DEMO_STATEMENT)
+    h1 = hypotheses.create_hypothesis(
+        ws, cancer.id, question="Can cell-nucleus measurements tell malignant from benign tumours?",
+        statement="The 30 nucleus measurements separate malignant from benign cases almost perfectly.",
+        metric="roc_auc", threshold=0.97, data_needed="Digitised FNA measurements with a confirmed diagnosis",
+        acquisition="UCI Wisconsin Diagnostic Breast Cancer data (bundled with scikit-learn)", owner="demo",
+    )
+    added = _add(ws, "breast_cancer.csv", cancer.id, "breast_cancer",
+                 "Wisconsin Diagnostic Breast Cancer: 30 features per FNA image, diagnosis malignant/benign.",
+                 "CC BY 4.0")
+    hypotheses.link_dataset(ws, h1.id, added.dataset.id)
+
+    churn = projects.create_project(ws, CHURN_NAME + suffix, description="Tabular data with categoricals, "
+                                    "missing values and an ID column; plus a Korean-headed sample.")
+    projects.update_project(ws, churn.id, problem_statement=CHURN_STATEMENT)
+    h2 = hypotheses.create_hypothesis(
+        ws, churn.id, question="Who will cancel next month?",
+        statement="Support tickets, satisfaction and tenure predict cancellation.",
+        metric="roc_auc", threshold=0.75, data_needed="One row per customer with last month's outcome",
+        acquisition="Monthly export from the billing warehouse", owner="demo",
+    )
+    added = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
+                 "CC0")
+    hypotheses.link_dataset(ws, h2.id, added.dataset.id)
+    _add(ws, "iris_ko_cp949.csv", churn.id, "붓꽃 (iris, cp949)",
+         "Iris with Hangul headers and labels, encoded cp949.", "CC BY 4.0")
+    return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id]}

@@ -56,4 +56,8 @@ def test_jobs_run_in_a_worker_and_can_be_listed_and_cancelled(tmp_path: Path):
 def test_demo_seeds_once(tmp_path: Path):
     first = json.loads(mlcycle(tmp_path, "demo", "--json").stdout)
     again = json.loads(mlcycle(tmp_path, "demo", "--json").stdout)
-    assert first["created"] is True and again == {**first, "created": False}
+    assert first["created"] is True and again["created"] is False and again["id"] == first["id"]
+    listed = json.loads(mlcycle(tmp_path, "projects", "list", "--json").stdout)["projects"]
+    assert len(listed) == 2  # breast cancer and churn demos, not four
+    datasets = json.loads(mlcycle(tmp_path, "datasets", "list", "--json").stdout)["datasets"]
+    assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)"}

@@ -1,0 +1,159 @@
+"""CLI: `mlcycle experiments run|list|show|runs|cancel|reproduce|refit`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core import jobs
+from core.cli import table
+from core.entities import Experiment
+from core.errors import InvalidInput
+from core.workspace import Workspace
+
+DEFAULT_TEST_SIZE = 0.2
+
+
+class _Lazy:
+    """Import the ML stack (FLAML, LightGBM...) only when a command needs it, so the CLI starts fast."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"core.{self._name}"), attr)
+
+
+automl = _Lazy("automl")
+experiments = _Lazy("experiments")
+
+
+def _experiment_dict(ws: Workspace, exp: Experiment) -> dict[str, Any]:
+    model = experiments.get_model(ws, exp.best_model_id) if exp.best_model_id else None
+    return exp.as_dict() | {
+        "sha256": exp.data_sha256,
+        "best_model_id": exp.best_model_id,
+        "holdout": model.holdout if model else {},
+        "learner": model.learner if model else None,
+    }
+
+
+def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    if args.budget is not None and args.budget < 0:
+        raise InvalidInput("The time budget cannot be negative.", hint="Give seconds, e.g. --budget 60.")
+    config = automl.SearchConfig(
+        target=args.target, task=args.task, metric=args.metric,
+        time_budget=args.budget, max_trials=args.max_trials,
+        learners=tuple(s.strip() for s in args.learners.split(",") if s.strip()) if args.learners else None,
+        eval_method=args.eval, n_splits=args.folds, seed=args.seed, n_concurrent_trials=args.concurrent,
+    )
+    exp = experiments.create_experiment(ws, args.dataset, config, project_id=args.project,
+                                        hypothesis_id=args.hypothesis, name=args.name or "",
+                                        test_size=args.test_size)
+    if args.wait:
+        jobs.wait_for(ws, exp.job_id)
+        exp = experiments.get_experiment(ws, exp.id)
+    data = _experiment_dict(ws, exp)
+    text = f"Experiment {exp.id} {exp.status}"
+    if exp.status == "done":
+        text += f": {exp.n_trials} trials, best model {exp.best_model_id} holdout " + ", ".join(
+            f"{k}={v:.4f}" for k, v in data["holdout"].items() if k != "n_rows")
+    elif not exp.finished:
+        text += f" (job {exp.job_id}); follow it with `mlcycle experiments show {exp.id}`"
+    return data, text
+
+
+def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    items = experiments.list_experiments(ws, project_id=args.project)
+    rows = [(e.id, e.name[:30], e.status, e.task, e.metric, e.n_trials, e.best_model_id or "") for e in items]
+    text = table(rows, ["id", "name", "status", "task", "metric", "trials", "best model"]) if items else "No experiments."
+    return {"experiments": [_experiment_dict(ws, e) for e in items]}, text
+
+
+def cmd_show(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    exp = experiments.get_experiment(ws, args.id)
+    data = _experiment_dict(ws, exp)
+    text = "\n".join([
+        f"{exp.id}  {exp.name}  [{exp.status}]",
+        f"task {exp.task}, metric {exp.metric}, target '{exp.target}', {exp.n_trials} trials",
+        f"data {exp.dataset_version_id} (sha256 {exp.data_sha256[:16]}…), train {exp.train_version_id}, "
+        f"held-out {exp.test_version_id}",
+        f"best model {exp.best_model_id or '-'}: " + ", ".join(f"{k}={v:.4f}" for k, v in data["holdout"].items()
+                                                              if k != "n_rows"),
+        f"python {exp.environment.get('python')}, flaml {exp.environment.get('packages', {}).get('flaml')}",
+        *([f"error: {exp.error}"] if exp.error else []),
+    ])
+    return data, text
+
+
+def cmd_runs(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    runs = experiments.list_runs(ws, args.id, best_first=args.best_first)
+    def num(value: float | None, fmt: str) -> str:
+        return "" if value is None else format(value, fmt)
+
+    rows = [(r.trial, r.learner, num(r.val_metric, ".4f"), num(r.train_time, ".2f"), num(r.wall_offset, ".1f"),
+             r.status) for r in runs]
+    text = table(rows, ["trial", "learner", "val metric", "train s", "at s", "status"]) if runs else "No trials yet."
+    return {"runs": [r.as_dict() for r in runs]}, text
+
+
+def cmd_cancel(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    exp = experiments.cancel_experiment(ws, args.id)
+    return _experiment_dict(ws, exp), f"Experiment {exp.id}: cancel requested (finished trials are kept)"
+
+
+def cmd_reproduce(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    exp = experiments.get_experiment(ws, args.id) if args.id.startswith("exp_") else None
+    model_id = exp.best_model_id if exp else args.id
+    if not model_id:
+        raise InvalidInput(f"Experiment {args.id} has no model yet.", hint="Wait for it to finish, or refit it.")
+    r = experiments.reproduce_model(ws, model_id)
+    verdict = "identical" if r.identical else f"DIFFERENT (max abs diff {r.max_abs_diff:.3g})"
+    return r.as_dict(), f"Model {model_id}: refit predictions on {r.n_rows} held-out rows are {verdict}"
+
+
+def cmd_refit(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    model = experiments.refit_best_run(ws, args.id)
+    return model.as_dict() | {"id": model.id}, f"Refit the best trial as model {model.id} ({model.learner})"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the experiments commands."""
+    p = sub.add_parser("experiments", help="AutoML experiments, their trials and models")
+    es = p.add_subparsers(dest="command", required=True, metavar="<command>")
+    c = es.add_parser("run", parents=[common], help="queue an AutoML search (starts a worker if needed)")
+    c.add_argument("--dataset", required=True, metavar="VERSION", help="dataset version id")
+    c.add_argument("--target", required=True)
+    c.add_argument("--task", default="auto", choices=["auto", "binary", "multiclass", "regression"])
+    c.add_argument("--metric", default="auto")
+    c.add_argument("--budget", type=float, default=60.0, metavar="SECONDS")
+    c.add_argument("--max-trials", type=int, default=None)
+    c.add_argument("--learners", default=None, help="comma-separated FLAML learners, e.g. lgbm,lrl1")
+    c.add_argument("--eval", default="auto", choices=["auto", "holdout", "cv"])
+    c.add_argument("--folds", type=int, default=5)
+    c.add_argument("--test-size", type=float, default=DEFAULT_TEST_SIZE)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--hypothesis", default=None)
+    c.add_argument("--project", default=None)
+    c.add_argument("--name", default=None)
+    c.add_argument("--concurrent", type=int, default=1, help="parallel trials on Ray (needs requirements-ray.txt)")
+    c.add_argument("--wait", action="store_true", help="return when the search ends")
+    c.set_defaults(handler=cmd_run)
+    c = es.add_parser("list", parents=[common], help="list experiments")
+    c.add_argument("--project", default=None)
+    c.set_defaults(handler=cmd_list)
+    for name, fn, helptext in (("show", cmd_show, "show an experiment"),
+                               ("cancel", cmd_cancel, "cancel a queued or running search"),
+                               ("refit", cmd_refit, "refit the best finished trial (after cancel/interrupt)")):
+        c = es.add_parser(name, parents=[common], help=helptext)
+        c.add_argument("id")
+        c.set_defaults(handler=fn)
+    c = es.add_parser("runs", parents=[common], help="list an experiment's trials")
+    c.add_argument("id")
+    c.add_argument("--best-first", action="store_true")
+    c.set_defaults(handler=cmd_runs)
+    c = es.add_parser("reproduce", parents=[common], help="refit a model and check identical predictions")
+    c.add_argument("id", help="experiment id (its best model) or model id")
+    c.set_defaults(handler=cmd_reproduce)

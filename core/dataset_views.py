@@ -1,0 +1,290 @@
+"""Read-only views: export a version (CSV/Parquet), diff two versions, lineage graph, file preview.
+
+Part of the public API of :mod:`core.datasets`, which re-exports every function here;
+call them as ``core.datasets.export_version`` and so on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
+from core.errors import InvalidInput, NotFound
+from core.workspace import Workspace
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_VERSIONS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
+
+
+def _neutralise(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
+    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
+    if not pa.types.is_string(col.type):
+        return col, 0
+    pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
+    risky = pc.fill_null(pc.match_substring_regex(col, pattern), False)
+    count = int(pc.sum(risky).as_py() or 0)
+    if not count:
+        return col, 0
+    return pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col), count
+
+
+def _friendly_times(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    if not pa.types.is_timestamp(col.type) or col.type.tz is not None:
+        return col
+    micros = pc.cast(col, pa.int64())
+    midnight = pc.all(pc.equal(pc.remainder(micros, 86_400_000_000), 0)).as_py()
+    whole = pc.all(pc.equal(pc.remainder(micros, 1_000_000), 0)).as_py()
+    if midnight is not False:
+        return pc.strftime(col, format="%Y-%m-%d")
+    if whole is not False:
+        return pc.strftime(col, format="%Y-%m-%d %H:%M:%S")
+    return col
+
+
+def export_version(ws: Workspace, version_id: str, out_path_or_buffer: str | Path | BinaryIO,
+                   fmt: str = "csv") -> ExportResult:
+    """Write a version as CSV (UTF-8 with BOM, formula cells neutralised) or Parquet.
+
+    CSV is for people and spreadsheets: text cells starting with ``= + - @`` (or tab/CR)
+    get a leading single quote so Excel does not run them, and the BOM makes Excel read
+    Hangul correctly. Parquet is the exact canonical copy (same bytes as the artifact).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        out_path_or_buffer: a file path or a writable binary buffer.
+        fmt: ``"csv"`` or ``"parquet"``.
+
+    Returns:
+        What was written.
+
+    Raises:
+        NotFound: unknown version.
+        InvalidInput: an unknown format.
+    """
+    from core.datasets import get_version, load_table
+
+    if fmt not in ("csv", "parquet"):
+        raise InvalidInput(f"'{fmt}' is not an export format.", hint="Use csv or parquet.")
+    version = get_version(ws, version_id)
+    neutralised = 0
+    if fmt == "parquet":
+        data = ws.artifacts.read_bytes(version.artifact)
+        _write_out(out_path_or_buffer, [data])
+        size = len(data)
+    else:
+        import pyarrow.csv as pacsv
+
+        table = load_table(ws, version.id)
+        cols = []
+        for col in table.columns:
+            col, n = _neutralise(_friendly_times(col))
+            neutralised += n
+            cols.append(col)
+        names = []
+        for name in table.column_names:
+            risky = name.startswith(FORMULA_START)
+            neutralised += risky
+            names.append("'" + name if risky else name)
+        buf = pa.BufferOutputStream()
+        pacsv.write_csv(pa.Table.from_arrays(cols, names=names), buf,
+                        write_options=pacsv.WriteOptions(quoting_style="needed"))
+        body = buf.getvalue()
+        _write_out(out_path_or_buffer, [b"\xef\xbb\xbf", body])
+        size = 3 + body.size
+    path = str(out_path_or_buffer) if isinstance(out_path_or_buffer, str | Path) else None
+    return ExportResult(version.id, fmt, version.n_rows, path, size, neutralised)
+
+
+def _write_out(target: str | Path | BinaryIO, parts: list[Any]) -> None:
+    if isinstance(target, str | Path):
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            for part in parts:
+                handle.write(part)
+    else:
+        for part in parts:
+            target.write(part)
+
+
+def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> VersionDiff:
+    """Compare two versions: schema changes, row counts and, with a key column, rows added/removed/changed.
+
+    Args:
+        ws: the workspace.
+        a: the old version id.
+        b: the new version id.
+        key: a column that identifies rows in both versions (unique in each).
+
+    Returns:
+        The differences (row-level fields stay ``None`` without a key).
+
+    Raises:
+        NotFound: unknown version, or a key column missing from either version.
+        InvalidInput: a key that is not unique.
+    """
+    from core.datasets import _check_columns, get_version, load_frame
+
+    va, vb = get_version(ws, a), get_version(ws, b)
+    sa, sb = {c.name: c for c in va.schema}, {c.name: c for c in vb.schema}
+    common = [c for c in sa if c in sb]
+    diff: dict[str, Any] = {
+        "a": va.id, "b": vb.id, "same_content": va.sha256 == vb.sha256, "rows_a": va.n_rows, "rows_b": vb.n_rows,
+        "columns_added": [c for c in sb if c not in sa], "columns_removed": [c for c in sa if c not in sb],
+        "type_changes": [{"column": c, "from": sa[c].dtype, "to": sb[c].dtype} for c in common
+                         if sa[c].dtype != sb[c].dtype],
+        "semantic_changes": [{"column": c, "from": sa[c].semantic, "to": sb[c].semantic} for c in common
+                             if sa[c].semantic != sb[c].semantic],
+    }
+    if key is None:
+        return VersionDiff(**diff)
+    _check_columns(va, [key])
+    _check_columns(vb, [key])
+    fa, fb = load_frame(ws, va.id, common), load_frame(ws, vb.id, common)
+    for frame, version in ((fa, va), (fb, vb)):
+        dupes = frame[key].duplicated(keep=False)
+        if dupes.any():
+            raise InvalidInput(f"Column '{key}' is not a key in {version.label}: "
+                               f"{int(dupes.sum())} rows share a value (e.g. {frame.loc[dupes, key].iloc[0]!r}).",
+                               hint="Choose a column whose values are unique, or compare without a key.")
+    ka, kb = set(fa[key].tolist()), set(fb[key].tolist())
+    added, removed = [k for k in fb[key].tolist() if k not in ka], [k for k in fa[key].tolist() if k not in kb]
+    both = fa.merge(fb, on=key, suffixes=("_a", "_b"))
+    changed = np.zeros(len(both), dtype=bool)
+    for col in common:
+        if col == key:
+            continue
+        left, right = both[f"{col}_a"], both[f"{col}_b"]
+        same = (left == right) | (left.isna() & right.isna())
+        changed |= ~same.fillna(False).to_numpy(dtype=bool)
+    changed_keys = both.loc[changed, key].tolist()
+    return VersionDiff(**diff, key=key, rows_added=len(added), rows_removed=len(removed),
+                       rows_changed=len(changed_keys), sample_added=_py(added[:5]),
+                       sample_removed=_py(removed[:5]), sample_changed=_py(changed_keys[:5]))
+
+
+def _py(values: list[Any]) -> list[Any]:
+    return [v.item() if hasattr(v, "item") else v for v in values]
+
+
+# -------------------------------------------------------------------------- lineage
+
+
+_LABELS = {"hypothesis": ("hypotheses", "statement"), "experiment": ("experiments", "name"),
+           "project": ("projects", "name"), "dataset": ("datasets", "name"), "model": ("models", "learner")}
+
+
+def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
+    """Return the lineage of a dataset as nodes and edges a chart can draw.
+
+    Nodes are the dataset's versions plus everything linked to them or to the dataset
+    (parent versions in other datasets, hypotheses that use it, experiments that
+    trained on it); edges go ``from --relation--> to`` as stored (a child version
+    ``derived_from`` / ``split_of`` its parent; ``hypothesis --uses--> dataset``).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        The graph; version nodes carry ``dataset_name vN`` labels and a detail line.
+
+    Raises:
+        NotFound: unknown dataset.
+    """
+    from core.datasets import get_dataset, list_versions
+
+    dataset = get_dataset(ws, dataset_id)
+    versions = list_versions(ws, dataset.id)
+    ids = [v.id for v in versions]
+    marks = ",".join("?" * len(ids)) or "''"
+    with ws.read() as db:
+        links = db.execute(
+            f"SELECT * FROM lineage WHERE (from_kind = 'dataset_version' AND from_id IN ({marks}))"
+            f" OR (to_kind = 'dataset_version' AND to_id IN ({marks}))"
+            " OR (from_kind = 'dataset' AND from_id = ?) OR (to_kind = 'dataset' AND to_id = ?) ORDER BY seq",
+            [*ids, *ids, dataset.id, dataset.id],
+        ).fetchall()
+        nodes: dict[str, LineageNode] = {
+            v.id: LineageNode(v.id, "dataset_version", f"{v.dataset_name} v{v.number}",
+                              f"{v.n_rows:,} rows x {v.n_cols} cols; {v.operation.get('summary') or v.description}")
+            for v in versions
+        }
+        edges = []
+        for link in links:
+            for kind, oid in ((link["from_kind"], link["from_id"]), (link["to_kind"], link["to_id"])):
+                if oid not in nodes:
+                    nodes[oid] = LineageNode(oid, kind, _label(db, kind, oid))
+            edges.append(LineageEdge(link["from_id"], link["to_id"], link["relation"]))
+    return LineageGraph(list(nodes.values()), edges)
+
+
+def _label(db: Any, kind: str, oid: str) -> str:
+    try:
+        if kind == "dataset_version":
+            row = db.execute(_VERSIONS + " WHERE v.id = ?", [oid]).fetchone()
+            return f"{row['dataset_name']} v{row['number']}" if row else oid
+        if kind in _LABELS:
+            table, col = _LABELS[kind]
+            row = db.execute(f"SELECT {col} FROM {table} WHERE id = ?", [oid]).fetchone()  # noqa: S608
+            if row and row[0]:
+                text = str(row[0])
+                return text if len(text) <= 40 else text[:39] + "…"
+    except sqlite3.OperationalError:
+        pass
+    return f"{kind} {oid}"
+
+
+def read_preview(path_or_stream: str | Path | BinaryIO, *, original_name: str | None = None,
+                 encoding: str | None = None, sheet: str | int | None = None, rows: int = 20,
+                 max_bytes: int | None = None) -> Preview:
+    """Show the first rows of a file as they would be ingested, storing nothing.
+
+    Use it to let the user check the detected encoding, delimiter and sheet before
+    :func:`add_dataset`.
+
+    Args:
+        path_or_stream: a local path or a binary stream (an upload).
+        original_name: the user's file name (only its base name is used).
+        encoding: text encoding override.
+        sheet: Excel sheet name or 0-based index.
+        rows: how many rows to show.
+        max_bytes: the size limit (as for :func:`add_dataset`).
+
+    Returns:
+        The preview: a small DataFrame and what was detected.
+
+    Raises:
+        InvalidInput: an unsupported, empty, oversized or unreadable file.
+        NotFound: a missing file.
+    """
+    import tempfile
+
+    from core import ingest
+
+    if isinstance(path_or_stream, str | Path):
+        path = Path(path_or_stream)
+        display = ingest.safe_file_name(original_name or path.name)
+        ingest.file_format(display)
+        if not path.is_file():
+            raise NotFound(f"There is no file at {path}.", hint="Check the path and try again.")
+        ingest.check_size(path.stat().st_size, display, max_bytes)
+        table, source, warnings = ingest.preview_file(path, display, encoding=encoding, sheet=sheet, rows=rows)
+    else:
+        display = ingest.safe_file_name(original_name or getattr(path_or_stream, "name", None))
+        ingest.file_format(display)
+        start = path_or_stream.tell() if hasattr(path_or_stream, "tell") else None
+        with tempfile.TemporaryDirectory(prefix="mlcycle-preview-") as tmp:
+            path = Path(tmp) / f"preview{Path(display).suffix.lower()}"
+            ingest.copy_stream(path_or_stream, path, display, max_bytes=max_bytes)
+            table, source, warnings = ingest.preview_file(path, display, encoding=encoding, sheet=sheet, rows=rows)
+        if start is not None and hasattr(path_or_stream, "seek"):
+            path_or_stream.seek(start)  # the same upload can be ingested next
+    return Preview(display, table.to_pandas(), source, warnings)

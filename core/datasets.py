@@ -1,0 +1,801 @@
+"""Datasets: ingest, immutable versions, derived versions, sharing, export, diff and lineage.
+
+A dataset belongs to the workspace (projects attach it; hypotheses link to it) and has
+numbered versions. A version is immutable: a canonical Parquet artifact identified by
+``sha256``, a content hash over the canonical table (:func:`core.ingest.content_hash`),
+so the same table uploaded as CSV and as Parquet is the same version, and uploading it
+again reuses it.
+
+Decisions:
+
+* **Duplicate or blank column names** are always renamed (``name``, ``name_2``;
+  blanks ``column_N``) and the version carries a warning listing the renames.
+* **Semantic-type overrides** change the version's schema metadata in place
+  (:func:`set_semantic_types`): they describe how to read the data, not the data, so
+  the content hash and the artifact stay the same and no new version is made.
+  Changing a *storage* type is a derived version (``cast_columns``).
+* **Derived versions** (drop/rename columns, filter rows, cast, deduplicate, split)
+  stay in the parent's dataset with the next number, record the operation, and link
+  ``derived_from`` / ``split_of`` to the parent in the lineage table in the same
+  transaction. An operation that changes nothing is refused; one that produces a
+  table that already exists returns that version.
+
+Example:
+    >>> result = add_dataset(ws, "data/samples/churn.csv")
+    >>> result.version.label
+    'churn v1 · dsv_5f0c1a9e2b7d'
+    >>> train, test = split_version(ws, result.version.id, target="churned", seed=0)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from core import ingest
+from core.activity import record_event
+from core.canonical import Prepared, canonicalize, prepare
+from core.dataset_ops import CATEGORY_TARGETS, apply_operation, stratified_split
+from core.dataset_views import diff_versions, export_version, lineage_graph, read_preview
+from core.entities import (
+    AddResult,
+    ColumnSchema,
+    Dataset,
+    DatasetVersion,
+)
+from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import new_id, utcnow
+from core.lineage import add_link
+from core.progress import Progress, ProgressFn, no_progress
+from core.semantic import apply_overrides, infer_schema_table
+from core.workspace import Workspace
+
+__all__ = [
+    "add_dataset", "archive_dataset", "attach_dataset", "derive_version", "detach_dataset", "diff_versions",
+    "export_version", "find_dataset_by_name", "get_dataset", "get_version", "latest_version", "lineage_graph",
+    "link_dataset_to_hypothesis", "list_datasets", "list_versions", "load_frame", "load_table", "read_preview",
+    "resolve_version", "restore_dataset", "set_semantic_types", "split_version",
+]
+
+MAX_NAME = 120
+_VERSIONS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
+_DATASETS = (
+    "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS n_versions,"
+    " (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1)"
+    " AS latest_version_id FROM datasets d"
+)
+
+
+# ------------------------------------------------------------------------------ reads
+
+
+def get_dataset(ws: Workspace, dataset_id: str) -> Dataset:
+    """Return a dataset (archived ones included).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset's id (``ds_…``).
+
+    Returns:
+        The dataset, with its version count and latest version id.
+
+    Raises:
+        NotFound: if there is no such dataset.
+    """
+    with ws.read() as db:
+        row = db.execute(_DATASETS + " WHERE d.id = ?", [dataset_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no dataset with id '{dataset_id}'.",
+                       hint="List datasets with `mlcycle datasets list`.")
+    return Dataset.from_row(row)
+
+
+def find_dataset_by_name(ws: Workspace, name: str) -> Dataset | None:
+    """Return the active dataset with this name (case-insensitive), or ``None``.
+
+    Args:
+        ws: the workspace.
+        name: the dataset name (surrounding and repeated spaces ignored).
+
+    Returns:
+        The dataset, or ``None`` when no active dataset has this name.
+    """
+    with ws.read() as db:
+        row = db.execute(_DATASETS + " WHERE d.name = ? COLLATE NOCASE AND d.archived_at IS NULL"
+                         " ORDER BY d.created_at LIMIT 1", [" ".join(name.split())]).fetchone()
+    return Dataset.from_row(row) if row else None
+
+
+def list_datasets(ws: Workspace, project_id: str | None = None, include_archived: bool = False) -> list[Dataset]:
+    """Return datasets, newest first.
+
+    Args:
+        ws: the workspace.
+        project_id: only the datasets attached to this project.
+        include_archived: include archived datasets.
+
+    Returns:
+        The datasets, each with its version count and latest version id.
+
+    Raises:
+        Nothing: an unknown project simply has no datasets.
+    """
+    sql, params = _DATASETS, []
+    where = []
+    if project_id:
+        where.append("d.id IN (SELECT dataset_id FROM project_datasets WHERE project_id = ?)")
+        params.append(project_id)
+    if not include_archived:
+        where.append("d.archived_at IS NULL")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    with ws.read() as db:
+        rows = db.execute(sql + " ORDER BY d.created_at DESC", params).fetchall()
+    return [Dataset.from_row(r) for r in rows]
+
+
+def get_version(ws: Workspace, version_id: str) -> DatasetVersion:
+    """Return a dataset version by id.
+
+    Args:
+        ws: the workspace.
+        version_id: the version's id (``dsv_…``).
+
+    Returns:
+        The version, with its dataset's name (for ``label``) and its schema.
+
+    Raises:
+        NotFound: if there is no such version.
+    """
+    with ws.read() as db:
+        row = db.execute(_VERSIONS + " WHERE v.id = ?", [version_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no dataset version with id '{version_id}'.",
+                       hint="List versions with `mlcycle datasets list` or `mlcycle datasets versions DATASET`.")
+    return DatasetVersion.from_row(row)
+
+
+def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
+    """Return a dataset's versions, oldest first.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        Its versions in number order (uploads, derived versions and splits alike).
+
+    Raises:
+        NotFound: if there is no such dataset.
+    """
+    get_dataset(ws, dataset_id)
+    with ws.read() as db:
+        rows = db.execute(_VERSIONS + " WHERE v.dataset_id = ? ORDER BY v.number", [dataset_id]).fetchall()
+    return [DatasetVersion.from_row(r) for r in rows]
+
+
+def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
+    """Return the newest version of a dataset.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        The version with the highest number.
+
+    Raises:
+        NotFound: if the dataset does not exist or has no versions.
+    """
+    versions = list_versions(ws, dataset_id)
+    if not versions:
+        raise NotFound(f"Dataset {dataset_id} has no versions yet.", hint="Add a file to it first.")
+    return versions[-1]
+
+
+def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:
+    """Find a version from what a user typed: ``dsv_…``, ``ds_…`` or a name (latest), ``name:v2``.
+
+    Args:
+        ws: the workspace.
+        ref: a version id, a dataset id, a dataset name, or ``name:vN``.
+
+    Returns:
+        The version.
+
+    Raises:
+        NotFound: if nothing matches.
+    """
+    ref = ref.strip()
+    if ref.startswith("dsv_"):
+        return get_version(ws, ref)
+    if ref.startswith("ds_"):
+        return latest_version(ws, ref)
+    name, _, number = ref.rpartition(":v") if ":v" in ref else (ref, "", "")
+    dataset = find_dataset_by_name(ws, name)
+    if dataset is None:
+        raise NotFound(f"There is no dataset or version called '{ref}'.",
+                       hint="Use a version id (dsv_…), a dataset id (ds_…) or a name; see `mlcycle datasets list`.")
+    if not number:
+        return latest_version(ws, dataset.id)
+    for version in list_versions(ws, dataset.id):
+        if str(version.number) == number:
+            return version
+    raise NotFound(f"Dataset '{dataset.name}' has no version {number}.",
+                   hint=f"It has {dataset.n_versions} version(s).")
+
+
+def load_table(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """Read a version's canonical Parquet copy as Arrow, after verifying its hash.
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        columns: only these columns, in this order.
+
+    Returns:
+        The canonical table.
+
+    Raises:
+        NotFound: unknown version, unknown column, or missing artifact.
+        Corrupted: if the artifact's bytes changed on disk.
+    """
+    version = get_version(ws, version_id)
+    if columns is not None:
+        _check_columns(version, columns)
+    path = ws.artifacts.verified_path(version.artifact)
+    return pq.read_table(path, columns=list(columns) if columns is not None else None)
+
+
+def load_frame(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a version as a pandas DataFrame (verified against its artifact hash).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        columns: only these columns, in this order.
+
+    Returns:
+        The data; integers with missing values come back as float64.
+
+    Raises:
+        NotFound: unknown version or column, or missing artifact.
+        Corrupted: if the artifact's bytes changed on disk.
+    """
+    return load_table(ws, version_id, columns).to_pandas()
+
+
+def _check_columns(version: DatasetVersion, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in version.columns]
+    if missing:
+        raise NotFound(f"{version.label} has no column(s) {', '.join(repr(c) for c in missing)}.",
+                       hint=f"Columns are: {', '.join(version.columns)}.")
+
+
+# ------------------------------------------------------------------------------ ingest
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise InvalidInput("A dataset needs a name.", hint="Give a short name such as 'churn'.")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(f"The dataset name is {len(cleaned)} characters long; the limit is {MAX_NAME}.",
+                           hint="Use a shorter name and put the detail in the description.")
+    return cleaned
+
+
+def _materialise(ws: Workspace, source: str | Path | BinaryIO, original_name: str | None,
+                 max_bytes: int | None, on_progress: ProgressFn) -> tuple[str, Path, Path | None]:
+    """Return (display name, local path, temporary path to delete) without reading the content."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        display = ingest.safe_file_name(original_name or path.name)
+        ingest.file_format(display)
+        if not path.is_file():
+            raise NotFound(f"There is no file at {path}.", hint="Check the path and try again.")
+        ingest.check_size(path.stat().st_size, display, max_bytes)
+        return display, path, None
+    display = ingest.safe_file_name(original_name or getattr(source, "name", None))
+    ingest.file_format(display)
+    total = getattr(source, "size", None)
+    if total is None and hasattr(source, "seek") and hasattr(source, "tell"):
+        try:
+            here = source.tell()
+            total = source.seek(0, 2) - here
+            source.seek(here)
+        except (OSError, ValueError):
+            total = None
+    tmp = ws.scratch_dir("ingest") / f"{new_id('up')}{Path(display).suffix.lower()}"
+    try:
+        ingest.copy_stream(source, tmp, display, max_bytes=max_bytes, on_progress=on_progress, total=total)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return display, tmp, tmp
+
+
+def add_dataset(
+    ws: Workspace,
+    path_or_stream: str | Path | BinaryIO,
+    *,
+    name: str | None = None,
+    original_name: str | None = None,
+    project_id: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    description: str = "",
+    license: str = "",
+    source_note: str = "",
+    created_by: str = "",
+    on_progress: ProgressFn = no_progress,
+    max_bytes: int | None = None,
+) -> AddResult:
+    """Ingest a file as a new dataset version (or reuse the version that has the same content).
+
+    The file is parsed, canonicalised, hashed, written as Parquet to the artifact store
+    and its schema inferred; then the dataset (created when no active dataset has this
+    name) gets the next version number, all in one transaction. A failed ingest leaves
+    nothing behind.
+
+    Args:
+        ws: the workspace.
+        path_or_stream: a local path (the CLI; read in place) or a binary stream such as
+            an upload (copied to a scratch file in chunks first).
+        name: the dataset name (default: the file name without extension).
+        original_name: the user's file name; only its base name is kept and it is never
+            used as a path. Defaults to the path's or stream's name.
+        project_id: attach the dataset to this project.
+        encoding: text encoding override (detected when ``None``).
+        sheet: Excel sheet name or 0-based index (default: the first sheet).
+        description: what the data is (the version's description; also the dataset's
+            when it is new).
+        license: the data's license (recorded on the dataset).
+        source_note: where it came from: a URL or a sentence.
+        created_by: who added it.
+        on_progress: progress callback, called on the caller's thread.
+        max_bytes: the size limit (default ``$MLCYCLE_MAX_INGEST_BYTES`` or 2 GiB).
+
+    Returns:
+        The version, its dataset, whether an existing version was reused, and warnings.
+
+    Raises:
+        InvalidInput: unsupported, empty, oversized, binary, ragged, non-tabular or
+            unreadable file (the message names the file, the problem and what to do).
+        NotFound: missing file or unknown project.
+    """
+    from core.projects import get_project
+
+    if project_id:
+        get_project(ws, project_id)
+    display, path, tmp = _materialise(ws, path_or_stream, original_name, max_bytes, on_progress)
+    try:
+        ds_name = _clean_name(name or Path(display).stem)
+        with ws.artifacts.writer() as parquet:
+            prepared, source, mixed = ingest.ingest_file(
+                path, display, parquet, encoding=encoding, sheet=sheet, on_progress=on_progress,
+                schema_fn=lambda table, mixed: infer_schema_table(table, mixed=mixed),
+            )
+            if mixed:
+                prepared.warnings.append("Column(s) mixing numbers and text were kept as text: "
+                                         + ", ".join(sorted(mixed)) + ".")
+            source = {**source, "file_name": display, "file_size": path.stat().st_size,
+                      "uploaded_by": created_by, "note": source_note}
+            if source_note.strip().lower().startswith(("http://", "https://")):
+                source["url"] = source_note.strip()
+            return _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
+                          license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:
+    return db.execute(
+        _VERSIONS + " WHERE v.sha256 = ? AND d.archived_at IS NULL"
+        " ORDER BY (d.name = ? COLLATE NOCASE) DESC, v.created_at LIMIT 1",
+        [sha, prefer_name or ""],
+    ).fetchone()
+
+
+def _place_artifact(ws: Workspace, parquet: Path, sha: str) -> bool:
+    """Move a written Parquet file into the artifact store under ``sha``; return whether it was new.
+
+    ``sha`` was computed from the bytes as they were written (:class:`core.canonical.ParquetSink`),
+    so the file is not read again; the move is an atomic rename within the store.
+    """
+    dest = ws.artifacts.path(sha)
+    if dest.exists():
+        return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(parquet, 0o444)
+    os.replace(parquet, dest)
+    return True
+
+
+def _store(
+    ws: Workspace, prepared: Prepared, parquet: Path, *, dataset_name: str | None = None,
+    dataset_id: str | None = None, source: dict | None = None, description: str = "", license: str = "",
+    created_by: str = "", project_id: str | None = None, parent_id: str | None = None,
+    operation: dict | None = None, relation: str | None = None, on_progress: ProgressFn = no_progress,
+) -> AddResult:
+    """Record a prepared table as the next version (or return the version that has its content)."""
+    warnings = list(prepared.warnings)
+    table, sha = prepared.table, prepared.sha256
+    with ws.read() as db:
+        existing = _find_by_sha(db, sha, dataset_name)
+    if existing is not None:
+        return _reuse(ws, DatasetVersion.from_row(existing), project_id=project_id, parent_id=parent_id,
+                      relation=relation, warnings=warnings)
+    on_progress(Progress(0.95, "Saving the version"))
+    artifact = prepared.artifact_sha
+    had_artifact = not _place_artifact(ws, parquet, artifact)
+    schema, size = prepared.schema, prepared.size_bytes
+    row = {
+        "id": new_id("dsv"), "sha256": sha, "artifact": artifact, "n_rows": table.num_rows,
+        "n_cols": table.num_columns, "size_bytes": size, "schema": [c.as_dict() for c in schema],
+        "source": source or {}, "parent_id": parent_id, "operation": operation or {},
+        "description": description.strip(), "warnings": warnings, "created_at": utcnow(),
+    }
+    try:
+        with ws.write() as db:
+            again = _find_by_sha(db, sha, dataset_name)
+            if again is not None:
+                raise _Raced(again)
+            dataset_id = dataset_id or _dataset_for_name(db, dataset_name or "dataset", description=description,
+                                                         license=license, created_by=created_by)
+            number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM dataset_versions WHERE dataset_id = ?",
+                                [dataset_id]).fetchone()[0]
+            db["dataset_versions"].insert({**row, "dataset_id": dataset_id, "number": number})
+            if parent_id and relation:
+                add_link(db, "dataset_version", row["id"], relation, "dataset_version", parent_id)
+            if project_id:
+                _attach(db, dataset_id, project_id)
+            ds_name = db.execute("SELECT name FROM datasets WHERE id = ?", [dataset_id]).fetchone()[0]
+            what = (operation or {}).get("summary") or f"added from {(source or {}).get('file_name', 'a file')}"
+            record_event(db, object_kind="dataset_version", object_id=row["id"],
+                         verb="derived" if parent_id else "added", project_id=project_id,
+                         message=f"Dataset '{ds_name}' v{number}: {what} "
+                                 f"({table.num_rows:,} rows x {table.num_columns} columns)")
+    except _Raced as raced:
+        _drop_artifact(ws, artifact, had_artifact)
+        return _reuse(ws, DatasetVersion.from_row(raced.row), project_id=project_id, parent_id=parent_id,
+                      relation=relation, warnings=warnings)
+    except BaseException:
+        _drop_artifact(ws, artifact, had_artifact)
+        raise
+    version = get_version(ws, row["id"])
+    on_progress(Progress(1.0, f"Saved {version.label}"))
+    return AddResult(version, get_dataset(ws, version.dataset_id), False, warnings)
+
+
+class _Raced(Exception):
+    def __init__(self, row: Any) -> None:
+        super().__init__("same content stored concurrently")
+        self.row = row
+
+
+def _drop_artifact(ws: Workspace, sha: str, had: bool) -> None:
+    if not had:
+        ws.artifacts.path(sha).unlink(missing_ok=True)
+
+
+def _dataset_for_name(db: Any, name: str, *, description: str, license: str, created_by: str) -> str:
+    row = db.execute("SELECT id, description, license FROM datasets WHERE name = ? COLLATE NOCASE"
+                     " AND archived_at IS NULL ORDER BY created_at LIMIT 1", [name]).fetchone()
+    if row is not None:
+        updates = {}
+        if license.strip() and not row["license"]:
+            updates["license"] = license.strip()
+        if description.strip() and not row["description"]:
+            updates["description"] = description.strip()
+        if updates:
+            db["datasets"].update(row["id"], updates)
+        return row["id"]
+    dataset_id = new_id("ds")
+    db["datasets"].insert({"id": dataset_id, "name": name, "description": description.strip(),
+                           "license": license.strip(), "created_by": created_by, "created_at": utcnow(),
+                           "archived_at": None})
+    return dataset_id
+
+
+def _reuse(ws: Workspace, version: DatasetVersion, *, project_id: str | None, parent_id: str | None,
+           relation: str | None, warnings: list[str]) -> AddResult:
+    if parent_id and version.id == parent_id:
+        raise InvalidInput(f"The operation changed nothing: the result is {version.label} itself.",
+                           hint="Check the operation's columns and values.")
+    notes = [f"This content is already stored as {version.label}; that version is reused."]
+    if project_id or (parent_id and relation):
+        with ws.write() as db:
+            if project_id:
+                _attach(db, version.dataset_id, project_id)
+            if parent_id and relation:
+                add_link(db, "dataset_version", version.id, relation, "dataset_version", parent_id)
+    return AddResult(version, get_dataset(ws, version.dataset_id), True, notes + warnings)
+
+
+def _attach(db: Any, dataset_id: str, project_id: str) -> bool:
+    cur = db.execute("INSERT OR IGNORE INTO project_datasets (project_id, dataset_id, attached_at) VALUES (?, ?, ?)",
+                     [project_id, dataset_id, utcnow()])
+    return bool(cur.rowcount)
+
+
+# ------------------------------------------------------------------- derived versions
+
+
+def _carry_schema(parent: DatasetVersion, rename: Mapping[str, str], recast: set[str],
+                  forced: Mapping[str, str] | None = None) -> Any:
+    """Schema builder for a derived table: keep the parent's semantic types where the dtype held.
+
+    ``forced`` sets semantic types outright (``cast_columns`` to ``category``).
+    """
+    old = {c.name: c for c in parent.schema}
+    back = {new: before for before, new in rename.items()}
+    forced = dict(forced or {})
+
+    def build(table: pa.Table) -> list[ColumnSchema]:
+        out = []
+        for col in infer_schema_table(table):
+            prev = old.get(back.get(col.name, col.name))
+            if col.name in forced:
+                col = ColumnSchema(col.name, col.dtype, forced[col.name], True, col.flags)
+            elif prev is not None and col.name not in recast and prev.dtype == col.dtype:
+                col = ColumnSchema(col.name, col.dtype, prev.semantic, prev.overridden, col.flags)
+            out.append(col)
+        return out
+
+    return build
+
+
+def derive_version(ws: Workspace, parent_version_id: str, op: Mapping[str, Any], *,
+                   description: str = "") -> DatasetVersion:
+    """Make a new version from an existing one by one operation.
+
+    Operations (``op["op"]``):
+
+    * ``drop_columns``: ``{"columns": [...]}``
+    * ``rename_columns``: ``{"mapping": {"old": "new"}}``
+    * ``filter_rows``: ``{"conditions": [{"column", "operator", "value"}], "combine": "and"|"or"}``
+      with operators ``== != < <= > >= in not_in is_null not_null contains startswith endswith``
+      (rows where a comparison meets a missing value are dropped)
+    * ``cast_columns``: ``{"types": {"col": "int"|"float"|"string"|"bool"|"datetime"|"category"}}``
+      (``category`` stores text and marks the column categorical)
+    * ``deduplicate``: ``{"subset": [...] or None, "keep": "first"|"last"}``
+
+    Args:
+        ws: the workspace.
+        parent_version_id: the version to start from.
+        op: the operation.
+        description: a note; defaults to a generated summary of the operation.
+
+    Returns:
+        The new version (or the existing one with identical content).
+
+    Raises:
+        NotFound: unknown version or column.
+        InvalidInput: unknown operation, bad arguments, a cast that fails on some value,
+            a filter that keeps no rows, or an operation that changes nothing.
+    """
+    parent = get_version(ws, parent_version_id)
+    table = load_table(ws, parent.id)
+    new_table, record, rename, recast = apply_operation(table, dict(op), parent.label)
+    new_table, warnings = canonicalize(new_table)
+    with ws.artifacts.writer() as parquet:
+        forced = {c: "categorical" for c, t in record.get("types", {}).items() if t in CATEGORY_TARGETS}
+        prepared = prepare(new_table, parquet, schema_fn=_carry_schema(parent, rename, recast, forced))
+        prepared.warnings = warnings
+        result = _store(ws, prepared, parquet, dataset_id=parent.dataset_id, dataset_name=parent.dataset_name,
+                        source={"derived_from": parent.id}, description=description or record["summary"],
+                        parent_id=parent.id, operation=record, relation="derived_from")
+    return result.version
+
+
+def split_version(ws: Workspace, version_id: str, *, target: str | None = None, test_size: float = 0.2,
+                  seed: int = 0, stratify: bool = True) -> tuple[DatasetVersion, DatasetVersion]:
+    """Split a version into train and test versions (seeded; stratified on ``target`` by default).
+
+    Both parts keep the original row order and link ``split_of`` to the source version.
+    Splitting again with the same arguments returns the same two versions.
+
+    Args:
+        ws: the workspace.
+        version_id: the version to split.
+        target: the label column to stratify on (numeric targets with many values are
+            stratified on deciles).
+        test_size: a fraction in (0, 1) or a row count.
+        seed: the random seed.
+        stratify: stratify on ``target`` when it is given.
+
+    Returns:
+        ``(train, test)``.
+
+    Raises:
+        NotFound: unknown version or target column.
+        InvalidInput: a bad ``test_size`` or a table too small to split.
+    """
+    parent = get_version(ws, version_id)
+    if target is not None:
+        _check_columns(parent, [target])
+    table = load_table(ws, parent.id)
+    labels = table.column(target).to_numpy(zero_copy_only=False) if (target and stratify) else None
+    train_idx, test_idx, notes = stratified_split(table.num_rows, labels, test_size=test_size, seed=seed,
+                                                  label=parent.label)
+    common = {"target": target, "test_size": test_size, "seed": seed, "stratify": bool(target and stratify)}
+    out = []
+    for part, idx in (("train", train_idx), ("test", test_idx)):
+        summary = (f"{part} part of a {'stratified ' if common['stratify'] else ''}split of v{parent.number} "
+                   f"({len(idx):,} of {table.num_rows:,} rows, seed {seed})")
+        record = {"op": "split", "part": part, **common, "summary": summary}
+        part_table, _ = canonicalize(table.take(pa.array(idx)))
+        with ws.artifacts.writer() as parquet:
+            prepared = prepare(part_table, parquet, schema_fn=_carry_schema(parent, {}, set()))
+            prepared.warnings = list(notes)
+            result = _store(ws, prepared, parquet, dataset_id=parent.dataset_id, dataset_name=parent.dataset_name,
+                            source={"derived_from": parent.id}, description=summary, parent_id=parent.id,
+                            operation=record, relation="split_of")
+        out.append(result.version)
+    return out[0], out[1]
+
+
+def set_semantic_types(ws: Workspace, version_id: str, overrides: Mapping[str, str]) -> DatasetVersion:
+    """Override inferred semantic types on a version (metadata only; the content hash is unchanged).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        overrides: column name to one of ``core.entities.SEMANTIC_TYPES``.
+
+    Returns:
+        The version with its updated schema.
+
+    Raises:
+        NotFound: unknown version.
+        InvalidInput: unknown column, unknown type, or a type that cannot describe the
+            column's stored values.
+    """
+    version = get_version(ws, version_id)
+    schema = apply_overrides(version.schema, dict(overrides))
+    changed = [f"{k} -> {v}" for k, v in overrides.items()]
+    with ws.write() as db:
+        db["dataset_versions"].update(version.id, {"schema": [c.as_dict() for c in schema]})
+        record_event(db, object_kind="dataset_version", object_id=version.id, verb="edited",
+                     message=f"{version.label}: semantic types set ({', '.join(changed)})")
+    return get_version(ws, version.id)
+
+
+# ---------------------------------------------------------------------- sharing, state
+
+
+def attach_dataset(ws: Workspace, dataset_id: str, project_id: str) -> Dataset:
+    """Attach a workspace dataset to a project (no copy; idempotent).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+        project_id: the project that will list it.
+
+    Returns:
+        The dataset.
+
+    Raises:
+        NotFound: unknown dataset or project.
+    """
+    from core.projects import get_project
+
+    dataset = get_dataset(ws, dataset_id)
+    project = get_project(ws, project_id)
+    with ws.write() as db:
+        if _attach(db, dataset.id, project.id):
+            record_event(db, object_kind="dataset", object_id=dataset.id, verb="attached", project_id=project.id,
+                         message=f"Dataset '{dataset.name}' attached to project '{project.name}'")
+    return dataset
+
+
+def detach_dataset(ws: Workspace, dataset_id: str, project_id: str) -> Dataset:
+    """Remove a dataset from a project (the dataset and its versions stay in the workspace).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+        project_id: the project.
+
+    Returns:
+        The dataset.
+
+    Raises:
+        NotFound: unknown dataset.
+    """
+    dataset = get_dataset(ws, dataset_id)
+    with ws.write() as db:
+        cur = db.execute("DELETE FROM project_datasets WHERE project_id = ? AND dataset_id = ?",
+                         [project_id, dataset.id])
+        if cur.rowcount:
+            record_event(db, object_kind="dataset", object_id=dataset.id, verb="detached", project_id=project_id,
+                         message=f"Dataset '{dataset.name}' detached from the project")
+    return dataset
+
+
+def link_dataset_to_hypothesis(ws: Workspace, dataset_id: str, hypothesis_id: str) -> Dataset:
+    """Record that a hypothesis uses a dataset (lineage ``hypothesis --uses--> dataset``).
+
+    The dataset is also attached to the hypothesis's project.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+        hypothesis_id: the hypothesis.
+
+    Returns:
+        The dataset.
+
+    Raises:
+        NotFound: unknown dataset or hypothesis.
+    """
+    dataset = get_dataset(ws, dataset_id)
+    with ws.read() as db:
+        hyp = db.execute("SELECT id, project_id FROM hypotheses WHERE id = ?", [hypothesis_id]).fetchone()
+    if hyp is None:
+        raise NotFound(f"There is no hypothesis with id '{hypothesis_id}'.",
+                       hint="Pick a hypothesis on the Define page.")
+    with ws.write() as db:
+        add_link(db, "hypothesis", hyp["id"], "uses", "dataset", dataset.id)
+        _attach(db, dataset.id, hyp["project_id"])
+        record_event(db, object_kind="dataset", object_id=dataset.id, verb="linked", project_id=hyp["project_id"],
+                     message=f"Dataset '{dataset.name}' linked to hypothesis {hyp['id']}")
+    return dataset
+
+
+def _set_archived(ws: Workspace, dataset_id: str, archived: bool) -> Dataset:
+    dataset = get_dataset(ws, dataset_id)
+    if bool(dataset.archived_at) == archived:
+        return dataset
+    if not archived:
+        other = find_dataset_by_name(ws, dataset.name)
+        if other is not None:
+            raise Conflict(f"Cannot restore '{dataset.name}': an active dataset has that name.",
+                           hint="Archive or rename the active one first.")
+    with ws.write() as db:
+        db["datasets"].update(dataset.id, {"archived_at": utcnow() if archived else None})
+        verb = "archived" if archived else "restored"
+        record_event(db, object_kind="dataset", object_id=dataset.id, verb=verb,
+                     message=f"Dataset '{dataset.name}' {verb}")
+    return get_dataset(ws, dataset.id)
+
+
+def archive_dataset(ws: Workspace, dataset_id: str) -> Dataset:
+    """Hide a dataset from lists (soft delete: versions and artifacts stay).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        The archived dataset.
+
+    Raises:
+        NotFound: unknown dataset.
+    """
+    return _set_archived(ws, dataset_id, True)
+
+
+def restore_dataset(ws: Workspace, dataset_id: str) -> Dataset:
+    """Bring an archived dataset back.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        The restored dataset.
+
+    Raises:
+        NotFound: unknown dataset.
+        Conflict: an active dataset has taken its name.
+    """
+    return _set_archived(ws, dataset_id, False)

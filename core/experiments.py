@@ -1,0 +1,420 @@
+"""Experiments: AutoML searches run by the worker, every trial a run, the best one a model.
+
+``create_experiment`` checks the spec against the data at once (so mistakes are explained
+before anything is queued), makes the held-out test split as its own dataset version,
+records the environment and queues an ``automl`` job. The job (``run_automl_job``) runs
+the search in the worker, mirrors each trial into ``runs`` as it finishes, refits the best
+configuration, scores it on the held-out split and stores it as one model artifact.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import automl, datasets
+from core.activity import record_event
+from core.entities import Experiment, Job, Model, Run
+from core.environment import capture_environment
+from core.errors import Conflict, InvalidInput, NotFound
+from core.ids import new_id, utcnow
+from core.jobs import JobCancelled, JobContext, cancel_job, enqueue
+from core.lineage import add_link
+from core.modeling import ModelBundle
+from core.workspace import Workspace
+
+DEFAULT_TEST_SIZE = 0.2
+
+
+# ---------------------------------------------------------------- create and read
+
+def create_experiment(
+    ws: Workspace,
+    dataset_version_id: str,
+    config: automl.SearchConfig,
+    *,
+    project_id: str | None = None,
+    hypothesis_id: str | None = None,
+    name: str = "",
+    test_size: float = DEFAULT_TEST_SIZE,
+    start_worker: bool = True,
+) -> Experiment:
+    """Check a search spec against its data, split off the held-out test set and queue the search.
+
+    Args:
+        ws: the workspace.
+        dataset_version_id: the data to learn from (a held-out split of it is made here).
+        config: the search spec (target, task, metric, budget, learners, evaluation, seed...).
+        project_id: the project it belongs to.
+        hypothesis_id: the hypothesis it tests.
+        name: a short name (defaults to "<target> on <dataset>").
+        test_size: share of rows held out for the final, never-searched-on evaluation.
+        start_worker: start a background worker if none is alive.
+
+    Returns:
+        The queued experiment (``job_id`` set).
+
+    Raises:
+        NotFound: if the version or the hypothesis does not exist.
+        InvalidInput: if the spec does not fit the data (missing target, one class, budget 0...).
+    """
+    version = datasets.get_version(ws, dataset_version_id)
+    if hypothesis_id:
+        from core.hypotheses import get_hypothesis
+
+        hypothesis = get_hypothesis(ws, hypothesis_id)
+        project_id = project_id or hypothesis.project_id
+    if project_id is None:
+        with ws.read() as db:
+            owners = [r[0] for r in db.execute("SELECT project_id FROM project_datasets WHERE dataset_id = ?",
+                                              [version.dataset_id]).fetchall()]
+        project_id = owners[0] if len(owners) == 1 else None
+    if not 0.05 <= float(test_size) <= 0.5:
+        raise InvalidInput(f"A held-out share of {test_size:g} is outside 0.05-0.5.",
+                           hint="Hold out between 5% and 50% of the rows (20% is usual).")
+    frame = datasets.load_frame(ws, version.id)
+    resolved = automl.validate(config, frame)  # explains bad specs before anything is written
+    stratify = resolved.task in ("binary", "multiclass")
+    train, test = datasets.split_version(ws, version.id, target=resolved.target, test_size=test_size,
+                                         seed=config.seed, stratify=stratify)
+    automl.validate(config, datasets.load_frame(ws, train.id))  # e.g. a class left with one row
+    experiment_id = new_id("exp")
+    spec = {"search": config.as_dict(), "resolved": resolved.as_dict(), "test_size": float(test_size)}
+    row = {
+        "id": experiment_id, "project_id": project_id, "hypothesis_id": hypothesis_id,
+        "name": (name or f"{resolved.target} on {version.label.split(' · ')[0]}").strip(),
+        "dataset_version_id": version.id, "train_version_id": train.id, "test_version_id": test.id,
+        "target": resolved.target, "task": resolved.task, "metric": resolved.metric,
+        "spec": json.dumps(spec, default=str), "status": "queued", "n_trials": 0,
+        "data_sha256": version.sha256, "environment": json.dumps(capture_environment()),
+        "created_at": utcnow(),
+    }
+    with ws.write() as db:
+        db["experiments"].insert(row)
+        add_link(db, "experiment", experiment_id, "uses", "dataset_version", version.id)
+        add_link(db, "experiment", experiment_id, "trained_on", "dataset_version", train.id)
+        add_link(db, "experiment", experiment_id, "evaluated_on", "dataset_version", test.id)
+        if hypothesis_id:
+            add_link(db, "experiment", experiment_id, "tests", "hypothesis", hypothesis_id)
+        record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
+                     message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
+                     project_id=project_id)
+    job = enqueue(ws, "automl", {"experiment_id": experiment_id}, title=f"AutoML: {row['name']}",
+                  project_id=project_id, start_worker=False)
+    with ws.write() as db:
+        db["experiments"].update(experiment_id, {"job_id": job.id})
+    if start_worker:
+        from core.jobs import ensure_worker
+
+        ensure_worker(ws)
+    return get_experiment(ws, experiment_id)
+
+
+def detect_task_of(ws: Workspace, version_id: str, target: str) -> str:
+    """Guess the task (binary, multiclass, regression) from a version's target column.
+
+    Raises:
+        NotFound: if the version does not exist.
+        InvalidInput: if the column is missing or empty.
+    """
+    version = datasets.get_version(ws, version_id)
+    if target not in [c.name for c in version.schema]:
+        raise InvalidInput(f"'{version.label}' has no column '{target}'.", hint="Choose one of its columns.")
+    return automl.detect_task(datasets.load_frame(ws, version_id, columns=[target])[target])
+
+
+def get_experiment(ws: Workspace, experiment_id: str) -> Experiment:
+    """Return the experiment with this id.
+
+    Raises:
+        NotFound: if there is no such experiment.
+    """
+    with ws.read() as db:
+        row = db.execute("SELECT * FROM experiments WHERE id = ?", [experiment_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no experiment with id '{experiment_id}'.",
+                       hint="List them with `mlcycle experiments list`.")
+    return Experiment.from_row(row)
+
+
+def list_experiments(ws: Workspace, *, project_id: str | None = None, hypothesis_id: str | None = None,
+                     limit: int = 500) -> list[Experiment]:
+    """Return experiments, newest first, optionally of one project or hypothesis."""
+    where, params = ["archived_at IS NULL"], []
+    if project_id:
+        where.append("project_id = ?")
+        params.append(project_id)
+    if hypothesis_id:
+        where.append("hypothesis_id = ?")
+        params.append(hypothesis_id)
+    sql = f"SELECT * FROM experiments WHERE {' AND '.join(where)} ORDER BY created_at DESC LIMIT ?"
+    with ws.read() as db:
+        return [Experiment.from_row(r) for r in db.execute(sql, [*params, limit]).fetchall()]
+
+
+def list_runs(ws: Workspace, experiment_id: str, *, best_first: bool = False) -> list[Run]:
+    """Return an experiment's runs (one per trial), in trial order or best first."""
+    order = "val_loss IS NULL, val_loss, trial" if best_first else "trial"
+    with ws.read() as db:
+        rows = db.execute(f"SELECT * FROM runs WHERE experiment_id = ? ORDER BY {order}", [experiment_id]).fetchall()
+    return [Run.from_row(r) for r in rows]
+
+
+def get_model(ws: Workspace, model_id: str) -> Model:
+    """Return the model with this id.
+
+    Raises:
+        NotFound: if there is no such model.
+    """
+    with ws.read() as db:
+        row = db.execute("SELECT * FROM models WHERE id = ?", [model_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no model with id '{model_id}'.", hint="See an experiment's best model with "
+                       "`mlcycle experiments show ID`.")
+    return Model.from_row(row)
+
+
+def list_models(ws: Workspace, experiment_id: str) -> list[Model]:
+    """Return the models of an experiment, oldest first."""
+    with ws.read() as db:
+        rows = db.execute("SELECT * FROM models WHERE experiment_id = ? ORDER BY created_at", [experiment_id]).fetchall()
+    return [Model.from_row(r) for r in rows]
+
+
+def load_model(ws: Workspace, model_id: str) -> ModelBundle:
+    """Load a model's bundle (verified against its hash): ``bundle.predict(raw_rows)``.
+
+    Raises:
+        NotFound: if the model or its artifact is missing.
+        Corrupted: if the artifact's bytes changed.
+    """
+    return ModelBundle.from_bytes(ws.artifacts.read_bytes(get_model(ws, model_id).artifact))
+
+
+def cancel_experiment(ws: Workspace, experiment_id: str) -> Experiment:
+    """Cancel a queued or running search; finished trials are kept.
+
+    Raises:
+        NotFound: if there is no such experiment.
+        Conflict: if it has already ended.
+    """
+    exp = get_experiment(ws, experiment_id)
+    if exp.finished or not exp.job_id:
+        raise Conflict(f"Experiment '{exp.name}' already ended as {exp.status}.")
+    cancel_job(ws, exp.job_id)
+    return get_experiment(ws, experiment_id)
+
+
+# ---------------------------------------------------------------- the job
+
+def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> None:
+    metrics = {"sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric}
+    loss = record.val_loss if record.val_loss is not None and np.isfinite(record.val_loss) else None
+    with ws.write() as db:
+        db["runs"].insert({
+            "id": new_id("run"), "experiment_id": exp.id, "trial": record.trial, "learner": record.learner,
+            "params": json.dumps(record.config, default=str), "val_loss": loss, "val_metric": record.val_metric,
+            "metrics": json.dumps(metrics), "train_time": record.train_time, "wall_offset": record.wall_offset,
+            "status": record.status, "created_at": utcnow(),
+        }, replace=True)
+        db.execute("UPDATE experiments SET n_trials = (SELECT COUNT(*) FROM runs WHERE experiment_id = ?)"
+                   " WHERE id = ?", [exp.id, exp.id])
+
+
+def _best_run_id(ws: Workspace, experiment_id: str) -> str | None:
+    runs = list_runs(ws, experiment_id, best_first=True)
+    return runs[0].id if runs and runs[0].val_loss is not None else None
+
+
+def reference_statistics(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+    """Summarise training columns for drift checks later (numeric bins, category shares).
+
+    Args:
+        frame: the raw training rows.
+        columns: the model's input columns.
+
+    Returns:
+        ``{"n_rows": N, "columns": {name: {"kind": "numeric", "edges": [...], "shares": [...],
+        "missing": share} | {"kind": "categorical", "shares": {value: share}, "missing": share}}}``.
+    """
+    out: dict[str, Any] = {"n_rows": int(len(frame)), "columns": {}}
+    for name in columns:
+        if name not in frame:
+            continue
+        s = frame[name]
+        missing = float(s.isna().mean()) if len(s) else 0.0
+        numeric = pd.to_numeric(s, errors="coerce") if not pd.api.types.is_bool_dtype(s) else None
+        if numeric is not None and pd.api.types.is_numeric_dtype(s) and numeric.notna().any():
+            values = numeric.dropna().to_numpy(dtype=float)
+            edges = np.unique(np.quantile(values, np.linspace(0, 1, 11)))
+            counts, _ = np.histogram(values, bins=edges) if len(edges) > 1 else (np.array([len(values)]), None)
+            out["columns"][name] = {"kind": "numeric", "edges": edges.tolist(),
+                                    "shares": (counts / max(1, counts.sum())).tolist(), "missing": missing,
+                                    "mean": float(values.mean()), "std": float(values.std())}
+        else:
+            shares = s.dropna().astype(str).value_counts(normalize=True).head(50)
+            out["columns"][name] = {"kind": "categorical", "shares": {str(k): float(v) for k, v in shares.items()},
+                                    "missing": missing}
+    return out
+
+
+def _save_model(ws: Workspace, exp: Experiment, bundle: ModelBundle, run_id: str | None,
+                train: pd.DataFrame, test: pd.DataFrame) -> Model:
+    holdout = automl.evaluate(bundle, test)
+    data = bundle.to_bytes()
+    sha = ws.artifacts.put_bytes(data)
+    model_id = new_id("mdl")
+    row = {
+        "id": model_id, "experiment_id": exp.id, "run_id": run_id, "learner": bundle.learner,
+        "config": json.dumps(bundle.config, default=str), "artifact": sha, "size_bytes": len(data),
+        "holdout": json.dumps(holdout), "environment": json.dumps(capture_environment()),
+        "reference_stats": json.dumps(reference_statistics(train, bundle.input_columns)),
+        "created_at": utcnow(),
+    }
+    with ws.write() as db:
+        db["models"].insert(row)
+        db["experiments"].update(exp.id, {"best_model_id": model_id, "best_run_id": run_id})
+        add_link(db, "model", model_id, "produced_by", "experiment", exp.id)
+        if run_id:
+            add_link(db, "model", model_id, "from_run", "run", run_id)
+        shown = ", ".join(f"{k}={v:.4f}" for k, v in holdout.items() if k != "n_rows")
+        record_event(db, object_kind="model", object_id=model_id, verb="created",
+                     message=f"Model {bundle.learner} from '{exp.name}': {shown}", project_id=exp.project_id)
+    return get_model(ws, model_id)
+
+
+def _set_status(ws: Workspace, experiment_id: str, status: str, **extra: Any) -> None:
+    with ws.write() as db:
+        db["experiments"].update(experiment_id, {"status": status, **extra})
+
+
+def run_automl_job(ctx: JobContext) -> dict[str, Any]:
+    """Run an experiment's search in the worker (job kind ``automl``)."""
+    ws = ctx.ws
+    exp = get_experiment(ws, ctx.payload["experiment_id"])
+    config = automl.SearchConfig.from_dict(exp.spec["search"])
+    _set_status(ws, exp.id, "running", started_at=utcnow())
+    train = datasets.load_frame(ws, exp.train_version_id)
+    test = datasets.load_frame(ws, exp.test_version_id)
+    ctx.log(f"Search on {len(train)} training rows; {len(test)} held-out rows are never seen by the search")
+    last_check = [0.0, False]
+
+    def should_stop() -> bool:
+        now = time.monotonic()
+        if now - last_check[0] > 1.0:
+            last_check[0], last_check[1] = now, ctx.cancelled()
+        return bool(last_check[1])
+
+    def on_trial(record: automl.TrialRecord) -> None:
+        _store_run(ws, exp, record)
+        if record.is_best:
+            ctx.log(f"trial {record.trial}: new best {record.learner} {exp.metric}={record.val_metric}")
+
+    try:
+        result = automl.run_search(train, config, workdir=ws.scratch_dir(exp.id), on_trial=on_trial,
+                                   on_progress=ctx.on_progress, should_stop=should_stop)
+    except Exception as exc:
+        _set_status(ws, exp.id, "failed", finished_at=utcnow(), error=str(exc),
+                    best_run_id=_best_run_id(ws, exp.id))
+        raise
+    if result.stopped_early or result.bundle is None:
+        _set_status(ws, exp.id, "cancelled", finished_at=utcnow(), best_run_id=_best_run_id(ws, exp.id))
+        raise JobCancelled()
+    model = _save_model(ws, exp, result.bundle, _best_run_id(ws, exp.id), train, test)
+    _set_status(ws, exp.id, "done", finished_at=utcnow())
+    with ws.write() as db:
+        record_event(db, object_kind="experiment", object_id=exp.id, verb="done",
+                     message=f"Experiment '{exp.name}' finished: {len(result.trials)} trials, best "
+                             f"{result.best_learner}", project_id=exp.project_id)
+    return {"experiment_id": exp.id, "model_id": model.id, "n_trials": len(result.trials), "holdout": model.holdout}
+
+
+def on_automl_job_ended(ws: Workspace, job: Job, status: str) -> None:
+    """Mirror a cancelled or interrupted ``automl`` job onto its experiment (runs are kept)."""
+    experiment_id = job.payload.get("experiment_id")
+    if not experiment_id:
+        return
+    exp = get_experiment(ws, experiment_id)
+    if not exp.finished:
+        _set_status(ws, exp.id, status, finished_at=utcnow(), best_run_id=_best_run_id(ws, exp.id),
+                    error=None if status == "cancelled" else "The worker stopped during the search; "
+                    "finished trials are kept and the best one can be refit.")
+
+
+# ---------------------------------------------------------------- refit and reproduce
+
+def refit_best_run(ws: Workspace, experiment_id: str) -> Model:
+    """Refit the best finished trial of an interrupted or cancelled search and store it as a model.
+
+    Raises:
+        NotFound: if there is no such experiment.
+        Conflict: if no trial has finished, or the search is still running.
+    """
+    exp = get_experiment(ws, experiment_id)
+    if not exp.finished:
+        raise Conflict(f"Experiment '{exp.name}' is still {exp.status}.", hint="Wait for it or cancel it first.")
+    best = next(iter(list_runs(ws, exp.id, best_first=True)), None)
+    if best is None or best.val_loss is None:
+        raise Conflict(f"Experiment '{exp.name}' has no finished trial to refit.",
+                       hint="Run the experiment again with a larger budget.")
+    train = datasets.load_frame(ws, exp.train_version_id)
+    test = datasets.load_frame(ws, exp.test_version_id)
+    resolved = exp.spec["resolved"]
+    bundle = automl.refit_config(train, exp.target, exp.task, best.learner, best.params, int(resolved["seed"]),
+                                 feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1))
+    return _save_model(ws, exp, bundle, best.id, train, test)
+
+
+@dataclass(frozen=True)
+class ReproduceResult:
+    """Whether refitting a model's recorded configuration gave identical holdout predictions."""
+
+    model_id: str
+    identical: bool
+    n_rows: int
+    max_abs_diff: float
+    seconds: float
+    data_sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as JSON."""
+        return self.__dict__.copy()
+
+
+def _outputs(bundle: ModelBundle, frame: pd.DataFrame) -> np.ndarray:
+    if bundle.is_classifier:
+        return np.asarray(bundle.predict_proba(frame), dtype=float)
+    return np.asarray(bundle.predict(frame), dtype=float)
+
+
+def reproduce_model(ws: Workspace, model_id: str) -> ReproduceResult:
+    """Refit a model's recorded configuration on its recorded data with its seed, then compare.
+
+    Predictions (probabilities for classifiers) on the held-out rows must be identical.
+
+    Raises:
+        NotFound: if the model, its experiment or data are missing.
+        Corrupted: if the recorded data no longer matches its hash.
+    """
+    started = time.monotonic()
+    model = get_model(ws, model_id)
+    exp = get_experiment(ws, model.experiment_id)
+    original = load_model(ws, model_id)
+    train = datasets.load_frame(ws, exp.train_version_id)
+    test = datasets.load_frame(ws, exp.test_version_id)
+    refit = automl.refit_config(train, exp.target, exp.task, original.learner, original.config, original.seed,
+                                feature_columns=original.input_columns, n_jobs=original.n_jobs)
+    a, b = _outputs(original, test), _outputs(refit, test)
+    identical = a.shape == b.shape and bool(np.array_equal(a, b))
+    diff = float(np.max(np.abs(a - b))) if a.shape == b.shape and a.size else float("inf")
+    result = ReproduceResult(model_id, identical, int(len(test)), diff, time.monotonic() - started, exp.data_sha256)
+    with ws.write() as db:
+        record_event(db, object_kind="model", object_id=model_id, verb="reproduced",
+                     message=f"Model {model_id} reproduced: {'identical' if identical else f'differs (max {diff:.3g})'}"
+                             f" predictions on {len(test)} held-out rows", project_id=exp.project_id)
+    return result

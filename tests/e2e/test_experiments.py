@@ -1,0 +1,41 @@
+"""Golden flow of Experiments: start AutoML, leave and come back while it runs, see it finish."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_run_automl_leave_and_come_back_and_see_it_finish(page):
+    """A user starts an experiment on the breast-cancer sample, navigates away and back, and sees the model."""
+    from core import datasets, projects
+    from core.workspace import Workspace
+
+    ws = Workspace(page.server.workspace)
+    project = projects.create_project(ws, "Screening")
+    datasets.add_dataset(ws, REPO_ROOT / "data" / "samples" / "breast_cancer.csv", project_id=project.id)
+
+    open_page(page, "experiments")
+    page.get_by_role("spinbutton", name="Time budget (s)").fill("20")
+    page.get_by_role("spinbutton", name="Time budget (s)").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Run experiment").click()
+    wait_idle(page)
+    page.get_by_text("Cancel experiment").wait_for(timeout=60_000)
+    page.shot("01-running")
+
+    open_page(page)  # leave for the home page while the search runs
+    page.get_by_text("Jobs: 1 active").wait_for(timeout=30_000)
+    page.shot("02-away")
+
+    open_page(page, "experiments")
+    page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(timeout=60_000)
+    first = page.locator(".js-plotly-plot .scatterlayer .point").count()
+    page.shot("03-live-chart")
+    page.get_by_role("heading", name="Best model").wait_for(timeout=120_000)
+    assert page.locator(".js-plotly-plot .scatterlayer .point").count() > first
+    page.get_by_text("Scored on the held-out split").wait_for()
+    page.shot("04-finished")

@@ -1,0 +1,126 @@
+"""The live view of one experiment: progress, trial charts, cancel, and the model once done."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from core import automl, charts, experiments, jobs
+from core.workspace import Workspace
+from ui import errors, state
+from ui.fmt import STATUS_MATERIAL, duration
+from ui.jobs import announce_if_finished
+
+
+def _holdout_table(holdout: dict) -> list[dict]:
+    return [{"metric": k, "value": v} for k, v in holdout.items() if k != "n_rows"]
+
+
+def _live(ws: Workspace, experiment_id: str) -> None:
+    exp = experiments.get_experiment(ws, experiment_id)
+    job = jobs.get_job(ws, exp.job_id) if exp.job_id else None
+    runs = experiments.list_runs(ws, exp.id)
+    search = exp.spec.get("search", {})
+    maximize = automl.metric_direction(exp.metric) == "max"
+    scored = [r.val_metric for r in runs if r.val_metric is not None]
+    best = (max(scored) if maximize else min(scored)) if scored else None
+    icon = STATUS_MATERIAL.get(exp.status, "")
+    st.markdown(f"{icon} **{exp.name}** · `{exp.id}` · {exp.status} · {exp.task}, optimising **{exp.metric}**")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Trials", len(runs))
+    m2.metric(f"Best validation {exp.metric}", f"{best:.4f}" if best is not None else "—")
+    elapsed = duration(exp.started_at, exp.finished_at) if exp.started_at else "not started"
+    m3.metric("Elapsed", elapsed)
+    budget = search.get("time_budget")
+    if not exp.finished and budget and job and job.progress is not None:
+        m4.metric("Time left (approx.)", f"{max(0.0, budget * (1 - job.progress)):.0f} s")
+    else:
+        m4.metric("Budget", f"{budget:.0f} s" if budget else f"{search.get('max_trials')} trials")
+    if job and not exp.finished:
+        st.progress(job.progress or 0.0, text=job.message or exp.status)
+        if st.button("Cancel experiment", key=f"exp_cancel_{exp.id}", icon=":material/stop:"):
+            st.session_state[f"exp_confirm_{exp.id}"] = True
+        if st.session_state.get(f"exp_confirm_{exp.id}"):
+            st.warning("Stop this search? Finished trials are kept.")
+            yes, no = st.columns(2)
+            if yes.button("Yes, stop it", key=f"exp_cancel_yes_{exp.id}", type="primary"):
+                with errors.shown(stop=False):
+                    experiments.cancel_experiment(ws, exp.id)
+                st.session_state.pop(f"exp_confirm_{exp.id}", None)
+                st.rerun(scope="fragment")
+            if no.button("Keep running", key=f"exp_cancel_no_{exp.id}"):
+                st.session_state.pop(f"exp_confirm_{exp.id}", None)
+                st.rerun(scope="fragment")
+    if exp.error:
+        st.error(exp.error)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(charts.search_progress(runs, exp.metric, maximize=maximize, budget=budget),
+                      key=f"exp_chart_progress_{exp.id}")
+    right.plotly_chart(charts.learner_mix(runs), key=f"exp_chart_mix_{exp.id}")
+    if job:
+        announce_if_finished(job)
+    if exp.finished and st.session_state.get(f"exp_live_{exp.id}"):
+        st.session_state.pop(f"exp_live_{exp.id}", None)
+        st.rerun()  # redraw the whole page once, with the model section
+
+
+def experiment_panel(ws: Workspace, experiment_id: str) -> None:
+    """Draw an experiment: a polled live view while it runs, then its model and trials."""
+    exp = experiments.get_experiment(ws, experiment_id)
+    if exp.finished:
+        _live(ws, experiment_id)
+    else:
+        st.session_state[f"exp_live_{exp.id}"] = True
+        st.fragment(run_every="2s")(_live)(ws, experiment_id)
+        st.caption("You can leave this page or close the browser: the search goes on in the background.")
+        return
+
+    if exp.best_model_id:
+        model = experiments.get_model(ws, exp.best_model_id)
+        st.subheader("Best model", anchor=False)
+        a, b = st.columns([1, 2])
+        with a:
+            st.markdown(f"**{model.learner}** · `{model.id}` · {model.size_bytes / 1024:.0f} KiB")
+            st.dataframe(_holdout_table(model.holdout), hide_index=True, width="stretch",
+                         column_config={"value": st.column_config.NumberColumn(format="%.4f")})
+            st.caption(f"Scored on the held-out split ({int(model.holdout.get('n_rows', 0))} rows) the search never saw.")
+        with b:
+            st.markdown("**Hyperparameters**")
+            st.code(json.dumps(model.config, indent=2, default=str), language="json")
+        with st.expander("Reproduce this model"):
+            st.caption("Refits the recorded configuration on the recorded data version with the recorded seed and "
+                       "checks the held-out predictions are identical. The time-budgeted search itself need not "
+                       "repeat trial for trial; the model it chose does.")
+            if st.button("Reproduce model", key=f"exp_reproduce_{exp.id}", icon=":material/replay:"):
+                with st.status("Refitting and comparing predictions…") as status, errors.shown(stop=False):
+                    result = experiments.reproduce_model(ws, model.id)
+                    if result.identical:
+                        status.update(label=f"Identical predictions on {result.n_rows} held-out rows "
+                                            f"({result.seconds:.1f} s)", state="complete")
+                    else:
+                        status.update(label=f"Predictions differ (max abs diff {result.max_abs_diff:.3g})",
+                                      state="error")
+    elif exp.status in ("cancelled", "interrupted") and exp.best_run_id:
+        st.info("The search stopped before its best model was refit. Finished trials are kept.")
+        if st.button("Refit the best trial so far", key=f"exp_refit_{exp.id}", type="primary"):
+            with st.spinner("Refitting…"), errors.shown():
+                experiments.refit_best_run(ws, exp.id)
+                state.flash("Best trial refit and stored as a model")
+                st.rerun()
+
+    st.subheader("Trials", anchor=False)
+    runs = experiments.list_runs(ws, exp.id, best_first=True)
+    st.dataframe(
+        [{"trial": r.trial, "learner": r.learner, f"val {exp.metric}": r.val_metric, "train s": r.train_time,
+          "at s": r.wall_offset, "status": r.status, "params": json.dumps(r.params, default=str)} for r in runs],
+        hide_index=True, width="stretch",
+        column_config={f"val {exp.metric}": st.column_config.NumberColumn(format="%.4f"),
+                       "train s": st.column_config.NumberColumn(format="%.2f"),
+                       "at s": st.column_config.NumberColumn(format="%.1f")},
+    )
+    with st.expander("Data and environment"):
+        st.markdown(f"Data version `{exp.dataset_version_id}` · sha256 `{exp.data_sha256}`  \n"
+                    f"Train `{exp.train_version_id}` · held-out `{exp.test_version_id}`")
+        st.json(exp.environment, expanded=False)
+        st.json(exp.spec, expanded=False)
