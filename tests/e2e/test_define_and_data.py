@@ -36,13 +36,15 @@ def test_hypothesis_upload_profile_split_and_lineage(page):
     page.get_by_role("button", name="Add dataset").click()
     wait_idle(page, timeout=60_000)
     page.get_by_text("150 rows × 5 columns").first.wait_for()
-    page.get_by_text("꽃잎_길이").first.wait_for()  # Hangul header survived cp949 decoding
     page.shot("02-uploaded")
 
     open_page(page, "explore")
     page.get_by_text("Rows").first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     assert page.locator(".js-plotly-plot").count() >= 2
+    # the Hangul header survived cp949 decoding, and the chart is titled with it
+    assert page.get_by_role("combobox", name="Distribution of").input_value() == "꽃받침_길이"
+    page.get_by_text("Distribution of 꽃받침_길이").first.wait_for()
     page.shot("03-profile")
 
     open_page(page, "datasets")
