@@ -223,6 +223,18 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
                 if oid not in nodes:
                     nodes[oid] = LineageNode(oid, kind, _label(db, kind, oid))
             edges.append(LineageEdge(link["from_id"], link["to_id"], link["relation"]))
+        # one hop further: the models the experiments on this data produced
+        experiments = [oid for oid, node in nodes.items() if node.kind == "experiment"]
+        if experiments:
+            marks = ",".join("?" * len(experiments))
+            for link in db.execute(
+                f"SELECT * FROM lineage WHERE to_kind = 'experiment' AND to_id IN ({marks})"  # noqa: S608
+                " AND from_kind = 'model' ORDER BY seq", experiments,
+            ).fetchall():
+                if link["from_id"] not in nodes:
+                    nodes[link["from_id"]] = LineageNode(link["from_id"], "model",
+                                                         _label(db, "model", link["from_id"]))
+                edges.append(LineageEdge(link["from_id"], link["to_id"], link["relation"]))
     return LineageGraph(list(nodes.values()), edges)
 
 
