@@ -22,10 +22,22 @@ def ws(tmp_path: Path):
     try:
         yield Workspace(root)
     finally:
+        _stop_spawned_worker(root)
         if old is None:
             os.environ.pop("MLCYCLE_HOME", None)
         else:
             os.environ["MLCYCLE_HOME"] = old
+
+
+def _stop_spawned_worker(root: Path) -> None:
+    """Stop a background worker a test made the app or CLI start for this workspace."""
+    import signal
+
+    try:
+        pid = int((root / "worker.spawn").read_text().split()[0])
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError, IndexError):
+        pass
 
 
 @pytest.fixture

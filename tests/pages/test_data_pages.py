@@ -1,0 +1,69 @@
+"""Datasets, Explore and Experiments pages under AppTest: upload, see the version, profile, submit a search."""
+
+from __future__ import annotations
+
+from core import datasets, experiments, jobs
+from tests.conftest import SAMPLES, make_project
+
+
+def _submit(at, label: str):
+    [b for b in at.button if b.label == label][0].click().run()
+    return at
+
+
+def test_uploading_a_cp949_file_makes_a_version_with_hangul_columns(app, ws):
+    p = make_project(ws)
+    at = app("app_pages/datasets.py", session={"active_project_id": p.id})
+    at.file_uploader(key="ds_file").upload("iris_ko_cp949.csv", (SAMPLES / "iris_ko_cp949.csv").read_bytes(),
+                                           "text/csv")
+    _submit(at, "Add dataset")
+    assert not at.exception, at.exception
+    (ds,) = datasets.list_datasets(ws, project_id=p.id)
+    (version,) = datasets.list_versions(ws, ds.id)
+    assert [c.name for c in version.schema][:2] == ["꽃받침_길이", "꽃받침_너비"]
+    assert version.source["encoding"] in {"cp949", "euc-kr"}
+
+
+def test_uploading_nothing_or_garbage_is_explained(app, ws, tmp_path):
+    p = make_project(ws)
+    at = app("app_pages/datasets.py", session={"active_project_id": p.id})
+    _submit(at, "Add dataset")
+    assert any("Choose a file" in e.value for e in at.error)
+    at.file_uploader(key="ds_file").upload("data.csv", bytes(range(256)) * 40, "text/csv")
+    _submit(at, "Add dataset")
+    assert not at.exception
+    assert any("data.csv" in e.value for e in at.error)
+    assert datasets.list_datasets(ws) == []
+
+
+def test_explore_shows_a_profile_of_the_chosen_version(app, ws):
+    p = make_project(ws)
+    datasets.add_dataset(ws, SAMPLES / "churn.csv", project_id=p.id)
+    at = app("app_pages/explore.py", session={"active_project_id": p.id})
+    assert not at.exception, at.exception
+    assert [m.label for m in at.metric][:2] == ["Rows", "Columns"]
+    assert at.metric[0].value == "2,000"
+
+
+def test_submitting_the_experiment_form_queues_a_job(app, ws):
+    p = make_project(ws)
+    datasets.add_dataset(ws, SAMPLES / "breast_cancer.csv", project_id=p.id)
+    at = app("app_pages/experiments.py", session={"active_project_id": p.id})
+    assert at.selectbox(key="exp_target").value == "diagnosis"
+    at.number_input(key="exp_budget").set_value(5)
+    at.button(key="exp_run").click().run()
+    assert not at.exception, at.exception
+    (exp,) = experiments.list_experiments(ws, project_id=p.id)
+    assert exp.task == "binary" and exp.spec["search"]["time_budget"] == 5
+    assert jobs.get_job(ws, exp.job_id).kind == "automl"
+    experiments.cancel_experiment(ws, exp.id)
+
+
+def test_an_impossible_experiment_is_explained_and_nothing_is_queued(app, ws):
+    p = make_project(ws)
+    datasets.add_dataset(ws, SAMPLES / "breast_cancer.csv", project_id=p.id)
+    at = app("app_pages/experiments.py", session={"active_project_id": p.id})
+    at.number_input(key="exp_budget").set_value(0)
+    at.button(key="exp_run").click().run()
+    assert any("budget" in e.value for e in at.error)
+    assert experiments.list_experiments(ws) == [] and jobs.list_jobs(ws) == []

@@ -1,0 +1,176 @@
+"""Experiments in the store: spec checks up front, trials mirrored as runs, model, reproduce, cancel."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import datasets, experiments, hypotheses, jobs, lineage
+from core.automl import SearchConfig
+from core.errors import Conflict, InvalidInput
+from tests.conftest import make_project
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _version(ws, tmp_path: Path, frame: pd.DataFrame, name: str = "data.csv", project=None):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return datasets.add_dataset(ws, path, project_id=project.id if project else None).version
+
+
+def _classification(n: int = 300, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    plan = rng.choice(["basic", "pro", "max"], size=n)
+    y = np.where(x1 + 0.5 * x2 + (plan == "max") + rng.normal(scale=0.5, size=n) > 0.3, "yes", "no")
+    frame = pd.DataFrame({"x1": x1, "x2": x2, "plan": plan, "churned": y})
+    frame.loc[::17, "x2"] = np.nan
+    return frame
+
+
+QUICK = {"time_budget": 3.0, "learners": ("lgbm", "lrl2"), "n_jobs": 1}
+
+
+@pytest.mark.parametrize(
+    ("frame", "config", "message"),
+    [
+        (_classification(), {"target": "nope"}, "nope"),
+        (_classification().assign(churned=np.nan), {"target": "churned"}, "empty"),
+        (_classification().assign(churned="yes"), {"target": "churned"}, "one class"),
+        (pd.concat([_classification(), pd.DataFrame({"x1": [0.0], "x2": [0.0], "plan": ["basic"],
+                                                     "churned": ["maybe"]})]),
+         {"target": "churned"}, "maybe"),
+        (_classification(), {"target": "plan", "task": "regression"}, "text"),
+        (_classification(n=12), {"target": "churned", "eval_method": "cv", "n_splits": 10}, "fold"),
+        (_classification(), {"target": "churned", "time_budget": 0}, "budget"),
+        (_classification(), {"target": "churned", "learners": ("catboost",)}, "catboost"),
+    ],
+    ids=["missing-target", "empty-target", "one-class", "singleton-class", "text-regression",
+         "too-few-rows-for-cv", "zero-budget", "learner-not-installed"],
+)
+def test_bad_specs_are_explained_before_anything_is_queued(ws, tmp_path, frame, config, message):
+    version = _version(ws, tmp_path, frame)
+    n_versions = len(datasets.list_versions(ws, version.dataset_id))
+    with pytest.raises(InvalidInput, match=message) as info:
+        experiments.create_experiment(ws, version.id, SearchConfig(**config), start_worker=False)
+    assert info.value.hint
+    assert experiments.list_experiments(ws) == [] and jobs.list_jobs(ws) == []
+    assert len(datasets.list_versions(ws, version.dataset_id)) == n_versions
+
+
+def test_the_held_out_split_is_its_own_version_in_lineage(ws, tmp_path):
+    project = make_project(ws)
+    version = _version(ws, tmp_path, _classification(), project=project)
+    h = hypotheses.create_hypothesis(ws, project.id, question="q", statement="s", metric="roc_auc", threshold=0.8)
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK),
+                                        hypothesis_id=h.id, start_worker=False)
+    assert exp.status == "queued" and exp.job_id and exp.project_id == project.id
+    train, test = datasets.get_version(ws, exp.train_version_id), datasets.get_version(ws, exp.test_version_id)
+    assert (train.n_rows, test.n_rows) == (240, 60)
+    assert train.parent_id == test.parent_id == version.id
+    relations = {(link.relation, link.to_id) for link in lineage.list_links(ws, "experiment", exp.id)}
+    assert {("trained_on", train.id), ("evaluated_on", test.id), ("tests", h.id)} <= relations
+    assert exp.data_sha256 == version.sha256
+    assert exp.environment["packages"]["flaml"] and exp.environment["python"]
+    assert hypotheses.linked(ws, h.id)["experiments"][0]["id"] == exp.id
+
+
+@pytest.mark.slow
+def test_a_search_records_every_trial_and_a_model_that_predicts_from_raw_rows(ws, tmp_path):
+    version = _version(ws, tmp_path, _classification())
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), start_worker=False)
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    exp = experiments.get_experiment(ws, exp.id)
+    assert exp.status == "done", exp.error
+    runs = experiments.list_runs(ws, exp.id)
+    assert len(runs) == exp.n_trials >= 2
+    assert [r.trial for r in runs] == list(range(len(runs)))
+    assert {r.learner for r in runs} <= {"lgbm", "lrl2"}
+    assert all(r.params and r.train_time is not None and r.wall_offset is not None for r in runs)
+    best = experiments.list_runs(ws, exp.id, best_first=True)[0]
+    assert exp.best_run_id == best.id
+    model = experiments.get_model(ws, exp.best_model_id)
+    assert model.learner == best.learner and model.holdout["n_rows"] == 60
+    assert 0.5 < model.holdout["roc_auc"] <= 1.0
+    assert set(model.reference_stats["columns"]) == {"x1", "x2", "plan"}
+    bundle = experiments.load_model(ws, model.id)
+    raw = pd.DataFrame({"plan": ["max", "basic"], "x1": [2.0, -2.0], "x2": [np.nan, -1.0], "extra": [1, 2]})
+    assert list(bundle.predict(raw)) == ["yes", "no"]
+    with pytest.raises(InvalidInput, match="x1"):
+        bundle.predict(raw.drop(columns=["x1"]))
+    job = jobs.get_job(ws, exp.job_id)
+    assert job.status == "done" and job.result["model_id"] == model.id
+
+    result = experiments.reproduce_model(ws, model.id)
+    assert result.identical and result.max_abs_diff == 0.0 and result.n_rows == 60
+
+
+@pytest.mark.slow
+def test_cancelling_keeps_finished_trials_and_the_best_can_be_refit(ws, tmp_path):
+    version = _version(ws, tmp_path, _classification(n=2000))
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", time_budget=120,
+                                                                      learners=("lgbm", "rf"), n_jobs=1),
+                                        start_worker=False)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker",
+                               "--idle-exit", "1"], cwd=REPO_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while experiments.get_experiment(ws, exp.id).n_trials < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        experiments.cancel_experiment(ws, exp.id)
+        while not experiments.get_experiment(ws, exp.id).finished and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.wait(60)
+    stopped = experiments.get_experiment(ws, exp.id)
+    assert stopped.status == "cancelled" and stopped.n_trials >= 2
+    assert jobs.get_job(ws, exp.job_id).status == "cancelled"
+    assert stopped.best_model_id is None and stopped.best_run_id
+    with pytest.raises(Conflict, match="already ended"):
+        experiments.cancel_experiment(ws, exp.id)
+    model = experiments.refit_best_run(ws, exp.id)
+    assert experiments.get_experiment(ws, exp.id).best_model_id == model.id
+    assert model.holdout["n_rows"] == 400
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_search_leaves_the_experiment_interrupted_with_its_trials(ws, tmp_path):
+    version = _version(ws, tmp_path, _classification(n=2000))
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", time_budget=120,
+                                                                      learners=("lgbm", "rf"), n_jobs=1),
+                                        start_worker=False)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker"],
+                              cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while experiments.get_experiment(ws, exp.id).n_trials < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+    jobs.run_worker(ws, idle_exit=0)  # the next worker notices
+    dead = experiments.get_experiment(ws, exp.id)
+    assert dead.status == "interrupted" and dead.n_trials >= 2 and "refit" in dead.error
+    assert experiments.refit_best_run(ws, exp.id).learner in {"lgbm", "rf"}
+
+
+def test_experiments_cli_show_json_contract(ws, tmp_path):
+    version = _version(ws, tmp_path, _classification())
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), start_worker=False)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    out = subprocess.run([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "experiments", "show",
+                          exp.id, "--json"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    data = json.loads(out.stdout)
+    assert {"id", "status", "n_trials", "best_model_id", "holdout", "sha256", "environment"} <= set(data)
+    assert data["status"] == "queued" and data["sha256"] == version.sha256 and data["holdout"] == {}
