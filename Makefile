@@ -14,7 +14,10 @@ DEV_STAMP := $(VENV)/.stamp-dev-$(DEV_HASH)
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run setup setup-dev browser test test-fast lint bench demo worker clean-venv
+RAY_HASH := $(shell cat requirements-ray.txt | sha256sum | cut -c1-16)
+RAY_STAMP := $(VENV)/.stamp-ray-$(RAY_HASH)
+
+.PHONY: run setup setup-dev setup-ray browser test test-fast lint bench demo worker clean-venv
 
 run: setup  ## start the app on http://127.0.0.1:$(PORT) (seeds the demo on first run)
 	@test -f "$(WORKSPACE)/mlcycle.db" || MLCYCLE_HOME="$(WORKSPACE)" $(BIN)/mlcycle demo
@@ -35,6 +38,13 @@ setup-dev: $(DEV_STAMP)
 $(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@rm -f $(VENV)/.stamp-dev-*
+	@touch $@
+
+setup-ray: $(RAY_STAMP)  ## optional: parallel trials on Ray (the Ray tests skip without it)
+
+$(RAY_STAMP): $(RUN_STAMP) requirements-ray.txt
+	$(BIN)/python -m pip install --quiet -r requirements-ray.txt
+	@rm -f $(VENV)/.stamp-ray-*
 	@touch $@
 
 browser:  ## Debian's chromium for the browser tests (Playwright's own download does not work here)
@@ -60,7 +70,9 @@ lint: setup-dev
 
 bench: setup-dev  ## print speed ratios against baselines measured in the same run
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/profiling.py
 	$(BIN)/python bench/automl_overhead.py
+	$(BIN)/python bench/automl.py
 
 demo: setup
 	MLCYCLE_HOME="$(WORKSPACE)" $(BIN)/mlcycle demo
