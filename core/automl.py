@@ -1,0 +1,952 @@
+"""AutoML search with FLAML: spec, validation, per-trial tracking, cancel, refit and scoring.
+
+``run_search`` takes the *training* rows only (the caller keeps a held-out test split the
+search never sees), runs FLAML, reports every trial as it completes through ``on_trial``,
+honours ``should_stop`` between trials, and refits the best configuration on all training
+rows into one :class:`~core.modeling.ModelBundle` that predicts from raw rows.
+
+Example:
+    >>> config = SearchConfig(target="churned", time_budget=30, seed=0)
+    >>> result = run_search(train_df, config, workdir=tmp, on_trial=print)
+    >>> evaluate(result.bundle, test_df)
+    {'accuracy': 0.91, 'macro_f1': 0.88, ...}
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InvalidInput, MLCycleError, map_errors
+from core.modeling import (
+    LEARNERS,
+    TASKS,
+    ModelBundle,
+    clean_config,
+    fit_prepared,
+    learner_class,
+    prepare_training_data,
+    split_xy,
+)
+from core.progress import Progress, ProgressFn, no_progress
+
+log = logging.getLogger("mlcycle.automl")
+
+METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("roc_auc", "accuracy", "log_loss", "f1", "ap", "macro_f1", "micro_f1"),
+    "multiclass": ("log_loss", "accuracy", "macro_f1", "micro_f1", "roc_auc_ovr", "roc_auc_ovo",
+                   "roc_auc_weighted", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"),
+    "regression": ("r2", "rmse", "mae", "mse", "mape"),
+}
+_MAXIMIZED = {"r2", "accuracy", "roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_weighted",
+              "roc_auc_ovr_weighted", "roc_auc_ovo_weighted", "f1", "ap", "micro_f1", "macro_f1"}
+DEFAULT_LEARNERS: dict[str, tuple[str, ...]] = {
+    "classification": ("lgbm", "xgboost", "xgb_limitdepth", "rf", "extra_tree", "lrl2", "lrl1", "kneighbor"),
+    "regression": ("lgbm", "xgboost", "xgb_limitdepth", "rf", "extra_tree", "ridge"),
+}
+EVAL_METHODS = ("auto", "holdout", "cv")
+# Simpler model families first: what the one-standard-error rule prefers among near-equal defaults.
+SIMPLICITY = {"ridge": 0, "lrl2": 0, "lrl1": 0, "svc": 0, "enet": 0, "lassolars": 0, "sgd": 0,
+              "kneighbor": 1, "rbf_svm": 2, "rf": 3, "extra_tree": 3}
+CV_MAX_ROWS = 10_000
+CV_CELLS_PER_SECOND = 2500
+CV_ALWAYS_ROWS = 2000
+MULTITHREAD_CELLS = 200_000
+SVM_MAX_ROWS = 5000
+MIN_ROWS = 10
+STOP_POLL_SECONDS = 0.25
+RAY_HINT = "Install the Ray extra with `pip install -r requirements-ray.txt`, or set parallel trials to 1."
+
+
+# ---------------------------------------------------------------- spec
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """What to search for; validated by :func:`validate` when the search runs.
+
+    Attributes:
+        target: the column to predict.
+        task: ``auto`` (detected from the target), ``binary``, ``multiclass``, ``regression``
+            or ``classification`` (binary or multiclass, detected).
+        metric: ``auto`` (see :func:`default_metric`) or any FLAML metric of the task (``METRICS``).
+        time_budget: seconds for the search (``None`` or 0: no time limit, then ``max_trials`` is needed).
+        max_trials: the most trials to run (``None``: no limit).
+        learners: FLAML learner names (``None``: :data:`DEFAULT_LEARNERS` of the task).
+        eval_method: ``auto`` (k-fold CV for data that is small for the budget, else holdout),
+            ``holdout`` or ``cv``.
+        holdout_fraction: share of the training rows used for validation with ``holdout``.
+        n_splits: folds for ``cv``.
+        feature_columns: raw columns to use (``None``: every column but the target).
+        seed: seeds the search and every learner.
+        n_jobs: threads per trial (``None``: :func:`default_n_jobs`).
+        n_concurrent_trials: trials run at once on Ray (needs the Ray extra; ``RAY_ADDRESS`` picks a cluster).
+    """
+
+    target: str
+    task: str = "auto"
+    metric: str = "auto"
+    time_budget: float | None = 60.0
+    max_trials: int | None = None
+    learners: tuple[str, ...] | None = None
+    eval_method: str = "auto"
+    holdout_fraction: float = 0.2
+    n_splits: int = 5
+    feature_columns: tuple[str, ...] | None = None
+    seed: int = 0
+    n_jobs: int | None = None
+    n_concurrent_trials: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the spec as JSON (for the experiment row)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchConfig:
+        """Build a spec from :meth:`as_dict` output (unknown keys are ignored)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        for key in ("learners", "feature_columns"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """A validated spec with every ``auto`` decided; what the search actually ran with."""
+
+    target: str
+    task: str
+    metric: str
+    time_budget: float | None
+    max_trials: int | None
+    learners: tuple[str, ...]
+    eval_method: str
+    holdout_fraction: float
+    n_splits: int
+    feature_columns: tuple[str, ...]
+    seed: int
+    n_jobs: int
+    n_concurrent_trials: int
+    n_rows: int
+    n_rows_without_target: int
+    classes: tuple[Any, ...] | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the resolved spec as JSON."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def detect_task(y: pd.Series) -> str:
+    """Guess the task from the target values.
+
+    Text, categorical and boolean targets are classification; numbers are regression
+    unless they are whole numbers with at most 20 distinct values (then classification).
+
+    Args:
+        y: the target column (missing values are ignored).
+
+    Returns:
+        ``binary``, ``multiclass`` or ``regression``.
+
+    Raises:
+        InvalidInput: if the target has no values.
+    """
+    values = y.dropna()
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        raise InvalidInput(f"The target '{y.name}' is empty.", hint="Choose a column that has values.")
+    n_unique = values.nunique()
+    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
+        return "binary" if n_unique <= 2 else "multiclass"
+    if n_unique <= 2:
+        return "binary"
+    whole = np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
+    return "multiclass" if whole and n_unique <= 20 else "regression"
+
+
+def default_metric(task: str) -> str:
+    """Return the metric a search optimises when the spec says ``auto``.
+
+    ROC AUC for binary, log loss for multiclass, R² for regression (FLAML's defaults:
+    threshold-free and sensitive to probability quality).
+
+    Raises:
+        InvalidInput: if the task is unknown.
+    """
+    if task not in METRICS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
+    return METRICS[task][0]
+
+
+def metric_direction(metric: str) -> str:
+    """Return ``max`` if a higher value of ``metric`` is better, else ``min``."""
+    return "max" if metric in _MAXIMIZED else "min"
+
+
+def available_learners(task: str) -> list[str]:
+    """Return the learners that can run ``task`` with the installed packages.
+
+    Raises:
+        InvalidInput: if the task is unknown.
+    """
+    if task not in METRICS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
+    return [n for n, learner in LEARNERS.items() if learner.supports(task) and learner.installed()]
+
+
+def default_learners(task: str, n_rows: int | None = None) -> list[str]:
+    """Return the learners a search tries when the spec names none.
+
+    Args:
+        task: ``binary``, ``multiclass`` or ``regression``.
+        n_rows: training rows; the RBF SVM (quadratic in rows) joins only below ``SVM_MAX_ROWS``.
+    """
+    kind = "regression" if task == "regression" else "classification"
+    names = list(DEFAULT_LEARNERS[kind])
+    if kind == "classification" and n_rows is not None and n_rows <= SVM_MAX_ROWS:
+        names.append("rbf_svm")
+    return [n for n in names if n in available_learners(task)]
+
+
+def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
+    """Check a spec against the training rows and decide every ``auto``.
+
+    Args:
+        config: the spec.
+        train_df: the training rows (raw columns, including the target).
+
+    Returns:
+        The resolved spec.
+
+    Raises:
+        InvalidInput: naming the problem: the target is missing or empty, a single class, a class
+            with one row, a text regression target, too few rows for the folds, no budget,
+            unknown or uninstalled learners, an unknown metric, or Ray missing for parallel trials.
+    """
+    notes: list[str] = []
+    if not isinstance(train_df, pd.DataFrame) or train_df.empty:
+        raise InvalidInput("The training data has no rows.", hint="Choose a dataset version with data.")
+    X, y = split_xy(train_df, config.target, list(config.feature_columns) if config.feature_columns else None)
+    if y.empty:
+        raise InvalidInput(f"The target column '{config.target}' is empty in every row.",
+                           hint="Choose a target that has values, or label the rows first.")
+    n_without = len(train_df) - len(y)
+    if n_without:
+        notes.append(f"{n_without} rows without a target value are left out.")
+    if X.shape[1] == 0:
+        raise InvalidInput("The feature set is empty.", hint="Choose at least one column besides the target.")
+    task = _resolve_task(config.task, y)
+    classes = _check_target(y, task)
+    metric = config.metric
+    if metric == "auto":
+        metric = default_metric(task)
+    elif metric not in METRICS[task]:
+        raise InvalidInput(f"Metric '{metric}' does not fit a {task} task.",
+                           hint=f"Use one of: {', '.join(METRICS[task])}.")
+    budget, max_trials = _check_budget(config)
+    learners = _check_learners(config.learners, task, len(y))
+    if not 0.0 < config.holdout_fraction < 1.0:
+        raise InvalidInput(f"The holdout fraction must be between 0 and 1, got {config.holdout_fraction}.")
+    if config.n_splits < 2:
+        raise InvalidInput(f"Cross-validation needs at least 2 folds, got {config.n_splits}.")
+    if len(y) < MIN_ROWS:
+        raise InvalidInput(f"Only {len(y)} rows have a target value; a search needs at least {MIN_ROWS}.",
+                           hint="Add rows to the dataset.")
+    eval_method = _resolve_eval_method(config, y, task, X.shape[1])
+    n_concurrent = _check_parallel(config.n_concurrent_trials)
+    n_jobs = config.n_jobs if config.n_jobs and config.n_jobs > 0 else default_n_jobs(len(y), X.shape[1], n_concurrent)
+    if not isinstance(config.seed, int | np.integer):
+        raise InvalidInput(f"The seed must be a whole number, got {config.seed!r}.")
+    return ResolvedConfig(
+        target=config.target, task=task, metric=metric, time_budget=budget, max_trials=max_trials,
+        learners=tuple(learners), eval_method=eval_method, holdout_fraction=float(config.holdout_fraction),
+        n_splits=int(config.n_splits), feature_columns=tuple(map(str, X.columns)), seed=int(config.seed),
+        n_jobs=int(n_jobs), n_concurrent_trials=n_concurrent,
+        n_rows=len(y), n_rows_without_target=n_without,
+        classes=tuple(classes) if classes is not None else None, warnings=tuple(notes),
+    )
+
+
+def default_n_jobs(n_rows: int, n_cols: int, n_concurrent_trials: int = 1) -> int:
+    """Threads per trial: one for small data (thread start-up costs more than it saves), else all cores."""
+    if n_rows * max(n_cols, 1) < MULTITHREAD_CELLS:
+        return 1
+    return max(1, (os.cpu_count() or 1) // max(1, n_concurrent_trials))
+
+
+def _resolve_task(task: str, y: pd.Series) -> str:
+    detected = detect_task(y)
+    if task == "auto":
+        return detected
+    if task == "classification":
+        if detected == "regression":
+            return "binary" if y.nunique() <= 2 else "multiclass"
+        return detected
+    if task not in TASKS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use auto, classification or one of: {', '.join(TASKS)}.")
+    n_classes = y.nunique()
+    if task == "binary" and n_classes > 2:
+        raise InvalidInput(f"The target '{y.name}' has {n_classes} classes, so the task cannot be binary.",
+                           hint="Use multiclass, or auto.")
+    if task == "multiclass" and n_classes == 2:
+        return "binary"
+    return task
+
+
+def _check_target(y: pd.Series, task: str) -> list[Any] | None:
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
+            values = pd.to_numeric(y, errors="coerce")
+            if values.isna().any() or pd.api.types.is_bool_dtype(y.dtype):
+                bad = y[values.isna()].iloc[0] if values.isna().any() else y.iloc[0]
+                raise InvalidInput(f"The target '{y.name}' holds text ({bad!r}); a regression target must be numeric.",
+                                   hint="Choose a numeric target, or set the task to classification.")
+        return None
+    counts = y.value_counts()
+    if len(counts) < 2:
+        raise InvalidInput(f"The target '{y.name}' has only one class ({counts.index[0]!r}); there is nothing to learn.",
+                           hint="Choose another target, or add rows of the other classes.")
+    single = [c for c, n in counts.items() if n < 2]
+    if single:
+        raise InvalidInput(f"Class {single[0]!r} of target '{y.name}' has a single row; every class needs at least 2"
+                           + (f" ({len(single)} classes have one row)." if len(single) > 1 else "."),
+                           hint="Add rows of that class, or remove it from the data.")
+    from core.modeling import _sorted_labels
+
+    return _sorted_labels(counts.index.tolist())
+
+
+def _check_budget(config: SearchConfig) -> tuple[float | None, int | None]:
+    budget = config.time_budget
+    if budget is not None and (not isinstance(budget, int | float) or math.isnan(budget) or budget < 0):
+        raise InvalidInput(f"The time budget must be a positive number of seconds, got {budget!r}.")
+    if config.max_trials is not None and config.max_trials < 1:
+        raise InvalidInput(f"The maximum number of trials must be at least 1, got {config.max_trials}.")
+    if not budget and config.max_trials is None:
+        raise InvalidInput("The search has no budget: the time budget is 0 and there is no maximum number of trials.",
+                           hint="Give a time budget in seconds, or a maximum number of trials.")
+    return (float(budget) if budget else None), config.max_trials
+
+
+def _check_learners(names: tuple[str, ...] | None, task: str, n_rows: int) -> list[str]:
+    available = available_learners(task)
+    if names is None:
+        return default_learners(task, n_rows)
+    names = list(dict.fromkeys(names))
+    if not names:
+        raise InvalidInput("No learner is selected.", hint=f"Choose from: {', '.join(available)}.")
+    unknown = [n for n in names if n not in LEARNERS]
+    if unknown:
+        raise InvalidInput(f"Unknown learner{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+                           hint=f"Available for {task}: {', '.join(available)}.")
+    missing = [n for n in names if not LEARNERS[n].installed()]
+    if missing:
+        pkgs = " ".join(sorted({LEARNERS[n].requires or n for n in missing}))
+        raise InvalidInput(f"Learner{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                           f"{'are' if len(missing) > 1 else 'is'} not installed.",
+                           hint=f"Install with `pip install {pkgs}`, or choose from: {', '.join(available)}.")
+    wrong = [n for n in names if not LEARNERS[n].supports(task)]
+    if wrong:
+        raise InvalidInput(f"Learner{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} cannot be used for a {task} task.",
+                           hint=f"Available for {task}: {', '.join(available)}.")
+    return names
+
+
+def _small_enough_for_cv(n_rows: int, n_cols: int, budget: float | None) -> bool:
+    """k-fold CV when the data is small for the budget (FLAML's rule), always below 2,000 rows."""
+    if n_rows < CV_ALWAYS_ROWS:
+        return True
+    if n_rows >= CV_MAX_ROWS:
+        return False
+    cells = n_rows * max(n_cols, 1)
+    return cells <= CV_CELLS_PER_SECOND * budget if budget else True
+
+
+def _resolve_eval_method(config: SearchConfig, y: pd.Series, task: str, X_width: int) -> str:
+    method = config.eval_method
+    if method not in EVAL_METHODS:
+        raise InvalidInput(f"Unknown evaluation '{method}'.", hint=f"Use one of: {', '.join(EVAL_METHODS)}.")
+    if method == "auto":
+        method = "cv" if _small_enough_for_cv(len(y), X_width, config.time_budget) else "holdout"
+        if method == "cv" and task != "regression" and y.value_counts().min() < config.n_splits:
+            method = "holdout"
+        if method == "cv" and len(y) < 2 * config.n_splits:
+            method = "holdout"
+    if method == "cv":
+        if task != "regression":
+            counts = y.value_counts()
+            if counts.min() < config.n_splits:
+                raise InvalidInput(
+                    f"Class {counts.idxmin()!r} has {counts.min()} rows, too few for {config.n_splits}-fold "
+                    "cross-validation (each fold needs one row of every class).",
+                    hint=f"Use at most {counts.min()} folds, holdout, or add rows.")
+        elif len(y) < 2 * config.n_splits:
+            raise InvalidInput(f"{len(y)} rows are too few for {config.n_splits}-fold cross-validation.",
+                               hint=f"Use at most {len(y) // 2} folds, or add rows.")
+    else:
+        n_val = int(round(len(y) * config.holdout_fraction))
+        n_classes = y.nunique() if task != "regression" else 1
+        if n_val < max(2, n_classes) or len(y) - n_val < max(2, n_classes):
+            raise InvalidInput(f"{len(y)} rows are too few for a {config.holdout_fraction:.0%} holdout.",
+                               hint="Use cross-validation, a larger holdout share, or add rows.")
+    return method
+
+
+def _check_parallel(n: int) -> int:
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise InvalidInput(f"Parallel trials must be a whole number of at least 1, got {n!r}.")
+    if n > 1:
+        try:
+            import ray  # noqa: F401
+            import ray.tune  # noqa: F401
+        except ImportError as exc:
+            raise InvalidInput(f"Running {n} trials in parallel needs Ray, which is not installed.",
+                               hint=RAY_HINT) from exc
+    return int(n)
+
+
+# ---------------------------------------------------------------- tracking
+
+@dataclass(frozen=True)
+class TrialRecord:
+    """One finished trial, as the store keeps it (one run per trial).
+
+    Attributes:
+        trial: 0-based trial number in this search.
+        learner: the learner name.
+        config: its hyperparameters (JSON; ``FLAML_sample_size`` when trained on a sample).
+        val_loss: FLAML's validation loss (lower is better).
+        val_metric: the validation value of the search metric, in its natural direction.
+        metric: the search metric.
+        train_time: seconds to train (and validate) this trial.
+        wall_offset: seconds from the start of the search to the end of this trial.
+        sample_size: training rows used (smaller than the data while FLAML samples).
+        status: ``ok``, or ``failed`` when the trial produced no finite loss.
+        is_best: whether it improved on every earlier trial.
+        val_loss_se: standard error of ``val_loss`` across CV folds (``None`` with holdout).
+        is_default: whether the config is the learner's well-known default (e.g. C=1).
+    """
+
+    trial: int
+    learner: str
+    config: dict[str, Any]
+    val_loss: float
+    val_metric: float | None
+    metric: str
+    train_time: float
+    wall_offset: float
+    sample_size: int | None
+    status: str
+    is_best: bool
+    val_loss_se: float | None = None
+    is_default: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record as JSON."""
+        return asdict(self)
+
+
+TrialFn = Callable[[TrialRecord], None]
+
+
+def _no_trial(_: TrialRecord) -> None:
+    """Trial callback that ignores every record."""
+
+
+def loss_to_metric(metric: str, val_loss: float) -> float | None:
+    """Turn FLAML's loss back into the metric's own value (``1 - loss`` for maximized metrics)."""
+    if val_loss is None or not np.isfinite(val_loss):
+        return None
+    return float(1 - val_loss) if metric in _MAXIMIZED else float(val_loss)
+
+
+class _Tracker:
+    """Turns FLAML's per-trial log calls into ``TrialRecord`` callbacks and polls ``should_stop``."""
+
+    def __init__(self, rc: ResolvedConfig, on_trial: TrialFn, on_progress: ProgressFn,
+                 should_stop: Callable[[], bool]) -> None:
+        self.rc, self.on_trial, self.on_progress, self.should_stop = rc, on_trial, on_progress, should_stop
+        self.start = time.monotonic()
+        self.trials: list[TrialRecord] = []
+        self.best: TrialRecord | None = None
+        self.stopped = False
+        self.error: BaseException | None = None
+        self._last_poll = 0.0
+        self.seen: set[Any] = set()
+        self.defaults: dict[str, list[dict[str, Any]]] = {}
+        self.n_rows_search = 0
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def stop_requested(self) -> bool:
+        if self.stopped or self.error is not None:
+            return True
+        now = time.monotonic()
+        if now - self._last_poll >= STOP_POLL_SECONDS:
+            self._last_poll = now
+            if self.should_stop():
+                self.stopped = True
+        return self.stopped
+
+    def add(self, learner: str, config: dict[str, Any], val_loss: float, train_time: float,
+            sample_size: int | None, key: Any = None, logged: Any = None) -> None:
+        if key is not None:
+            if key in self.seen:
+                return
+            self.seen.add(key)
+        loss = float(val_loss) if val_loss is not None else math.inf
+        ok = math.isfinite(loss)
+        is_best = ok and (self.best is None or loss < self.best.val_loss)
+        cfg = clean_config(config)
+        if config.get("FLAML_sample_size") and sample_size is None:
+            sample_size = int(config["FLAML_sample_size"])
+        se = logged.get("val_loss_se") if isinstance(logged, dict) else None
+        full = sample_size is None or sample_size >= self.n_rows_search
+        record = TrialRecord(
+            trial=len(self.trials), learner=learner, config=cfg, val_loss=loss,
+            val_metric=loss_to_metric(self.rc.metric, loss), metric=self.rc.metric,
+            train_time=float(train_time or 0.0), wall_offset=round(self.elapsed(), 4),
+            sample_size=int(sample_size) if sample_size else None, status="ok" if ok else "failed",
+            is_best=is_best, val_loss_se=float(se) if se is not None and np.isfinite(se) else None,
+            is_default=full and _matches_any(cfg, self.defaults.get(learner, [])),
+        )
+        self.trials.append(record)
+        if is_best:
+            self.best = record
+        try:
+            self.on_trial(record)
+            self.on_progress(Progress(self._fraction(), self._message(record)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised by run_search after FLAML returns
+            self.error = exc
+
+    def _fraction(self) -> float:
+        parts = []
+        if self.rc.time_budget:
+            parts.append(self.elapsed() / self.rc.time_budget)
+        if self.rc.max_trials:
+            parts.append(len(self.trials) / self.rc.max_trials)
+        return min(0.95, max(parts) * 0.95) if parts else 0.0
+
+    def _message(self, r: TrialRecord) -> str:
+        best = self.best.val_metric if self.best else None
+        now = f"{r.val_metric:.4f}" if r.val_metric is not None else "failed"
+        return (f"Trial {r.trial + 1}: {r.learner} {self.rc.metric}={now}"
+                + (f"; best {self.best.learner} {best:.4f}" if best is not None else ""))
+
+
+def _tracked_automl(tracker: _Tracker) -> Any:
+    """An ``AutoML`` that reports each logged trial to ``tracker`` and stops when it asks."""
+    from flaml import AutoML
+
+    class TrackedAutoML(AutoML):
+        # FLAML 2.7 calls _log_trial once per finished trial (log_type="all") on the driver,
+        # right after it writes the JSON-lines record to log_file_name, and _select_estimator
+        # before every trial after the first; returning None there ends the search loop.
+        def _log_trial(self, search_state: Any, estimator: str) -> None:
+            super()._log_trial(search_state, estimator)
+            tracker.add(estimator, search_state.config, search_state.val_loss, search_state.trial_time,
+                        search_state.sample_size, key=("log", self._track_iter),
+                        logged=search_state.metric_for_logging)
+
+        def _select_estimator(self, estimator_list: list[str]) -> str | None:
+            if tracker.stop_requested():
+                return None
+            return super()._select_estimator(estimator_list)
+
+    if not hasattr(AutoML, "_log_trial") or not hasattr(AutoML, "_select_estimator"):
+        raise MLCycleError("This FLAML version has no per-trial hooks; MLCycle needs flaml 2.x.")
+    return TrackedAutoML()
+
+
+# ---------------------------------------------------------------- starting points and selection
+
+def default_configs(rc: ResolvedConfig, n_features: int, n_rows: int) -> dict[str, list[dict[str, Any]]]:
+    """Each learner's well-known default configuration (scikit-learn's / LightGBM's), in FLAML's terms.
+
+    The search evaluates these first, and :func:`select_best` keeps one of them unless a tuned
+    configuration is better by more than the validation noise.
+    """
+    leaves = max(4, min(32768, n_rows >> 1) - 1)
+    out: dict[str, dict[str, Any]] = {
+        "lrl1": {"C": 1.0}, "lrl2": {"C": 1.0}, "svc": {"C": 1.0, "penalty": "l2"}, "ridge": {"alpha": 1.0},
+        "rbf_svm": {"C": 1.0, "gamma_scale": 1.0},
+        "kneighbor": {"n_neighbors": min(5, max(1, n_rows // 2))},
+        "lgbm": {"n_estimators": 100, "num_leaves": min(31, leaves), "min_child_samples": 20,
+                 "learning_rate": 0.1, "log_max_bin": 8, "colsample_bytree": 1.0,
+                 "reg_alpha": 1 / 1024, "reg_lambda": 1.0},
+        "histgb": {"n_estimators": 100, "max_leaves": min(31, leaves), "min_samples_leaf": 20,
+                   "learning_rate": 0.1, "log_max_bin": 8, "l2_regularization": 1 / 1024},
+    }
+    forest = {"n_estimators": min(100, max(5, n_rows)), "max_leaves": leaves,
+              "max_features": 1.0 if rc.task == "regression" else max(0.1, min(1.0, 1 / math.sqrt(n_features)))}
+    if rc.task != "regression":
+        forest["criterion"] = "gini"
+    out["rf"] = out["extra_tree"] = forest
+    return {k: [dict(v)] for k, v in out.items() if k in rc.learners}
+
+
+def _starting_points(rc: ResolvedConfig, X: pd.DataFrame, y: np.ndarray, n_rows: int,
+                     defaults: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The first configurations of each learner, cheapest first.
+
+    FLAML's own low-cost initial configuration, then the learner's default (``default_configs``),
+    then FLAML's zero-shot suggestion for this data where it has a portfolio. FLAML picks which
+    learner to try next by estimated cost, so expensive points only run when time allows.
+    """
+    from flaml.automl.task.factory import task_factory
+
+    task = task_factory(rc.task)
+    points: dict[str, list[dict[str, Any]]] = {}
+    for name in rc.learners:
+        space = learner_class(name).search_space(data_size=(n_rows, X.shape[1]), task=task)
+        init = {k: v["init_value"] for k, v in space.items() if "init_value" in v}
+        points[name] = [init] + [dict(c) for c in defaults.get(name, []) if not _matches_any(init, [c])]
+        if name not in ("lgbm", "rf", "extra_tree", "xgboost", "xgb_limitdepth"):
+            continue
+        try:
+            from flaml.default import suggest_config
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                suggested = suggest_config(rc.task, X, y, name, k=1)
+        except Exception as exc:  # noqa: BLE001 - a missing portfolio only loses a starting point
+            log.debug("no zero-shot config for %s: %s", name, exc)
+            continue
+        for item in suggested:
+            config = {k: v for k, v in item.get("hyperparameters", {}).items() if k != "FLAML_sample_size"}
+            if config:
+                points[name].append(config)
+    for name, configs in points.items():
+        if LEARNERS[name].seeded:
+            for c in configs:
+                c["random_seed"] = rc.seed
+    return points
+
+
+def _cv_mean_and_se(val_loss_folds: list[float], log_metrics_folds: list[Any]) -> tuple[float, dict[str, Any]]:
+    """FLAML's CV aggregation (mean loss and mean logged metrics) plus the standard error of the loss."""
+    losses = np.asarray(val_loss_folds, dtype=float)
+    logged: dict[str, Any] = {}
+    dicts = [m for m in log_metrics_folds if isinstance(m, dict)]
+    for key in dicts[0] if dicts else []:
+        values = [m.get(key) for m in dicts]
+        if all(isinstance(v, int | float) for v in values):
+            logged[key] = float(np.mean(values))
+    se = float(np.std(losses, ddof=1) / math.sqrt(len(losses))) if len(losses) > 1 else float("nan")
+    logged["val_loss_se"] = se
+    return float(np.mean(losses)), logged
+
+
+def _matches_any(config: dict[str, Any], candidates: list[dict[str, Any]]) -> bool:
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-12)
+        return a == b
+
+    return any(all(k in config and same(config[k], v) for k, v in c.items()) for c in candidates)
+
+
+def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
+    """Choose the trial to refit: the lowest loss, unless a default configuration is within noise.
+
+    This is the one-standard-error rule: with cross-validation, the simplest learner (``SIMPLICITY``)
+    whose default configuration scores within one standard error of the best loss (the larger of
+    the two trials' fold standard errors) is preferred to the tuned best, because on small data the
+    best-scoring tuned configuration is partly chosen by validation noise.
+
+    Args:
+        trials: the finished trials (at least one with a finite loss).
+
+    Returns:
+        ``(trial, reason)``.
+
+    Raises:
+        InvalidInput: if no trial has a finite loss.
+    """
+    ok = [t for t in trials if t.status == "ok"]
+    if not ok:
+        raise InvalidInput("No trial finished with a valid score.", hint="Give the search more time.")
+    best = min(ok, key=lambda t: (t.val_loss, t.trial))
+    if best.is_default or best.val_loss_se is None or not math.isfinite(best.val_loss_se):
+        return best, f"lowest validation loss ({best.learner}, trial {best.trial})"
+    near = [t for t in ok if t.is_default
+            and t.val_loss <= best.val_loss + max(best.val_loss_se, t.val_loss_se or 0.0)]
+    if not near:
+        return best, f"lowest validation loss ({best.learner}, trial {best.trial})"
+    chosen = min(near, key=lambda t: (SIMPLICITY.get(t.learner, 9), t.val_loss, t.trial))
+    return chosen, (f"default {chosen.learner} configuration (trial {chosen.trial}) is within one standard "
+                    f"error of the best loss ({best.learner}, trial {best.trial})")
+
+
+# ---------------------------------------------------------------- search
+
+@dataclass
+class SearchResult:
+    """What a search found.
+
+    Attributes:
+        config: the resolved spec it ran with.
+        trials: every trial, in order.
+        best_learner, best_config, best_val_loss, best_val_metric: the best trial's.
+        bundle: the best configuration refit on all training rows (``None`` if the search was
+            stopped before a refit, or found nothing).
+        stopped_early: whether ``should_stop`` ended it.
+        wall_time: seconds for search and refit.
+        search_time: seconds of the search alone.
+        log_path: FLAML's JSON-lines trial log.
+        best_trial: the ``trial`` number of the chosen trial (see :func:`select_best`).
+        selection: why that trial was chosen, in words.
+    """
+
+    config: ResolvedConfig
+    trials: list[TrialRecord]
+    best_learner: str | None
+    best_config: dict[str, Any] | None
+    best_val_loss: float | None
+    best_val_metric: float | None
+    bundle: ModelBundle | None
+    stopped_early: bool
+    wall_time: float
+    search_time: float
+    log_path: Path | None = None
+    best_trial: int | None = None
+    selection: str = ""
+
+
+def run_search(
+    train_df: pd.DataFrame,
+    config: SearchConfig,
+    *,
+    workdir: Path,
+    on_trial: TrialFn = _no_trial,
+    on_progress: ProgressFn = no_progress,
+    should_stop: Callable[[], bool] = lambda: False,
+    refit_on_stop: bool = False,
+) -> SearchResult:
+    """Search for the best model of the training rows, tracking every trial.
+
+    Args:
+        train_df: raw training rows including the target (never the held-out test rows).
+        config: the spec; validated here.
+        workdir: a folder for FLAML's trial log (``flaml.log``).
+        on_trial: called with each :class:`TrialRecord` as its trial finishes, on the calling
+            thread. An exception it raises stops the search and is re-raised.
+        on_progress: progress reports (after each trial, and around data preparation and refit).
+        should_stop: polled between trials (at most every 0.25 s, on the calling thread);
+            ``True`` ends the search after the running trial.
+        refit_on_stop: whether to refit the best trial found so far when stopped early.
+
+    Returns:
+        The result, with the refit bundle.
+
+    Raises:
+        InvalidInput: if the spec does not fit the data (see :func:`validate`).
+        ExternalToolFailed: if FLAML or a learner fails.
+    """
+    started = time.monotonic()
+    rc = validate(config, train_df)
+    on_progress(Progress(0.0, f"Preparing {rc.n_rows} rows for a {rc.task} search"))
+    pre, X, y, classes = prepare_training_data(train_df, rc.target, rc.task, list(rc.feature_columns))
+    tracker = _Tracker(rc, on_trial, on_progress, should_stop)
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / "flaml.log"
+    if should_stop():
+        return SearchResult(rc, [], None, None, None, None, None, True, time.monotonic() - started, 0.0, None)
+    automl = _tracked_automl(tracker)
+    for name in rc.learners:
+        automl.add_learner(name, learner_class(name))
+    settings = _fit_settings(rc, log_path)
+    tracker.n_rows_search = len(X) if rc.eval_method == "cv" else len(X) - int(round(len(X) * rc.holdout_fraction))
+    tracker.defaults = default_configs(rc, X.shape[1], tracker.n_rows_search)
+    settings["starting_points"] = _starting_points(rc, X, y, tracker.n_rows_search, tracker.defaults)
+    if rc.n_concurrent_trials > 1:
+        settings["use_ray"] = _ray_options(tracker)
+    with map_errors(f"FLAML search for '{rc.target}'", hint="Try fewer learners or a larger time budget."):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            automl.fit(X_train=X, y_train=y, **settings)
+    search_time = time.monotonic() - started
+    if tracker.error is not None:
+        raise tracker.error
+    if tracker.best is None:
+        if tracker.stopped:
+            return SearchResult(rc, tracker.trials, None, None, None, None, None, True,
+                                time.monotonic() - started, search_time, log_path)
+        raise InvalidInput(f"No trial of the search for '{rc.target}' finished with a valid score.",
+                           hint="Give the search more time or more trials, or choose other learners.")
+    best, reason = select_best(tracker.trials)
+    bundle = None
+    if not tracker.stopped or refit_on_stop:
+        on_progress(Progress(0.96, f"Refitting the best model ({best.learner}) on all {rc.n_rows} rows"))
+        with map_errors(f"Refitting {best.learner} for '{rc.target}'"):
+            bundle = _refit_best(pre, X, y, classes, rc, best)
+    on_progress(Progress(1.0, ("Stopped" if tracker.stopped else "Finished")
+                         + f" after {len(tracker.trials)} trials; best {best.learner} "
+                         f"{rc.metric}={best.val_metric:.4f}"))
+    return SearchResult(rc, tracker.trials, best.learner, best.config, best.val_loss, best.val_metric, bundle,
+                        tracker.stopped, time.monotonic() - started, search_time, log_path,
+                        best_trial=best.trial, selection=reason)
+
+
+def _fit_settings(rc: ResolvedConfig, log_path: Path) -> dict[str, Any]:
+    custom_hp = {n: {"random_seed": {"domain": rc.seed}} for n in rc.learners if LEARNERS[n].seeded}
+    return {
+        "task": rc.task,
+        "metric": rc.metric,
+        "time_budget": rc.time_budget if rc.time_budget else -1,
+        "max_iter": rc.max_trials,
+        "estimator_list": list(rc.learners),
+        "eval_method": rc.eval_method,
+        "split_ratio": rc.holdout_fraction,
+        "n_splits": rc.n_splits,
+        "seed": rc.seed,
+        "n_jobs": rc.n_jobs,
+        "n_concurrent_trials": rc.n_concurrent_trials,
+        "log_file_name": str(log_path),
+        "log_type": "all",
+        "mlflow_logging": False,
+        "retrain_full": False,
+        "model_history": False,
+        "skip_transform": True,
+        "auto_augment": False,
+        "cv_score_agg_func": _cv_mean_and_se,
+        "custom_hp": custom_hp,
+        "verbose": 0,
+        "use_ray": False,
+    }
+
+
+def _refit_best(pre: Any, X: pd.DataFrame, y: np.ndarray, classes: Any, rc: ResolvedConfig,
+                best: TrialRecord) -> ModelBundle:
+    return fit_prepared(pre, X, y, classes, target=rc.target, task=rc.task, learner=best.learner,
+                        config=best.config, seed=rc.seed, n_jobs=rc.n_jobs)
+
+
+def _ray_options(tracker: _Tracker) -> dict[str, Any]:
+    """Ray Tune options that mirror trials as they finish and stop the run on cancel."""
+    from ray import tune
+
+    class MirrorTrials(tune.Callback):
+        def on_trial_complete(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
+            result = trial.last_result or {}
+            config = dict(result.get("config") or trial.config or {})
+            ml = dict(config.get("ml", config))
+            learner = ml.get("learner", "?")
+            tracker.add(learner, ml, result.get("val_loss", math.inf), result.get("time_this_iter_s", 0.0),
+                        ml.get("FLAML_sample_size"), key=("ray", trial.trial_id),
+                        logged=result.get("metric_for_logging"))
+
+    class StopOnCancel(tune.Stopper):
+        def __call__(self, trial_id: str, result: dict) -> bool:
+            return tracker.stop_requested()
+
+        def stop_all(self) -> bool:
+            return tracker.stop_requested()
+
+    return {"callbacks": [MirrorTrials()], "stop": StopOnCancel()}
+
+
+# ---------------------------------------------------------------- reproduce and score
+
+def refit_config(
+    train_df: pd.DataFrame,
+    target: str,
+    task: str,
+    learner: str,
+    config: dict[str, Any],
+    seed: int,
+    *,
+    feature_columns: list[str] | tuple[str, ...] | None = None,
+    n_jobs: int = 1,
+) -> ModelBundle:
+    """Refit a recorded configuration on the same training rows: the same model, bit for bit.
+
+    Args:
+        train_df: the training rows the search saw (raw, with the target).
+        target: the target column.
+        task: the resolved task (``binary``, ``multiclass`` or ``regression``).
+        learner: the learner name of the recorded trial.
+        config: its recorded hyperparameters.
+        seed: the search's seed.
+        feature_columns: the resolved feature columns of the search.
+        n_jobs: the threads the original bundle used (``bundle.n_jobs``); LightGBM is only
+            bit-identical with the same thread count.
+
+    Returns:
+        The refit bundle.
+
+    Raises:
+        InvalidInput: if the target, a column or the learner is unknown, or the task is wrong.
+        ExternalToolFailed: if the learner fails.
+    """
+    if task not in TASKS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
+    pre, X, y, classes = prepare_training_data(train_df, target, task,
+                                               list(feature_columns) if feature_columns is not None else None)
+    with map_errors(f"Refitting {learner} for '{target}'"):
+        return fit_prepared(pre, X, y, classes, target=target, task=task, learner=learner, config=config,
+                            seed=seed, n_jobs=n_jobs)
+
+
+def evaluate(bundle: ModelBundle, test_df: pd.DataFrame) -> dict[str, float]:
+    """Score a model on held-out rows (which carry the target column).
+
+    Args:
+        bundle: the model.
+        test_df: raw held-out rows; rows with an empty target are left out.
+
+    Returns:
+        Classification: ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``f1`` (binary, the
+        second class is positive), ``roc_auc`` (binary; one-vs-rest for multiclass),
+        ``log_loss``. Regression: ``r2``, ``rmse``, ``mae``. Plus ``n_rows``.
+
+    Raises:
+        InvalidInput: if the target or an input column is missing, or no row has a target.
+    """
+    from sklearn import metrics as m
+
+    X, y = split_xy(test_df, bundle.target, bundle.input_columns)
+    if y.empty:
+        raise InvalidInput(f"No held-out row has a value in '{bundle.target}'.", hint="Choose another test split.")
+    out: dict[str, float] = {"n_rows": float(len(y))}
+    if not bundle.is_classifier:
+        y_true = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
+        pred = bundle.predict(X)
+        out.update(r2=float(m.r2_score(y_true, pred)), rmse=float(np.sqrt(m.mean_squared_error(y_true, pred))),
+                   mae=float(m.mean_absolute_error(y_true, pred)))
+        return out
+    index = {c: i for i, c in enumerate(bundle.classes)}
+    codes = y.map(index)
+    known = codes.notna().to_numpy()
+    proba = bundle.predict_proba(X)
+    pred = np.argmax(proba, axis=1)
+    true = codes.fillna(-1).to_numpy(dtype=int)
+    k = len(bundle.classes)
+    out["accuracy"] = float(np.mean(pred == true))
+    out["balanced_accuracy"] = float(m.balanced_accuracy_score(true, pred))
+    out["macro_f1"] = float(m.f1_score(true, pred, average="macro", labels=list(range(k)), zero_division=0))
+    if k == 2:
+        out["f1"] = float(m.f1_score(true, pred, pos_label=1, zero_division=0))
+    t, p = true[known], proba[known]
+    if len(np.unique(t)) > 1:
+        if k == 2:
+            out["roc_auc"] = float(m.roc_auc_score(t, p[:, 1]))
+        elif len(np.unique(t)) == k:
+            out["roc_auc"] = float(m.roc_auc_score(t, p, multi_class="ovr", labels=list(range(k))))
+        out["log_loss"] = float(m.log_loss(t, np.clip(p, 1e-15, 1), labels=list(range(k))))
+    return out
