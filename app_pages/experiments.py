@@ -50,6 +50,9 @@ with st.expander("New experiment", expanded=not existing, icon=":material/scienc
         folds = c8.number_input("CV folds", min_value=2, max_value=20, value=5, key="exp_folds")
         test_size = c9.slider("Held-out test share", 0.05, 0.5, 0.2, 0.05, key="exp_test_size",
                               help="Never seen by the search; all holdout metrics come from it")
+        candidates = [c for c in columns if c != target]
+        features = st.multiselect("Feature columns (empty: every column but the target; ID and free-text "
+                                  "columns are left out automatically)", candidates, key="exp_features")
         hypothesis = pickers.hypothesis_picker(ws, project, key="exp_hypothesis")
         c10, _ = st.columns(2)
         concurrent = c10.number_input("Parallel trials (Ray)", min_value=1, max_value=64, value=1, key="exp_concurrent",
@@ -61,7 +64,8 @@ with st.expander("New experiment", expanded=not existing, icon=":material/scienc
                     automl.SearchConfig(target=target, task=task, metric=metric, time_budget=float(budget) or None,
                                         max_trials=int(max_trials) or None, learners=tuple(learners) or None,
                                         eval_method=eval_method, n_splits=int(folds), seed=int(seed),
-                                        n_concurrent_trials=int(concurrent)),
+                                        n_concurrent_trials=int(concurrent),
+                                        feature_columns=tuple(features) or None),
                     project_id=project.id, hypothesis_id=hypothesis.id if hypothesis else None, test_size=test_size,
                 )
                 st.session_state["exp_selected"] = exp.id

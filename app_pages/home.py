@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core import activity, overview, projects
-from ui import state
+from ui import errors, state
 from ui.fmt import ago, escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,3 +79,28 @@ with right:
     st.markdown("#### Projects")
     for p in projects.list_projects(ws)[:8]:
         st.markdown(f"- **{escape_markdown(p.name)}** `{p.id}` · updated {ago(p.updated_at)}")
+    with st.expander("Project settings", icon=":material/settings:"):
+        new_name = st.text_input("Rename this project", value=project.name, key="home_rename")
+        if st.button("Rename", key="home_rename_btn") and new_name != project.name:
+            with errors.shown():
+                projects.rename_project(ws, project.id, new_name)
+                state.flash("Project renamed")
+                st.rerun()
+        if st.button("Archive this project", key="home_archive"):
+            st.session_state["home_confirm_archive"] = True
+        if st.session_state.get("home_confirm_archive"):
+            st.warning(f"Archive '{project.name}'? It disappears from lists; nothing is deleted.")
+            if st.button("Yes, archive it", key="home_archive_yes", type="primary"):
+                projects.archive_project(ws, project.id)
+                st.session_state.pop("home_confirm_archive", None)
+                state.flash(f"'{project.name}' archived; restore it below")
+                st.rerun()
+        archived = [p for p in projects.list_projects(ws, include_archived=True) if p.archived_at]
+        if archived:
+            labels = {p.id: p.name for p in archived}
+            chosen = st.selectbox("Archived projects", list(labels), format_func=labels.get, key="home_archived")
+            if st.button("Restore", key="home_restore"):
+                with errors.shown():
+                    projects.restore_project(ws, chosen)
+                    state.flash(f"'{labels[chosen]}' restored")
+                    st.rerun()

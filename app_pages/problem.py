@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import hypotheses, projects
+from core import datasets, hypotheses, projects
 from core.entities import HYPOTHESIS_STATUSES
 from ui import errors, state
 from ui.fmt import ago, escape_markdown
@@ -69,6 +69,8 @@ with st.expander("Add a hypothesis", expanded=not items, icon=":material/add:"):
                 state.flash(f"Hypothesis added: {h.criterion}")
                 st.rerun()
 
+project_datasets = datasets.list_datasets(ws, project_id=project.id)
+names = {d.id: f"{d.name} · {d.id}" for d in project_datasets}
 if not items:
     st.info("No hypotheses yet. Add one above: a statement and the metric that will decide it.")
 for h in items:
@@ -85,6 +87,16 @@ for h in items:
             f"Datasets: {', '.join(d['name'] for d in links['datasets']) or 'none yet'} · "
             f"Experiments: {len(links['experiments'])} · Models: {len(links['models'])}"
         )
+        available = [d for d in project_datasets if d.id not in {x["id"] for x in links["datasets"]}]
+        if available:
+            c1, c2 = st.columns([3, 1])
+            pick = c1.selectbox("Link a dataset this hypothesis needs", [d.id for d in available],
+                                format_func=lambda i: names[i], key=f"def_link_{h.id}")
+            if c2.button("Link", key=f"def_link_btn_{h.id}"):
+                with errors.shown():
+                    hypotheses.link_dataset(ws, h.id, pick)
+                    state.flash("Dataset linked")
+                    st.rerun()
         with st.expander("Status and history"):
             with st.form(f"def_status_{h.id}", border=False):
                 s1, s2 = st.columns([1, 2])
