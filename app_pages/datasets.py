@@ -5,15 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core import datasets
-from ui import dataset_view, state
+from ui import dataset_view, layout, state
 
 ws = state.workspace()
-st.title("Datasets")
-st.caption("Every upload and every change is an immutable version, identified by its content, with its lineage.")
-project = state.active_project()
-if project is None:
-    st.info("Create a project first: use **New project** in the sidebar.")
-    st.stop()
+layout.header("Datasets", "Every upload and every change is an immutable version, identified by its content, with its lineage.")
+project = layout.require_project()
 
 owned = datasets.list_datasets(ws, project_id=project.id)
 with st.expander("Add data", expanded=not owned, icon=":material/upload:"):

@@ -5,16 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core import automl, experiments
-from ui import errors, pickers, state
+from ui import errors, layout, pickers, state
 from ui.experiment_view import experiment_panel
 
 ws = state.workspace()
-st.title("Experiments")
-st.caption("Run AutoML on a dataset version. The search runs in the background; every trial is recorded.")
-project = state.active_project()
-if project is None:
-    st.info("Create a project first: use **New project** in the sidebar.")
-    st.stop()
+layout.header("Experiments", "Run AutoML on a dataset version. The search runs in the background; every trial is recorded.")
+project = layout.require_project()
 
 existing = experiments.list_experiments(ws, project_id=project.id)
 with st.expander("New experiment", expanded=not existing, icon=":material/science:"):

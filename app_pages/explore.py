@@ -6,16 +6,12 @@ import streamlit as st
 
 from core import charts, jobs, profiling
 from core.progress import Progress
-from ui import errors, pickers, state
+from ui import errors, layout, pickers, state
 from ui.jobs import progress_panel
 
 ws = state.workspace()
-st.title("Explore")
-st.caption("Understand a dataset version before modelling: what each column holds, what is missing, what relates.")
-project = state.active_project()
-if project is None:
-    st.info("Create a project first: use **New project** in the sidebar.")
-    st.stop()
+layout.header("Explore", "Understand a dataset version before modelling: what each column holds, what is missing, what relates.")
+project = layout.require_project()
 version = pickers.version_picker(ws, project, key="eda_version")
 if version is None:
     st.info("This project has no data yet. Upload a dataset first.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core import activity, overview, projects
-from ui import errors, state
+from ui import errors, layout, state
 from ui.fmt import ago, escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,15 +86,9 @@ with right:
                 projects.rename_project(ws, project.id, new_name)
                 state.flash("Project renamed")
                 st.rerun()
-        if st.button("Archive this project", key="home_archive"):
-            st.session_state["home_confirm_archive"] = True
-        if st.session_state.get("home_confirm_archive"):
-            st.warning(f"Archive '{project.name}'? It disappears from lists; nothing is deleted.")
-            if st.button("Yes, archive it", key="home_archive_yes", type="primary"):
-                projects.archive_project(ws, project.id)
-                st.session_state.pop("home_confirm_archive", None)
-                state.flash(f"'{project.name}' archived; restore it below")
-                st.rerun()
+        layout.confirm("Archive this project", key="home_archive", scope="app",
+                       question=f"Archive '{project.name}'? It disappears from lists; nothing is deleted.",
+                       yes="Yes, archive it", no="Keep it", action=lambda: projects.archive_project(ws, project.id))
         archived = [p for p in projects.list_projects(ws, include_archived=True) if p.archived_at]
         if archived:
             labels = {p.id: p.name for p in archived}

@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core import jobs
-from ui import errors, state
+from ui import errors, layout, state
 from ui.fmt import STATUS_ICONS, ago, duration
 from ui.jobs import progress_panel
 
 ws = state.workspace()
-st.title("Jobs")
-st.caption("Long work runs in a background worker: leave this page or close the browser and it goes on.")
+layout.header("Jobs", "Long work runs in a background worker: leave this page or close the browser and it goes on.")
 
 top = st.columns([3, 1, 1])
 top[0].markdown("A worker starts by itself when a job is queued and stops after a few idle minutes; "

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import datasets, hypotheses, projects
 from core.entities import HYPOTHESIS_STATUSES
-from ui import errors, state
+from ui import errors, layout, state
 from ui.fmt import ago, escape_markdown
 
 STATUS_BADGE = {
@@ -16,12 +16,8 @@ STATUS_BADGE = {
 METRICS = list(hypotheses.METRICS)
 
 ws = state.workspace()
-st.title("Problem & hypotheses")
-st.caption("Say what problem you are solving and how you will know a model is good enough, before touching data.")
-project = state.active_project()
-if project is None:
-    st.info("Create a project first: use **New project** in the sidebar.")
-    st.stop()
+layout.header("Problem & hypotheses", "Say what problem you are solving and how you will know a model is good enough, before touching data.")
+project = layout.require_project()
 
 st.subheader("Problem statement", anchor=False)
 editing = st.session_state.get("def_editing") or not project.problem_statement

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import automl, charts, experiments, jobs
 from core.workspace import Workspace
-from ui import errors, state
+from ui import errors, layout, state
 from ui.fmt import STATUS_MATERIAL, duration
 from ui.jobs import announce_if_finished
 
@@ -39,19 +39,9 @@ def _live(ws: Workspace, experiment_id: str) -> None:
         m4.metric("Budget", f"{budget:.0f} s" if budget else f"{search.get('max_trials')} trials")
     if job and not exp.finished:
         st.progress(job.progress or 0.0, text=job.message or exp.status)
-        if st.button("Cancel experiment", key=f"exp_cancel_{exp.id}", icon=":material/stop:"):
-            st.session_state[f"exp_confirm_{exp.id}"] = True
-        if st.session_state.get(f"exp_confirm_{exp.id}"):
-            st.warning("Stop this search? Finished trials are kept.")
-            yes, no = st.columns(2)
-            if yes.button("Yes, stop it", key=f"exp_cancel_yes_{exp.id}", type="primary"):
-                with errors.shown(stop=False):
-                    experiments.cancel_experiment(ws, exp.id)
-                st.session_state.pop(f"exp_confirm_{exp.id}", None)
-                st.rerun(scope="fragment")
-            if no.button("Keep running", key=f"exp_cancel_no_{exp.id}"):
-                st.session_state.pop(f"exp_confirm_{exp.id}", None)
-                st.rerun(scope="fragment")
+        layout.confirm("Cancel experiment", key=f"exp_cancel_{exp.id}", icon=":material/stop:",
+                       question="Stop this search? Finished trials are kept.", yes="Yes, stop it",
+                       no="Keep running", action=lambda: experiments.cancel_experiment(ws, exp.id))
     if exp.error:
         st.error(exp.error)
     left, right = st.columns([3, 2])

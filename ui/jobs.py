@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import jobs
 from core.entities import Job
-from ui import state
+from ui import layout, state
 from ui.fmt import STATUS_MATERIAL, duration
 
 SEEN_FINISHED = "jobs_seen_finished"
@@ -37,18 +37,8 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True) -> None:
             if lines:
                 st.code("\n".join(f"{line.at[11:19]}  {line.message}" for line in lines), language=None)
         if not job.finished:
-            if st.button("Cancel job", key=f"{key}_cancel_{job.id}"):
-                st.session_state[f"{key}_confirm_{job.id}"] = True
-            if st.session_state.get(f"{key}_confirm_{job.id}"):
-                st.warning("Cancel this job? Finished work is kept.")
-                yes, no = st.columns(2)
-                if yes.button("Yes, cancel", key=f"{key}_yes_{job.id}", type="primary"):
-                    jobs.cancel_job(ws, job.id)
-                    st.session_state.pop(f"{key}_confirm_{job.id}", None)
-                    st.rerun(scope="fragment")
-                if no.button("Keep running", key=f"{key}_no_{job.id}"):
-                    st.session_state.pop(f"{key}_confirm_{job.id}", None)
-                    st.rerun(scope="fragment")
+            layout.confirm("Cancel job", key=f"{key}_cancel_{job.id}", question="Cancel this job? Finished work is kept.",
+                           yes="Yes, cancel", no="Keep running", action=lambda: jobs.cancel_job(ws, job.id))
         announce_if_finished(job)
 
     _panel()
