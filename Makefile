@@ -20,7 +20,7 @@ RAY_STAMP := $(VENV)/.stamp-ray-$(RAY_HASH)
 .PHONY: run setup setup-dev setup-ray browser test test-fast lint bench demo worker clean-venv
 
 run: setup  ## start the app on http://127.0.0.1:$(PORT) (seeds the demo on first run)
-	@test -f "$(WORKSPACE)/mlcycle.db" || MLCYCLE_HOME="$(WORKSPACE)" $(BIN)/mlcycle demo
+	@MLCYCLE_HOME="$(WORKSPACE)" $(BIN)/mlcycle demo --if-empty
 	MLCYCLE_HOME="$(WORKSPACE)" $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 setup: $(RUN_STAMP)

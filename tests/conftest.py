@@ -11,6 +11,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "data" / "samples"
 
 
+def pytest_configure(config) -> None:
+    """Never let a test touch the real default workspace: point MLCYCLE_HOME at a scratch folder."""
+    import tempfile
+
+    if "MLCYCLE_TEST_HOME" not in os.environ:
+        os.environ["MLCYCLE_TEST_HOME"] = tempfile.mkdtemp(prefix="mlcycle-tests-")
+    os.environ["MLCYCLE_HOME"] = os.path.join(os.environ["MLCYCLE_TEST_HOME"], "default")
+
+
 @pytest.fixture
 def ws(tmp_path: Path):
     """An empty workspace in a temporary folder (``MLCYCLE_HOME`` points at it)."""

@@ -85,6 +85,8 @@ def cmd_worker(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    if args.if_empty and projects.list_projects(ws, include_archived=True):
+        return {"id": None, "created": False}, "The workspace already has projects; demo not seeded"
     result = demo.seed_demo(ws, force=args.force)
     if result.get("created"):
         return result, f"Demo project '{result['project_name']}' ready ({result['id']})"
@@ -139,4 +141,5 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     c = sub.add_parser("demo", parents=[common], help="seed the demo project from data/samples")
     c.add_argument("--force", action="store_true", help="seed again even if the demo exists")
+    c.add_argument("--if-empty", action="store_true", help="seed only into a workspace without projects")
     c.set_defaults(handler=cmd_demo)
