@@ -213,7 +213,8 @@ def cancel_experiment(ws: Workspace, experiment_id: str) -> Experiment:
 # ---------------------------------------------------------------- the job
 
 def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> None:
-    metrics = {"sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric}
+    metrics = {"sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric,
+               "val_loss_se": getattr(record, "val_loss_se", None), "is_default": getattr(record, "is_default", False)}
     loss = record.val_loss if record.val_loss is not None and np.isfinite(record.val_loss) else None
     with ws.write() as db:
         db["runs"].insert({
@@ -229,6 +230,12 @@ def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> No
 def _best_run_id(ws: Workspace, experiment_id: str) -> str | None:
     runs = list_runs(ws, experiment_id, best_first=True)
     return runs[0].id if runs and runs[0].val_loss is not None else None
+
+
+def _run_id_of_trial(ws: Workspace, experiment_id: str, trial: int) -> str | None:
+    with ws.read() as db:
+        row = db.execute("SELECT id FROM runs WHERE experiment_id = ? AND trial = ?", [experiment_id, trial]).fetchone()
+    return row[0] if row else None
 
 
 def reference_statistics(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
@@ -325,7 +332,11 @@ def run_automl_job(ctx: JobContext) -> dict[str, Any]:
     if result.stopped_early or result.bundle is None:
         _set_status(ws, exp.id, "cancelled", finished_at=utcnow(), best_run_id=_best_run_id(ws, exp.id))
         raise JobCancelled()
-    model = _save_model(ws, exp, result.bundle, _best_run_id(ws, exp.id), train, test)
+    chosen = getattr(result, "best_trial", None)
+    run_id = _run_id_of_trial(ws, exp.id, chosen) if chosen is not None else _best_run_id(ws, exp.id)
+    if getattr(result, "selection", ""):
+        ctx.log(f"Refit: {result.selection}")
+    model = _save_model(ws, exp, result.bundle, run_id, train, test)
     _set_status(ws, exp.id, "done", finished_at=utcnow())
     with ws.write() as db:
         record_event(db, object_kind="experiment", object_id=exp.id, verb="done",
