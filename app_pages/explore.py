@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import charts, jobs, profiling
+from core import charts, profiling
 from core.progress import Progress
 from ui import errors, layout, pickers, state
 from ui.jobs import progress_panel
@@ -30,9 +30,7 @@ if profile is None:
                 st.session_state[job_key] = profiling.enqueue_profile(ws, version.id, target, project.id).id
         if job_key in st.session_state:
             st.caption(f"{version.n_rows:,} rows: the profile runs as a job; it is cached when done.")
-            progress_panel(st.session_state[job_key], key="eda_job")
-            if jobs.get_job(ws, st.session_state[job_key]).status == "done":
-                st.rerun()
+            progress_panel(st.session_state[job_key], key="eda_job", rerun_when_done=True)
         st.stop()
     with st.status(f"Profiling {version.label}…", expanded=False) as status, errors.shown():
         bar = st.progress(0.0)

@@ -20,8 +20,11 @@ def announce_if_finished(job: Job) -> None:
         st.toast(f"{job.title}: {job.status}", icon=STATUS_MATERIAL.get(job.status))
 
 
-def progress_panel(job_id: str, *, key: str, show_log: bool = True) -> None:
-    """Draw a job's status, progress bar, log tail and a cancel button (polled every 2 s)."""
+def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_done: bool = False) -> None:
+    """Draw a job's status, progress bar, log tail and a cancel button (polled every 2 s).
+
+    With ``rerun_when_done`` the whole page reruns once the job succeeds, to show its result.
+    """
 
     @st.fragment(run_every="2s")
     def _panel() -> None:
@@ -40,5 +43,7 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True) -> None:
             layout.confirm("Cancel job", key=f"{key}_cancel_{job.id}", question="Cancel this job? Finished work is kept.",
                            yes="Yes, cancel", no="Keep running", action=lambda: jobs.cancel_job(ws, job.id))
         announce_if_finished(job)
+        if rerun_when_done and job.status == "done":
+            st.rerun()
 
     _panel()
