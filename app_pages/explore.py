@@ -58,7 +58,7 @@ rows = []
 for c in profile.columns:
     num = c.numeric
     rows.append({"column": c.name, "type": c.semantic, "dtype": c.dtype, "missing": c.missing_pct / 100,
-                 "distinct": c.n_distinct, "top value": c.top_values[0].value if c.top_values else None,
+                 "distinct": c.n_distinct, "top value": c.top_values[0].value if c.top_values and c.semantic != "numeric" else None,
                  "min": num.min if num else None, "mean": num.mean if num else None, "max": num.max if num else None})
 st.dataframe(rows, hide_index=True, width="stretch", key="eda_columns",
              column_config={"missing": st.column_config.ProgressColumn("missing", format="percent", min_value=0, max_value=1),

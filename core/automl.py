@@ -558,9 +558,13 @@ def _tracked_automl(tracker: _Tracker) -> Any:
         # before every trial after the first; returning None there ends the search loop.
         def _log_trial(self, search_state: Any, estimator: str) -> None:
             super()._log_trial(search_state, estimator)
+            parallel = self._use_ray is not False
+            # With Ray the trials were already mirrored live by the Tune callback; FLAML logs them
+            # again after tune.run returns, so match them by content there.
+            key = (_content_key(estimator, search_state.config, search_state.val_loss) if parallel
+                   else ("log", self._track_iter))
             tracker.add(estimator, search_state.config, search_state.val_loss, search_state.trial_time,
-                        search_state.sample_size, key=("log", self._track_iter),
-                        logged=search_state.metric_for_logging)
+                        search_state.sample_size, key=key, logged=search_state.metric_for_logging)
 
         def _select_estimator(self, estimator_list: list[str]) -> str | None:
             if tracker.stop_requested():
@@ -775,7 +779,8 @@ def run_search(
     tracker.defaults = default_configs(rc, X.shape[1], tracker.n_rows_search)
     settings["starting_points"] = _starting_points(rc, X, y, tracker.n_rows_search, tracker.defaults)
     if rc.n_concurrent_trials > 1:
-        settings["use_ray"] = _ray_options(tracker)
+        _init_ray()
+        settings["use_ray"] = _ray_options(tracker, (workdir / "ray").resolve())
     with map_errors(f"FLAML search for '{rc.target}'", hint="Try fewer learners or a larger time budget."):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -837,7 +842,38 @@ def _refit_best(pre: Any, X: pd.DataFrame, y: np.ndarray, classes: Any, rc: Reso
                         config=best.config, seed=rc.seed, n_jobs=rc.n_jobs)
 
 
-def _ray_options(tracker: _Tracker) -> dict[str, Any]:
+def _init_ray() -> None:
+    """Connect to ``RAY_ADDRESS`` (shipping ``core`` to the cluster) or start a quiet local Ray.
+
+    A local Ray keeps its files under ``RAY_TMPDIR`` (default: ``<tmp>/mlcycle-ray``; Ray's
+    socket paths must stay short).
+
+    Raises:
+        ExternalToolFailed: if Ray cannot start or connect.
+    """
+    import tempfile
+
+    import ray
+
+    if ray.is_initialized():
+        return
+    address = os.environ.get("RAY_ADDRESS", "").strip()
+    options: dict[str, Any] = {"ignore_reinit_error": True, "include_dashboard": False,
+                               "log_to_driver": False, "configure_logging": False}
+    if address:
+        options["address"] = address
+        options["runtime_env"] = {"py_modules": [str(Path(__file__).resolve().parent)]}
+    else:
+        temp = os.environ.get("RAY_TMPDIR") or str(Path(tempfile.gettempdir()) / "mlcycle-ray")
+        Path(temp).mkdir(parents=True, exist_ok=True)
+        options["_temp_dir"] = temp
+        options["num_cpus"] = os.cpu_count() or 1
+    with map_errors(f"Starting Ray{' at ' + address if address else ''}",
+                    hint="Check RAY_ADDRESS, or set parallel trials to 1."):
+        ray.init(**options)
+
+
+def _ray_options(tracker: _Tracker, storage: Path) -> dict[str, Any]:
     """Ray Tune options that mirror trials as they finish and stop the run on cancel."""
     from ray import tune
 
@@ -847,9 +883,9 @@ def _ray_options(tracker: _Tracker) -> dict[str, Any]:
             config = dict(result.get("config") or trial.config or {})
             ml = dict(config.get("ml", config))
             learner = ml.get("learner", "?")
-            tracker.add(learner, ml, result.get("val_loss", math.inf), result.get("time_this_iter_s", 0.0),
-                        ml.get("FLAML_sample_size"), key=("ray", trial.trial_id),
-                        logged=result.get("metric_for_logging"))
+            loss = result.get("val_loss", math.inf)
+            tracker.add(learner, ml, loss, result.get("time_this_iter_s", 0.0), ml.get("FLAML_sample_size"),
+                        key=_content_key(learner, ml, loss), logged=result.get("metric_for_logging"))
 
     class StopOnCancel(tune.Stopper):
         def __call__(self, trial_id: str, result: dict) -> bool:
@@ -858,7 +894,14 @@ def _ray_options(tracker: _Tracker) -> dict[str, Any]:
         def stop_all(self) -> bool:
             return tracker.stop_requested()
 
-    return {"callbacks": [MirrorTrials()], "stop": StopOnCancel()}
+    return {"callbacks": [MirrorTrials()], "stop": StopOnCancel(), "storage_path": str(storage), "reuse_actors": True}
+
+
+def _content_key(learner: str, config: dict[str, Any], val_loss: Any) -> tuple[str, str, float]:
+    import json
+
+    loss = float(val_loss) if val_loss is not None else math.inf
+    return learner, json.dumps(clean_config(config), sort_keys=True, default=str), round(loss, 10)
 
 
 # ---------------------------------------------------------------- reproduce and score

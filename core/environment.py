@@ -1,4 +1,14 @@
-"""The environment a model was trained in: Python, platform, exact package versions, code version."""
+"""The training environment recorded with every model: Python, platform, package versions, code version.
+
+A served model must run with the same package versions it was trained with (``export``
+pins them from this record), and a reproduced model is only bit-identical on the same
+versions, so ``capture_environment`` is stored with each model.
+
+Example:
+    >>> env = capture_environment()
+    >>> env["packages"]["scikit-learn"]
+    '1.9.1'
+"""
 
 from __future__ import annotations
 
@@ -6,59 +16,105 @@ import os
 import platform
 import subprocess
 import sys
-from functools import lru_cache
-from importlib import metadata
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
-from core.workspace import REPO_ROOT
+# Distributions (pip names) a trained model may need at prediction time, plus the tools that made it.
+MODEL_PACKAGES: tuple[str, ...] = (
+    "numpy", "pandas", "scipy", "scikit-learn", "flaml", "lightgbm", "xgboost", "catboost",
+    "joblib", "cloudpickle", "pyarrow", "threadpoolctl", "psutil",
+)
+OPTIONAL_PACKAGES: tuple[str, ...] = ("ray", "optuna", "shap")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_ALIASES = {"xgboost": ("xgboost", "xgboost-cpu"), "scikit-learn": ("scikit-learn",)}
 
-MODEL_PACKAGES = ("numpy", "pandas", "scikit-learn", "scipy", "flaml", "lightgbm", "xgboost-cpu", "xgboost",
-                  "joblib", "cloudpickle", "pyarrow", "threadpoolctl")
 
+def installed_distribution(name: str) -> tuple[str, str] | None:
+    """Return ``(distribution, version)`` installed for ``name``, or ``None``.
 
-def package_versions(packages: tuple[str, ...] = MODEL_PACKAGES) -> dict[str, str]:
-    """Return the installed version of each package (missing ones are left out)."""
-    found = {}
-    for name in packages:
+    ``xgboost`` is also found as its ``xgboost-cpu`` build (and then named so, so that pins
+    made from the record install the same build).
+    """
+    for dist in _ALIASES.get(name, (name,)):
         try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
+            return dist, version(dist)
+        except PackageNotFoundError:
             continue
-    return found
+    return None
 
 
-@lru_cache(maxsize=1)
-def git_commit() -> str | None:
-    """Return the repository's HEAD commit (with ``-dirty`` when it has uncommitted changes), or ``None``."""
+def package_version(name: str) -> str | None:
+    """Return the installed version of distribution ``name`` (``None`` if not installed)."""
+    found = installed_distribution(name)
+    return found[1] if found else None
+
+
+def git_commit(repo: Path = REPO_ROOT) -> str | None:
+    """Return the ``HEAD`` commit of the app's repository, or ``None`` when it is not a git checkout."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-                              timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True,
+                             timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return f"{head}-dirty" if dirty else head
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and len(commit) >= 7 else None
 
 
-def capture_environment(packages: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Describe this process's environment for an experiment or model record.
+def _git_dirty(repo: Path = REPO_ROOT) -> bool | None:
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo,
+                             capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip()) if out.returncode == 0 else None
+
+
+def capture_environment(packages: Iterable[str] | None = None) -> dict[str, Any]:
+    """Describe the running environment as JSON: what a model needs to be served and reproduced.
 
     Args:
-        packages: package names to record (default: every package a model needs).
+        packages: distribution names to record (default :data:`MODEL_PACKAGES` plus the installed
+            ones of :data:`OPTIONAL_PACKAGES`). Packages that are not installed are left out of
+            ``packages`` and listed in ``missing``.
 
     Returns:
-        ``python``, ``implementation``, ``platform``, ``machine``, ``cpu_count``, ``packages``
-        (exact versions), ``app_version`` and ``git_commit``.
+        ``python`` (version), ``python_implementation``, ``platform``, ``system``, ``machine``,
+        ``cpu_count``, ``packages`` (installed distribution name, e.g. ``xgboost-cpu``, -> exact
+        version), ``missing``, ``app_version``,
+        ``git_commit`` (or ``None``) and ``git_dirty``.
     """
-    from core import __version__
-
+    names = list(packages) if packages is not None else [
+        *MODEL_PACKAGES, *(p for p in OPTIONAL_PACKAGES if package_version(p))]
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for name in dict.fromkeys(names):
+        dist = installed_distribution(name)
+        if dist is None:
+            missing.append(name)
+        else:
+            found[dist[0]] = dist[1]
+    try:
+        from core import __version__ as app_version
+    except ImportError:  # pragma: no cover - core is always importable here
+        app_version = None
     return {
         "python": platform.python_version(),
-        "implementation": sys.implementation.name,
+        "python_implementation": platform.python_implementation(),
         "platform": platform.platform(),
+        "system": platform.system(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
-        "packages": package_versions(packages or MODEL_PACKAGES),
-        "app_version": __version__,
+        "executable": sys.executable,
+        "packages": found,
+        "missing": missing,
+        "app_version": app_version,
         "git_commit": git_commit(),
+        "git_dirty": _git_dirty(),
     }
+
+
+def requirements_lines(env: dict[str, Any]) -> list[str]:
+    """Return ``name==version`` pins for the recorded packages (for an export's requirements.txt)."""
+    return [f"{name}=={v}" for name, v in sorted(env.get("packages", {}).items())]

@@ -970,12 +970,11 @@ def fit_prepared(
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    from core.environment import installed_distribution
 
     out = {}
-    for name in ("flaml", "scikit-learn", "lightgbm", "xgboost", "numpy", "pandas"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
+    for name in ("flaml", "scikit-learn", "lightgbm", "xgboost", "numpy", "pandas", "scipy"):
+        found = installed_distribution(name)
+        if found:
+            out[found[0]] = found[1]
     return out
