@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import datasets
-from ui import dataset_view, layout, state
+from ui import dataset_view, layout, pickers, state
 
 ws = state.workspace()
 layout.header("Datasets", "Every upload and every change is an immutable version, identified by its content, with its lineage.")
@@ -25,11 +25,6 @@ if not owned:
     st.stop()
 
 st.subheader("Datasets of this project", anchor=False)
-ids = [d.id for d in owned]
-names = {d.id: f"{d.name} · {d.id}" for d in owned}
-if st.session_state.get("ds_pick") not in ids:
-    remembered = st.session_state.get("ds_selected")
-    st.session_state["ds_pick"] = remembered if remembered in ids else ids[0]
-selected = st.selectbox("Dataset", ids, format_func=lambda i: names[i], key="ds_pick")
-st.session_state["ds_selected"] = selected
+selected = pickers.remembered_select("Dataset", {d.id: f"{d.name} · {d.id}" for d in owned},
+                                     key="ds_pick", remember="ds_selected")
 dataset_view.dataset_detail(ws, project, selected)

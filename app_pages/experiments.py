@@ -73,11 +73,7 @@ existing = experiments.list_experiments(ws, project_id=project.id)
 if not existing:
     st.info("No experiments yet. Choose a dataset version and a target above, then press **Run experiment**.")
     st.stop()
-ids = [e.id for e in existing]
-names = {e.id: f"{e.name} · {e.id} · {e.created_at[:16].replace('T', ' ')} UTC" for e in existing}
-if st.session_state.get("exp_pick") not in ids:
-    remembered = st.session_state.get("exp_selected")
-    st.session_state["exp_pick"] = remembered if remembered in ids else ids[0]
-selected = st.selectbox("Experiment", ids, format_func=lambda i: names[i], key="exp_pick")
-st.session_state["exp_selected"] = selected
+selected = pickers.remembered_select(
+    "Experiment", {e.id: f"{e.name} · {e.id} · {e.created_at[:16].replace('T', ' ')} UTC" for e in existing},
+    key="exp_pick", remember="exp_selected")
 experiment_panel(ws, selected)

@@ -48,3 +48,18 @@ def hypothesis_picker(ws: Workspace, project: Project, *, key: str) -> Hypothesi
     labels = {"": "— none —", **{h.id: f"{h.statement[:60]} ({h.criterion})" for h in items}}
     chosen = st.selectbox("Hypothesis it tests", ids, format_func=lambda i: labels[i], key=key)
     return next((h for h in items if h.id == chosen), None)
+
+
+def remembered_select(label: str, options: dict[str, str], *, key: str, remember: str) -> str:
+    """A selectbox over ``{id: label}`` that keeps its choice across pages (under ``remember``).
+
+    Returns:
+        The chosen id.
+    """
+    ids = list(options)
+    if st.session_state.get(key) not in ids:
+        remembered = st.session_state.get(remember)
+        st.session_state[key] = remembered if remembered in ids else ids[0]
+    chosen = st.selectbox(label, ids, format_func=options.get, key=key)
+    st.session_state[remember] = chosen
+    return chosen

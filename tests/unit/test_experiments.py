@@ -38,6 +38,24 @@ def _classification(n: int = 300, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def _slow_search(ws, tmp_path):
+    version = _version(ws, tmp_path, _classification(n=2000))
+    return experiments.create_experiment(ws, version.id, SearchConfig(target="churned", time_budget=120,
+                                                                      learners=("lgbm", "rf"), n_jobs=1),
+                                         start_worker=False)
+
+
+def _worker_with_two_trials(ws, exp, *extra: str) -> subprocess.Popen:
+    """Start a worker process and return once the search has recorded two trials."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker", *extra],
+                              cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while experiments.get_experiment(ws, exp.id).n_trials < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return worker
+
+
 QUICK = {"time_budget": 3.0, "learners": ("lgbm", "lrl2"), "n_jobs": 1}
 
 
@@ -118,18 +136,10 @@ def test_a_search_records_every_trial_and_a_model_that_predicts_from_raw_rows(ws
 
 @pytest.mark.slow
 def test_cancelling_keeps_finished_trials_and_the_best_can_be_refit(ws, tmp_path):
-    version = _version(ws, tmp_path, _classification(n=2000))
-    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", time_budget=120,
-                                                                      learners=("lgbm", "rf"), n_jobs=1),
-                                        start_worker=False)
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker",
-                               "--idle-exit", "1"], cwd=REPO_ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    exp = _slow_search(ws, tmp_path)
+    worker = _worker_with_two_trials(ws, exp, "--idle-exit", "1")
     try:
         deadline = time.monotonic() + 90
-        while experiments.get_experiment(ws, exp.id).n_trials < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
         experiments.cancel_experiment(ws, exp.id)
         while not experiments.get_experiment(ws, exp.id).finished and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -148,16 +158,8 @@ def test_cancelling_keeps_finished_trials_and_the_best_can_be_refit(ws, tmp_path
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_search_leaves_the_experiment_interrupted_with_its_trials(ws, tmp_path):
-    version = _version(ws, tmp_path, _classification(n=2000))
-    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", time_budget=120,
-                                                                      learners=("lgbm", "rf"), n_jobs=1),
-                                        start_worker=False)
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker"],
-                              cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while experiments.get_experiment(ws, exp.id).n_trials < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    exp = _slow_search(ws, tmp_path)
+    worker = _worker_with_two_trials(ws, exp)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(10)
     jobs.run_worker(ws, idle_exit=0)  # the next worker notices
