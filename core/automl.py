@@ -2,8 +2,12 @@
 
 ``run_search`` takes the *training* rows only (the caller keeps a held-out test split the
 search never sees), runs FLAML, reports every trial as it completes through ``on_trial``,
-honours ``should_stop`` between trials, and refits the best configuration on all training
-rows into one :class:`~core.modeling.ModelBundle` that predicts from raw rows.
+honours ``should_stop`` between trials, chooses a trial (:func:`select_best`) and refits it
+on all training rows into one :class:`~core.modeling.ModelBundle` that predicts from raw rows.
+
+Each learner starts from FLAML's cheap initial configuration, then its well-known default
+(scikit-learn's / LightGBM's), then (LightGBM) FLAML's zero-shot suggestion; linear models, k-NN and an
+RBF SVM (small data) are in the default candidate set next to the tree ensembles.
 
 Example:
     >>> config = SearchConfig(target="churned", time_budget=30, seed=0)
@@ -212,12 +216,16 @@ def default_learners(task: str, n_rows: int | None = None) -> list[str]:
 
     Args:
         task: ``binary``, ``multiclass`` or ``regression``.
-        n_rows: training rows; the RBF SVM (quadratic in rows) joins only below ``SVM_MAX_ROWS``.
+        n_rows: training rows; the RBF SVM (quadratic in rows) joins only up to ``SVM_MAX_ROWS``,
+            k-NN and L1 logistic regression only up to that size too.
     """
     kind = "regression" if task == "regression" else "classification"
     names = list(DEFAULT_LEARNERS[kind])
-    if kind == "classification" and n_rows is not None and n_rows <= SVM_MAX_ROWS:
+    small = n_rows is None or n_rows <= SVM_MAX_ROWS
+    if kind == "classification" and small and n_rows is not None:
         names.append("rbf_svm")
+    if not small:  # k-NN predicts in O(rows^2) and L1 logistic regression (saga) is slow on larger data
+        names = [n for n in names if n not in ("kneighbor", "lrl1")]
     return [n for n in names if n in available_learners(task)]
 
 
@@ -608,8 +616,8 @@ def _starting_points(rc: ResolvedConfig, X: pd.DataFrame, y: np.ndarray, n_rows:
     """The first configurations of each learner, cheapest first.
 
     FLAML's own low-cost initial configuration, then the learner's default (``default_configs``),
-    then FLAML's zero-shot suggestion for this data where it has a portfolio. FLAML picks which
-    learner to try next by estimated cost, so expensive points only run when time allows.
+    then, for LightGBM, FLAML's zero-shot suggestion for this data. FLAML picks which learner to
+    try next by estimated cost, so expensive points only run when time allows.
     """
     from flaml.automl.task.factory import task_factory
 
@@ -619,7 +627,7 @@ def _starting_points(rc: ResolvedConfig, X: pd.DataFrame, y: np.ndarray, n_rows:
         space = learner_class(name).search_space(data_size=(n_rows, X.shape[1]), task=task)
         init = {k: v["init_value"] for k, v in space.items() if "init_value" in v}
         points[name] = [init] + [dict(c) for c in defaults.get(name, []) if not _matches_any(init, [c])]
-        if name not in ("lgbm", "rf", "extra_tree", "xgboost", "xgb_limitdepth"):
+        if name != "lgbm":  # zero-shot configs are large; for the other learners they eat short budgets
             continue
         try:
             from flaml.default import suggest_config
@@ -667,10 +675,11 @@ def _matches_any(config: dict[str, Any], candidates: list[dict[str, Any]]) -> bo
 def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
     """Choose the trial to refit: the lowest loss, unless a default configuration is within noise.
 
-    This is the one-standard-error rule: with cross-validation, the simplest learner (``SIMPLICITY``)
-    whose default configuration scores within one standard error of the best loss (the larger of
-    the two trials' fold standard errors) is preferred to the tuned best, because on small data the
-    best-scoring tuned configuration is partly chosen by validation noise.
+    This is the one-standard-error rule: with cross-validation, when the best trial is a *tuned*
+    configuration, the simplest learner (``SIMPLICITY``) whose default configuration scores within
+    one standard error of it (the larger of the two trials' fold standard errors) is preferred,
+    because on small data the best-scoring tuned configuration is partly chosen by validation
+    noise. A best trial that is itself a default configuration is kept.
 
     Args:
         trials: the finished trials (at least one with a finite loss).
