@@ -369,10 +369,20 @@ def refit_best_run(ws: Workspace, experiment_id: str) -> Model:
     exp = get_experiment(ws, experiment_id)
     if not exp.finished:
         raise Conflict(f"Experiment '{exp.name}' is still {exp.status}.", hint="Wait for it or cancel it first.")
-    best = next(iter(list_runs(ws, exp.id, best_first=True)), None)
-    if best is None or best.val_loss is None:
+    records = [
+        automl.TrialRecord(
+            trial=r.trial, learner=r.learner, config=r.params, val_loss=r.val_loss, val_metric=r.val_metric,
+            metric=exp.metric, train_time=r.train_time or 0.0, wall_offset=r.wall_offset or 0.0,
+            sample_size=r.metrics.get("sample_size"), status=r.status, is_best=bool(r.metrics.get("is_best")),
+            val_loss_se=r.metrics.get("val_loss_se"), is_default=bool(r.metrics.get("is_default")),
+        )
+        for r in list_runs(ws, exp.id) if r.val_loss is not None
+    ]
+    if not records:
         raise Conflict(f"Experiment '{exp.name}' has no finished trial to refit.",
                        hint="Run the experiment again with a larger budget.")
+    chosen, _reason = automl.select_best(records)  # the same rule the finished search uses
+    best = next(r for r in list_runs(ws, exp.id) if r.trial == chosen.trial)
     train = datasets.load_frame(ws, exp.train_version_id)
     test = datasets.load_frame(ws, exp.test_version_id)
     resolved = exp.spec["resolved"]
