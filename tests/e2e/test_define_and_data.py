@@ -13,7 +13,7 @@ SAMPLE = REPO_ROOT / "data" / "samples" / "iris_ko_cp949.csv"
 def _create_project(page, name: str) -> None:
     open_page(page)
     page.get_by_role("button", name="New project").click()
-    page.get_by_label("Name").fill(name)
+    page.get_by_role("textbox", name="Name", exact=True).fill(name)
     page.get_by_role("button", name="Create project").click()
     wait_idle(page)
     page.get_by_role("heading", name=name).wait_for()

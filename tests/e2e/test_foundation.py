@@ -16,14 +16,14 @@ def test_new_user_creates_a_project_and_watches_a_demo_job_finish(page):
     page.shot("01-welcome")
 
     page.get_by_role("button", name="New project").click()
-    page.get_by_label("Name").fill("Churn 2026")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Churn 2026")
     page.get_by_role("button", name="Create project").click()
     wait_idle(page)
     page.get_by_role("heading", name="Churn 2026").wait_for()
     sidebar = page.get_by_test_id("stSidebar")
     page.shot("02-project-created")
     # a taken name is explained, and nothing is lost
-    page.get_by_label("Name").fill("churn 2026")
+    page.get_by_role("textbox", name="Name", exact=True).fill("churn 2026")
     page.get_by_role("button", name="Create project").click()
     wait_idle(page)
     page.get_by_text("A project named 'churn 2026' already exists").wait_for()
