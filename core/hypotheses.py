@@ -15,7 +15,6 @@ from core.activity import record_event
 from core.entities import HYPOTHESIS_STATUSES, Hypothesis, HypothesisChange
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id, utcnow
-from core.lineage import add_link
 from core.projects import get_project
 from core.workspace import Workspace
 
@@ -272,17 +271,12 @@ def linked(ws: Workspace, hypothesis_id: str) -> dict[str, list[dict[str, Any]]]
 
 
 def link_dataset(ws: Workspace, hypothesis_id: str, dataset_id: str) -> None:
-    """Record that a hypothesis uses a dataset (a lineage link).
+    """Record that a hypothesis uses a dataset (see :func:`core.datasets.link_dataset_to_hypothesis`).
 
     Raises:
         NotFound: if the hypothesis or the dataset does not exist.
     """
-    h = get_hypothesis(ws, hypothesis_id)
-    with ws.write() as db:
-        row = db.execute("SELECT name FROM datasets WHERE id = ?", [dataset_id]).fetchone()
-        if row is None:
-            raise NotFound(f"There is no dataset with id '{dataset_id}'.", hint="List them with `mlcycle datasets list`.")
-        add_link(db, "hypothesis", hypothesis_id, "uses", "dataset", dataset_id)
-        record_event(db, object_kind="hypothesis", object_id=hypothesis_id, verb="linked",
-                     message=f"Dataset '{row['name']}' linked to hypothesis '{h.statement[:40]}'",
-                     project_id=h.project_id)
+    from core.datasets import link_dataset_to_hypothesis
+
+    get_hypothesis(ws, hypothesis_id)
+    link_dataset_to_hypothesis(ws, dataset_id, hypothesis_id)

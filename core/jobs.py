@@ -299,6 +299,9 @@ def worker_alive(ws: Workspace) -> bool:
 
 def _interrupt_orphans(ws: Workspace) -> list[Job]:
     """Mark ``running`` jobs interrupted. Call only while holding the worker lock."""
+    with ws.read() as db:  # the usual case, polled by pages: nothing to do, so no write lock
+        if db.execute("SELECT 1 FROM jobs WHERE status = 'running' LIMIT 1").fetchone() is None:
+            return []
     with ws.write() as db:
         rows = db.execute("SELECT * FROM jobs WHERE status = 'running'").fetchall()
         for row in rows:

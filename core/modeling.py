@@ -498,7 +498,21 @@ class ScaledSVC(_ScaledLinear, SVCEstimator):
         return self._model[-1]._predict_proba_lr(self._model[:-1].transform(X))
 
 
-class RBFSVM(_ScaledLinear, SKLearnEstimator):
+class _Unthreaded:
+    """A scikit-learn learner with no ``n_jobs`` and no seed (deterministic, single-threaded)."""
+
+    @classmethod
+    def cost_relative2lgbm(cls) -> float:
+        return 1.0
+
+    def config2params(self, config: dict) -> dict:
+        params = super().config2params(config)
+        params.pop("n_jobs", None)
+        params.pop("random_seed", None)
+        return params
+
+
+class RBFSVM(_Unthreaded, _ScaledLinear, SKLearnEstimator):
     """RBF-kernel support vector machine on standardized / one-hot features (small data only).
 
     ``gamma_scale`` multiplies scikit-learn's ``gamma="scale"`` (1 / number of encoded
@@ -510,15 +524,6 @@ class RBFSVM(_ScaledLinear, SKLearnEstimator):
         return {"C": {"domain": loguniform(lower=1 / 32, upper=1024.0), "init_value": 1.0},
                 "gamma_scale": {"domain": loguniform(lower=1 / 32, upper=32.0), "init_value": 1.0}}
 
-    @classmethod
-    def cost_relative2lgbm(cls) -> float:
-        return 1.0
-
-    def config2params(self, config: dict) -> dict:
-        params = super().config2params(config)
-        params.pop("n_jobs", None)
-        params.pop("random_seed", None)
-        return params
 
     def __init__(self, task: Any = "binary", **config: Any) -> None:
         super().__init__(task, **config)
@@ -557,22 +562,13 @@ class ScaledLassoLars(_ScaledLinear, LassoLarsEstimator):
     """Lasso (LARS) regression on standardized / one-hot features."""
 
 
-class RidgeEstimator(_ScaledLinear, SKLearnEstimator):
+class RidgeEstimator(_Unthreaded, _ScaledLinear, SKLearnEstimator):
     """Ridge regression on standardized / one-hot features (FLAML has no plain linear regressor)."""
 
     @classmethod
     def search_space(cls, data_size: Any = None, task: Any = None, **params: Any) -> dict:
         return {"alpha": {"domain": loguniform(lower=1e-4, upper=1e4), "init_value": 1.0}}
 
-    @classmethod
-    def cost_relative2lgbm(cls) -> float:
-        return 1.0
-
-    def config2params(self, config: dict) -> dict:
-        params = super().config2params(config)
-        params.pop("n_jobs", None)
-        params.pop("random_seed", None)
-        return params
 
     def __init__(self, task: Any = "regression", **config: Any) -> None:
         super().__init__(task, **config)
