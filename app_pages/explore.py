@@ -32,7 +32,8 @@ if profile is None:
             st.caption(f"{version.n_rows:,} rows: the profile runs as a job; it is cached when done.")
             progress_panel(st.session_state[job_key], key="eda_job", rerun_when_done=True)
         st.stop()
-    with st.status(f"Profiling {version.label}…", expanded=False) as status, errors.shown():
+    with errors.shown(), errors.status(f"Profiling {version.label}…",
+                                       failed=f"Could not profile {version.label}") as status:
         bar = st.progress(0.0)
 
         def show(p: Progress) -> None:

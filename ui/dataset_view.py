@@ -47,7 +47,8 @@ def upload_form(ws: Workspace, project: Project) -> None:
         if upload is None:
             st.error("Choose a file to upload first.")
             return
-        with st.status(f"Ingesting {upload.name}…") as status, errors.shown():
+        with errors.shown(), errors.status(f"Ingesting {upload.name}…",
+                                           failed=f"Could not ingest {upload.name}") as status:
             bar = st.progress(0.0)
 
             def show(p: Progress) -> None:
@@ -88,7 +89,8 @@ def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
 def _versions_table(versions: list[DatasetVersion]) -> None:
     st.dataframe(
         [{"version": f"v{v.number}", "rows": v.n_rows, "columns": v.n_cols, "sha256": v.sha256[:12],
-          "how it was made": v.description or (v.operation or {}).get("op", "upload"), "created": ago(v.created_at),
+          "how it was made": (v.operation or {}).get("summary")
+          or f"uploaded from {v.source.get('file_name', 'a file')}", "created": ago(v.created_at),
           "id": v.id} for v in sorted(versions, key=lambda v: -v.number)],
         hide_index=True, width="stretch", key="ds_versions_table",
     )

@@ -28,3 +28,19 @@ def shown(*, stop: bool = True) -> Iterator[None]:
         render(exc)
         if stop:
             st.stop()
+
+
+@contextmanager
+def status(label: str, *, failed: str, expanded: bool = False) -> Iterator[object]:
+    """``st.status`` for short work; on a core error it turns red with ``failed`` and the error
+    is shown below it (inside :func:`shown`), never hidden in the collapsed box.
+
+    Use as ``with errors.shown(), errors.status("Working…", failed="Could not…") as box:``.
+    """
+    box = st.status(label, expanded=expanded)
+    try:
+        with box:
+            yield box
+    except MLCycleError:
+        box.update(label=failed, state="error", expanded=False)
+        raise

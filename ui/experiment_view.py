@@ -83,7 +83,8 @@ def experiment_panel(ws: Workspace, experiment_id: str) -> None:
                        "checks the held-out predictions are identical. The time-budgeted search itself need not "
                        "repeat trial for trial; the model it chose does.")
             if st.button("Reproduce model", key=f"exp_reproduce_{exp.id}", icon=":material/replay:"):
-                with st.status("Refitting and comparing predictions…") as status, errors.shown(stop=False):
+                with errors.shown(stop=False), errors.status("Refitting and comparing predictions…",
+                                                             failed="Could not reproduce the model") as status:
                     result = experiments.reproduce_model(ws, model.id)
                     if result.identical:
                         status.update(label=f"Identical predictions on {result.n_rows} held-out rows "
