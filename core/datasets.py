@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from core import ingest
 from core.activity import record_event
-from core.canonical import Prepared, canonicalize, prepare
+from core.canonical import Prepared, as_nullable, canonicalize, prepare
 from core.dataset_ops import CATEGORY_TARGETS, apply_operation, stratified_split
 from core.dataset_views import diff_versions, export_version, lineage_graph, read_preview
 from core.entities import (
@@ -250,7 +250,7 @@ def load_table(ws: Workspace, version_id: str, columns: Sequence[str] | None = N
     if columns is not None:
         _check_columns(version, columns)
     path = ws.artifacts.verified_path(version.artifact)
-    return pq.read_table(path, columns=list(columns) if columns is not None else None)
+    return as_nullable(pq.read_table(path, columns=list(columns) if columns is not None else None))
 
 
 def load_frame(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from core.canonical import (
     TableHasher,
     canonical_type,
     canonicalize,
+    complete_columns,
     dedupe_names,
     dictionary_columns,
     prepare,
@@ -403,29 +404,20 @@ def _apply_plan(table: pa.Table, plan: list[pa.DataType]) -> pa.Table:
                                                        zip(table.column_names, plan, strict=True)]))
 
 
-def _consume(q: queue.Queue, fn: Callable[[pa.Table], None], out: dict[str, Any]) -> None:
-    """Worker loop: apply ``fn`` to each queued table until ``None``; keep draining after an error."""
-    while (item := q.get()) is not None:
-        if "error" not in out:
-            try:
-                fn(item)
-            except BaseException as exc:  # noqa: BLE001 - reported to the producer
-                out["error"] = exc
-
-
 def _csv_pipeline(path: Path, display_name: str, setup: _CsvSetup, parquet_path: Path,
                   schema_fn: Callable[[pa.Table], list], on_progress: ProgressFn) -> Prepared:
     """Parse a big UTF-8 CSV in segments while earlier segments are hashed and written as Parquet.
 
     The first segment's inferred types are imposed on the others; when a later segment
     does not fit them, :class:`_Fallback` asks for a whole-file read instead, so the
-    result is always what a whole-file read gives.
+    result is always what a whole-file read gives. Columns complete in the first
+    segment are written as non-nullable; a later segment with a missing value there
+    restarts the Parquet file from the segments read so far (they are in memory).
     """
     size = path.stat().st_size
     parts: list[pa.Table] = []
-    queues = [queue.Queue(maxsize=2), queue.Queue(maxsize=2)]
-    outs: list[dict[str, Any]] = [{}, {}]
-    threads: list[threading.Thread] = []
+    writer = _Consumer()
+    hasher_worker = _Consumer()
     sink = hasher = None
     warnings: list[str] = []
     try:
@@ -443,51 +435,95 @@ def _csv_pipeline(path: Path, display_name: str, setup: _CsvSetup, parquet_path:
                 convert = pacsv.ConvertOptions(strings_can_be_null=True, decimal_point=setup.dialect.decimal,
                                                column_types=dict(zip(names, table.schema.types, strict=True)))
                 table = _apply_plan(table.rename_columns(names), plan)
-                sink = ParquetSink(parquet_path, table.schema, dictionary_columns(table))
+                dictionary = dictionary_columns(table)
+                sink = ParquetSink(parquet_path, table.schema, dictionary, complete_columns(table))
                 hasher = TableHasher(table.schema)
-                for q, fn, out in zip(queues, (sink.write, hasher.update), outs, strict=True):
-                    threads.append(threading.Thread(target=_consume, args=(q, fn, out), daemon=True))
-                    threads[-1].start()
+                writer.start(sink.write)
+                hasher_worker.start(hasher.update)
             else:
                 table = _apply_plan(pacsv.read_csv(pa.BufferReader(buf), read_options=read_opts,
                                                    parse_options=setup.parse, convert_options=convert), plan)
+            if not sink.accepts(table):  # missing values where the first segment had none
+                writer.finish()
+                sink.abort()
+                sink = ParquetSink(parquet_path, table.schema, dictionary,
+                                   [f.name for f in sink.schema if not f.nullable and not table[f.name].null_count])
+                writer.start(sink.write)
+                for part in parts:
+                    writer.put(part)
             parts.append(table)
-            for q in queues:
-                q.put(table)
-            for out in outs:
-                if "error" in out:
-                    raise out["error"]
+            writer.put(table)
+            hasher_worker.put(table)
             on_progress(Progress(0.65 * done / size, f"Reading {display_name} ({human_size(done)} of {human_size(size)})"))
     except pa.ArrowInvalid as exc:
-        _stop(queues, threads, sink)
+        _stop((writer, hasher_worker), sink)
         if re.search(r"Expected \d+ columns, got \d+", str(exc)):
             raise _csv_error(path, display_name, setup.encoding, setup.dialect, exc) from exc
         raise _Fallback(str(exc)) from exc
     except BaseException:
-        _stop(queues, threads, sink)
+        _stop((writer, hasher_worker), sink)
         raise
-    for q in queues:
-        q.put(None)
     table = pa.concat_tables(parts)
     on_progress(Progress(0.75, "Inferring column types"))
-    schema = schema_fn(table)
-    on_progress(Progress(0.85, "Writing the Parquet copy"))
-    for thread in threads:
-        thread.join()
-    for out in outs:
-        if "error" in out:
-            sink.abort()
-            raise out["error"]
+    try:
+        schema = schema_fn(table)
+        on_progress(Progress(0.85, "Writing the Parquet copy"))
+        hasher_worker.finish()
+        writer.finish()
+    except BaseException:
+        _stop((writer, hasher_worker), sink)
+        raise
     artifact_sha, size_bytes = sink.close()
     return Prepared(table, hasher.hexdigest(), schema, artifact_sha, size_bytes, warnings)
 
 
-def _stop(queues: list[queue.Queue], threads: list[threading.Thread], sink: ParquetSink | None) -> None:
-    for q in queues:
-        if threads:
-            q.put(None)
-    for thread in threads:
-        thread.join()
+class _Consumer:
+    """A thread applying one function to each queued table, in order.
+
+    An error stops the work (later tables are drained unprocessed) and is raised by the
+    next :meth:`put` or by :meth:`finish` on the producer's thread.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, fn: Callable[[pa.Table], None]) -> None:
+        self._error = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), name="mlcycle-ingest", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[pa.Table], None]) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    fn(item)
+                except BaseException as exc:  # noqa: BLE001 - raised on the producer's thread
+                    self._error = exc
+
+    def put(self, table: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(table)
+
+    def finish(self) -> None:
+        """Wait for the queued work; raise its error, if any."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+
+
+def _stop(workers: tuple[_Consumer, ...], sink: ParquetSink | None) -> None:
+    """Stop the workers without raising their errors (another error is on its way)."""
+    for worker in workers:
+        try:
+            worker.finish()
+        except BaseException:  # noqa: BLE001, S110 - the caller raises the first error
+            pass
     if sink is not None:
         sink.abort()
 

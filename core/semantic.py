@@ -322,10 +322,10 @@ def infer_schema_table(
     """
     n = table.num_rows
     sample = table
-    if n > sample_rows:  # evenly spread blocks: zero-copy slices, no gather
+    if n > sample_rows:  # evenly spread blocks, copied into one contiguous 50k-row table
         blocks, size = 50, sample_rows // 50
         starts = np.linspace(0, n - size, blocks).astype(np.int64)
-        sample = pa.concat_tables([table.slice(int(s0), size) for s0 in starts])
+        sample = pa.concat_tables([table.slice(int(s0), size) for s0 in starts]).combine_chunks()
     frame = sample.to_pandas(split_blocks=True, self_destruct=False)
     mixed = set(mixed)
     out = []

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core import canonical, ingest, readers
-from core.datasets import add_dataset, get_version, load_frame
+from core.datasets import add_dataset, get_version, load_frame, load_table
 from core.errors import InvalidInput, NotFound
 from core.progress import Progress
 
@@ -392,6 +392,40 @@ def test_pipelined_csv_read_equals_the_whole_file_read(ws, tmp_path, monkeypatch
     monkeypatch.setattr(ingest, "SEGMENT_BYTES", 1 << 30)
     b = add_dataset(ws, path, name="whole2")
     assert a.version.sha256 == b.version.sha256
+
+
+def test_a_late_missing_value_restarts_the_parquet_copy_without_a_whole_file_read(ws, tmp_path, monkeypatch):
+    n = 4000
+    df = pd.DataFrame({"id": range(n), "x": np.arange(n) / 7, "s": ["a", "b"] * (n // 2)})
+    df.loc[n - 3, "x"] = None  # complete in the first segments, missing near the end
+    df.loc[n - 2, "s"] = None
+    path = tmp_path / "late_gap.csv"
+    df.to_csv(path, index=False)
+    whole = add_dataset(ws, path, name="whole")
+    whole_table = load_table(ws, whole.version.id)
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("the pipelined read fell back to a whole-file read")
+
+    monkeypatch.setattr(ingest, "SEGMENT_BYTES", 8192)
+    monkeypatch.setattr(ingest, "read_source", no_fallback)
+    out = tmp_path / "piped.parquet"
+    prepared, _, _ = ingest.ingest_file(path, "late_gap.csv", out, schema_fn=lambda t, m: [])
+    assert prepared.sha256 == whole.version.sha256
+    written = pq.read_table(out)
+    assert written.equals(whole_table.cast(written.schema))
+    assert not written.schema.field("id").nullable  # complete columns skip definition levels
+    assert written.schema.field("x").nullable and written.schema.field("s").nullable
+    assert written.column("x").null_count == 1 and written.column("s").null_count == 1
+
+
+def test_versions_read_back_with_nullable_columns_whatever_the_parquet_says(ws, tmp_path):
+    path = write(tmp_path, "full.csv", "a,b\n1,x\n2,y\n")
+    version = add_dataset(ws, path).version
+    table = load_table(ws, version.id)
+    assert all(f.nullable for f in table.schema)
+    more = pa.table({"a": [3, None], "b": [None, "z"]})
+    assert pa.concat_tables([table, more]).num_rows == 4  # new rows (labels) can be appended
 
 
 def test_samples_of_churn_are_one_version_in_every_format(ws):
