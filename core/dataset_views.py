@@ -14,12 +14,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.dataset_reads import (
+    VERSION_ROWS,
+    check_columns,
+    get_dataset,
+    get_version,
+    list_versions,
+    load_frame,
+    load_table,
+)
 from core.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
 from core.errors import InvalidInput, NotFound
 from core.workspace import Workspace
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_VERSIONS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
 
 
 def _neutralise(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
@@ -68,8 +76,6 @@ def export_version(ws: Workspace, version_id: str, out_path_or_buffer: str | Pat
         NotFound: unknown version.
         InvalidInput: an unknown format.
     """
-    from core.datasets import get_version, load_table
-
     if fmt not in ("csv", "parquet"):
         raise InvalidInput(f"'{fmt}' is not an export format.", hint="Use csv or parquet.")
     version = get_version(ws, version_id)
@@ -130,8 +136,6 @@ def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> Vers
         NotFound: unknown version, or a key column missing from either version.
         InvalidInput: a key that is not unique.
     """
-    from core.datasets import _check_columns, get_version, load_frame
-
     va, vb = get_version(ws, a), get_version(ws, b)
     sa, sb = {c.name: c for c in va.schema}, {c.name: c for c in vb.schema}
     common = [c for c in sa if c in sb]
@@ -145,8 +149,8 @@ def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> Vers
     }
     if key is None:
         return VersionDiff(**diff)
-    _check_columns(va, [key])
-    _check_columns(vb, [key])
+    check_columns(va, [key])
+    check_columns(vb, [key])
     fa, fb = load_frame(ws, va.id, common), load_frame(ws, vb.id, common)
     for frame, version in ((fa, va), (fb, vb)):
         dupes = frame[key].duplicated(keep=False)
@@ -199,8 +203,6 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
     Raises:
         NotFound: unknown dataset.
     """
-    from core.datasets import get_dataset, list_versions
-
     dataset = get_dataset(ws, dataset_id)
     versions = list_versions(ws, dataset.id)
     ids = [v.id for v in versions]
@@ -241,7 +243,7 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
 def _label(db: Any, kind: str, oid: str) -> str:
     try:
         if kind == "dataset_version":
-            row = db.execute(_VERSIONS + " WHERE v.id = ?", [oid]).fetchone()
+            row = db.execute(VERSION_ROWS + " WHERE v.id = ?", [oid]).fetchone()
             return f"{row['dataset_name']} v{row['number']}" if row else oid
         if kind in _LABELS:
             table, col = _LABELS[kind]

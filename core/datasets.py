@@ -1,5 +1,9 @@
 """Datasets: ingest, immutable versions, derived versions, sharing, export, diff and lineage.
 
+This is the public face of datasets: reads live in :mod:`core.dataset_reads`, views
+(export, diff, lineage graph) in :mod:`core.dataset_views` and operations in
+:mod:`core.dataset_ops`, and are re-exported here.
+
 A dataset belongs to the workspace (projects attach it; hypotheses link to it) and has
 numbered versions. A version is immutable: a canonical Parquet artifact identified by
 ``sha256``, a content hash over the canonical table (:func:`core.ingest.content_hash`),
@@ -30,18 +34,29 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from core import ingest
 from core.activity import record_event
-from core.canonical import Prepared, as_nullable, canonicalize, prepare
+from core.canonical import Prepared, canonicalize, prepare
 from core.dataset_ops import CATEGORY_TARGETS, apply_operation, stratified_split
+from core.dataset_reads import (
+    VERSION_ROWS,
+    check_columns,
+    find_dataset_by_name,
+    get_dataset,
+    get_version,
+    latest_version,
+    list_datasets,
+    list_versions,
+    load_frame,
+    load_table,
+    resolve_version,
+)
 from core.dataset_views import diff_versions, export_version, lineage_graph, read_preview
 from core.entities import (
     AddResult,
@@ -64,218 +79,6 @@ __all__ = [
 ]
 
 MAX_NAME = 120
-_VERSIONS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
-_DATASETS = (
-    "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS n_versions,"
-    " (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1)"
-    " AS latest_version_id FROM datasets d"
-)
-
-
-# ------------------------------------------------------------------------------ reads
-
-
-def get_dataset(ws: Workspace, dataset_id: str) -> Dataset:
-    """Return a dataset (archived ones included).
-
-    Args:
-        ws: the workspace.
-        dataset_id: the dataset's id (``ds_…``).
-
-    Returns:
-        The dataset, with its version count and latest version id.
-
-    Raises:
-        NotFound: if there is no such dataset.
-    """
-    with ws.read() as db:
-        row = db.execute(_DATASETS + " WHERE d.id = ?", [dataset_id]).fetchone()
-    if row is None:
-        raise NotFound(f"There is no dataset with id '{dataset_id}'.",
-                       hint="List datasets with `mlcycle datasets list`.")
-    return Dataset.from_row(row)
-
-
-def find_dataset_by_name(ws: Workspace, name: str) -> Dataset | None:
-    """Return the active dataset with this name (case-insensitive), or ``None``.
-
-    Args:
-        ws: the workspace.
-        name: the dataset name (surrounding and repeated spaces ignored).
-
-    Returns:
-        The dataset, or ``None`` when no active dataset has this name.
-    """
-    with ws.read() as db:
-        row = db.execute(_DATASETS + " WHERE d.name = ? COLLATE NOCASE AND d.archived_at IS NULL"
-                         " ORDER BY d.created_at LIMIT 1", [" ".join(name.split())]).fetchone()
-    return Dataset.from_row(row) if row else None
-
-
-def list_datasets(ws: Workspace, project_id: str | None = None, include_archived: bool = False) -> list[Dataset]:
-    """Return datasets, newest first.
-
-    Args:
-        ws: the workspace.
-        project_id: only the datasets attached to this project.
-        include_archived: include archived datasets.
-
-    Returns:
-        The datasets, each with its version count and latest version id.
-
-    Raises:
-        Nothing: an unknown project simply has no datasets.
-    """
-    sql, params = _DATASETS, []
-    where = []
-    if project_id:
-        where.append("d.id IN (SELECT dataset_id FROM project_datasets WHERE project_id = ?)")
-        params.append(project_id)
-    if not include_archived:
-        where.append("d.archived_at IS NULL")
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    with ws.read() as db:
-        rows = db.execute(sql + " ORDER BY d.created_at DESC", params).fetchall()
-    return [Dataset.from_row(r) for r in rows]
-
-
-def get_version(ws: Workspace, version_id: str) -> DatasetVersion:
-    """Return a dataset version by id.
-
-    Args:
-        ws: the workspace.
-        version_id: the version's id (``dsv_…``).
-
-    Returns:
-        The version, with its dataset's name (for ``label``) and its schema.
-
-    Raises:
-        NotFound: if there is no such version.
-    """
-    with ws.read() as db:
-        row = db.execute(_VERSIONS + " WHERE v.id = ?", [version_id]).fetchone()
-    if row is None:
-        raise NotFound(f"There is no dataset version with id '{version_id}'.",
-                       hint="List versions with `mlcycle datasets list` or `mlcycle datasets versions DATASET`.")
-    return DatasetVersion.from_row(row)
-
-
-def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
-    """Return a dataset's versions, oldest first.
-
-    Args:
-        ws: the workspace.
-        dataset_id: the dataset.
-
-    Returns:
-        Its versions in number order (uploads, derived versions and splits alike).
-
-    Raises:
-        NotFound: if there is no such dataset.
-    """
-    get_dataset(ws, dataset_id)
-    with ws.read() as db:
-        rows = db.execute(_VERSIONS + " WHERE v.dataset_id = ? ORDER BY v.number", [dataset_id]).fetchall()
-    return [DatasetVersion.from_row(r) for r in rows]
-
-
-def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
-    """Return the newest version of a dataset.
-
-    Args:
-        ws: the workspace.
-        dataset_id: the dataset.
-
-    Returns:
-        The version with the highest number.
-
-    Raises:
-        NotFound: if the dataset does not exist or has no versions.
-    """
-    versions = list_versions(ws, dataset_id)
-    if not versions:
-        raise NotFound(f"Dataset {dataset_id} has no versions yet.", hint="Add a file to it first.")
-    return versions[-1]
-
-
-def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:
-    """Find a version from what a user typed: ``dsv_…``, ``ds_…`` or a name (latest), ``name:v2``.
-
-    Args:
-        ws: the workspace.
-        ref: a version id, a dataset id, a dataset name, or ``name:vN``.
-
-    Returns:
-        The version.
-
-    Raises:
-        NotFound: if nothing matches.
-    """
-    ref = ref.strip()
-    if ref.startswith("dsv_"):
-        return get_version(ws, ref)
-    if ref.startswith("ds_"):
-        return latest_version(ws, ref)
-    name, _, number = ref.rpartition(":v") if ":v" in ref else (ref, "", "")
-    dataset = find_dataset_by_name(ws, name)
-    if dataset is None:
-        raise NotFound(f"There is no dataset or version called '{ref}'.",
-                       hint="Use a version id (dsv_…), a dataset id (ds_…) or a name; see `mlcycle datasets list`.")
-    if not number:
-        return latest_version(ws, dataset.id)
-    for version in list_versions(ws, dataset.id):
-        if str(version.number) == number:
-            return version
-    raise NotFound(f"Dataset '{dataset.name}' has no version {number}.",
-                   hint=f"It has {dataset.n_versions} version(s).")
-
-
-def load_table(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pa.Table:
-    """Read a version's canonical Parquet copy as Arrow, after verifying its hash.
-
-    Args:
-        ws: the workspace.
-        version_id: the version.
-        columns: only these columns, in this order.
-
-    Returns:
-        The canonical table.
-
-    Raises:
-        NotFound: unknown version, unknown column, or missing artifact.
-        Corrupted: if the artifact's bytes changed on disk.
-    """
-    version = get_version(ws, version_id)
-    if columns is not None:
-        _check_columns(version, columns)
-    path = ws.artifacts.verified_path(version.artifact)
-    return as_nullable(pq.read_table(path, columns=list(columns) if columns is not None else None))
-
-
-def load_frame(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Read a version as a pandas DataFrame (verified against its artifact hash).
-
-    Args:
-        ws: the workspace.
-        version_id: the version.
-        columns: only these columns, in this order.
-
-    Returns:
-        The data; integers with missing values come back as float64.
-
-    Raises:
-        NotFound: unknown version or column, or missing artifact.
-        Corrupted: if the artifact's bytes changed on disk.
-    """
-    return load_table(ws, version_id, columns).to_pandas()
-
-
-def _check_columns(version: DatasetVersion, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in version.columns]
-    if missing:
-        raise NotFound(f"{version.label} has no column(s) {', '.join(repr(c) for c in missing)}.",
-                       hint=f"Columns are: {', '.join(version.columns)}.")
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -398,7 +201,7 @@ def add_dataset(
 
 def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:
     return db.execute(
-        _VERSIONS + " WHERE v.sha256 = ? AND d.archived_at IS NULL"
+        VERSION_ROWS + " WHERE v.sha256 = ? AND d.archived_at IS NULL"
         " ORDER BY (d.name = ? COLLATE NOCASE) DESC, v.created_at LIMIT 1",
         [sha, prefer_name or ""],
     ).fetchone()
@@ -621,7 +424,7 @@ def split_version(ws: Workspace, version_id: str, *, target: str | None = None, 
     """
     parent = get_version(ws, version_id)
     if target is not None:
-        _check_columns(parent, [target])
+        check_columns(parent, [target])
     table = load_table(ws, parent.id)
     labels = table.column(target).to_numpy(zero_copy_only=False) if (target and stratify) else None
     train_idx, test_idx, notes = stratified_split(table.num_rows, labels, test_size=test_size, seed=seed,

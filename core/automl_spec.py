@@ -1,0 +1,403 @@
+"""What an AutoML search is asked to do, checked before anything runs.
+
+:class:`SearchConfig` is the experiment's search spec as a user states it (target, task,
+metric, budget, learners, evaluation, seed); :func:`validate` checks it against the
+training rows and resolves every "auto" into a :class:`ResolvedConfig` the search runs
+with, or raises an :class:`~core.errors.InvalidInput` that says what to change. The
+metric and learner catalogues here feed the experiment form and the CLI.
+
+Example:
+    >>> rc = validate(SearchConfig(target="churned", time_budget=30), train_df)
+    >>> rc.task, rc.metric, rc.eval_method
+    ('binary', 'roc_auc', 'cv')
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InvalidInput
+from core.learners import LEARNERS
+from core.modeling import TASKS, split_xy
+
+METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("roc_auc", "accuracy", "log_loss", "f1", "ap", "macro_f1", "micro_f1"),
+    "multiclass": ("log_loss", "accuracy", "macro_f1", "micro_f1", "roc_auc_ovr", "roc_auc_ovo",
+                   "roc_auc_weighted", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"),
+    "regression": ("r2", "rmse", "mae", "mse", "mape"),
+}
+_MAXIMIZED = {"r2", "accuracy", "roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_weighted",
+              "roc_auc_ovr_weighted", "roc_auc_ovo_weighted", "f1", "ap", "micro_f1", "macro_f1"}
+DEFAULT_LEARNERS: dict[str, tuple[str, ...]] = {
+    "classification": ("lgbm", "xgboost", "xgb_limitdepth", "rf", "extra_tree", "lrl2", "lrl1", "kneighbor"),
+    "regression": ("lgbm", "xgboost", "xgb_limitdepth", "rf", "extra_tree", "ridge"),
+}
+EVAL_METHODS = ("auto", "holdout", "cv")
+CV_MAX_ROWS = 10_000
+CV_CELLS_PER_SECOND = 2500
+CV_ALWAYS_ROWS = 2000
+MULTITHREAD_CELLS = 200_000
+SVM_MAX_ROWS = 5000
+MIN_ROWS = 10
+RAY_HINT = "Install the Ray extra with `pip install -r requirements-ray.txt`, or set parallel trials to 1."
+
+
+
+# ---------------------------------------------------------------- spec
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """What to search for; validated by :func:`validate` when the search runs.
+
+    Attributes:
+        target: the column to predict.
+        task: ``auto`` (detected from the target), ``binary``, ``multiclass``, ``regression``
+            or ``classification`` (binary or multiclass, detected).
+        metric: ``auto`` (see :func:`default_metric`) or any FLAML metric of the task (``METRICS``).
+        time_budget: seconds for the search (``None`` or 0: no time limit, then ``max_trials`` is needed).
+        max_trials: the most trials to run (``None``: no limit).
+        learners: FLAML learner names (``None``: :data:`DEFAULT_LEARNERS` of the task).
+        eval_method: ``auto`` (k-fold CV for data that is small for the budget, else holdout),
+            ``holdout`` or ``cv``.
+        holdout_fraction: share of the training rows used for validation with ``holdout``.
+        n_splits: folds for ``cv``.
+        feature_columns: raw columns to use (``None``: every column but the target).
+        seed: seeds the search and every learner.
+        n_jobs: threads per trial (``None``: :func:`default_n_jobs`).
+        n_concurrent_trials: trials run at once on Ray (needs the Ray extra; ``RAY_ADDRESS`` picks a cluster).
+    """
+
+    target: str
+    task: str = "auto"
+    metric: str = "auto"
+    time_budget: float | None = 60.0
+    max_trials: int | None = None
+    learners: tuple[str, ...] | None = None
+    eval_method: str = "auto"
+    holdout_fraction: float = 0.2
+    n_splits: int = 5
+    feature_columns: tuple[str, ...] | None = None
+    seed: int = 0
+    n_jobs: int | None = None
+    n_concurrent_trials: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the spec as JSON (for the experiment row)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchConfig:
+        """Build a spec from :meth:`as_dict` output (unknown keys are ignored)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        for key in ("learners", "feature_columns"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """A validated spec with every ``auto`` decided; what the search actually ran with."""
+
+    target: str
+    task: str
+    metric: str
+    time_budget: float | None
+    max_trials: int | None
+    learners: tuple[str, ...]
+    eval_method: str
+    holdout_fraction: float
+    n_splits: int
+    feature_columns: tuple[str, ...]
+    seed: int
+    n_jobs: int
+    n_concurrent_trials: int
+    n_rows: int
+    n_rows_without_target: int
+    classes: tuple[Any, ...] | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the resolved spec as JSON."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def detect_task(y: pd.Series) -> str:
+    """Guess the task from the target values.
+
+    Text, categorical and boolean targets are classification; numbers are regression
+    unless they are whole numbers with at most 20 distinct values (then classification).
+
+    Args:
+        y: the target column (missing values are ignored).
+
+    Returns:
+        ``binary``, ``multiclass`` or ``regression``.
+
+    Raises:
+        InvalidInput: if the target has no values.
+    """
+    values = y.dropna()
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        raise InvalidInput(f"The target '{y.name}' is empty.", hint="Choose a column that has values.")
+    n_unique = values.nunique()
+    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
+        return "binary" if n_unique <= 2 else "multiclass"
+    if n_unique <= 2:
+        return "binary"
+    whole = np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
+    return "multiclass" if whole and n_unique <= 20 else "regression"
+
+
+def default_metric(task: str) -> str:
+    """Return the metric a search optimises when the spec says ``auto``.
+
+    ROC AUC for binary, log loss for multiclass, R² for regression (FLAML's defaults:
+    threshold-free and sensitive to probability quality).
+
+    Raises:
+        InvalidInput: if the task is unknown.
+    """
+    if task not in METRICS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
+    return METRICS[task][0]
+
+
+def metric_direction(metric: str) -> str:
+    """Return ``max`` if a higher value of ``metric`` is better, else ``min``."""
+    return "max" if metric in _MAXIMIZED else "min"
+
+
+def available_learners(task: str) -> list[str]:
+    """Return the learners that can run ``task`` with the installed packages.
+
+    Raises:
+        InvalidInput: if the task is unknown.
+    """
+    if task not in METRICS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
+    return [n for n, learner in LEARNERS.items() if learner.supports(task) and learner.installed()]
+
+
+def default_learners(task: str, n_rows: int | None = None) -> list[str]:
+    """Return the learners a search tries when the spec names none.
+
+    Args:
+        task: ``binary``, ``multiclass`` or ``regression``.
+        n_rows: training rows; the RBF SVM (quadratic in rows) joins only up to ``SVM_MAX_ROWS``,
+            k-NN and L1 logistic regression only up to that size too.
+    """
+    kind = "regression" if task == "regression" else "classification"
+    names = list(DEFAULT_LEARNERS[kind])
+    small = n_rows is None or n_rows <= SVM_MAX_ROWS
+    if kind == "classification" and small and n_rows is not None:
+        names.append("rbf_svm")
+    if not small:  # k-NN predicts in O(rows^2) and L1 logistic regression (saga) is slow on larger data
+        names = [n for n in names if n not in ("kneighbor", "lrl1")]
+    return [n for n in names if n in available_learners(task)]
+
+
+def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
+    """Check a spec against the training rows and decide every ``auto``.
+
+    Args:
+        config: the spec.
+        train_df: the training rows (raw columns, including the target).
+
+    Returns:
+        The resolved spec.
+
+    Raises:
+        InvalidInput: naming the problem: the target is missing or empty, a single class, a class
+            with one row, a text regression target, too few rows for the folds, no budget,
+            unknown or uninstalled learners, an unknown metric, or Ray missing for parallel trials.
+    """
+    notes: list[str] = []
+    if not isinstance(train_df, pd.DataFrame) or train_df.empty:
+        raise InvalidInput("The training data has no rows.", hint="Choose a dataset version with data.")
+    X, y = split_xy(train_df, config.target, list(config.feature_columns) if config.feature_columns else None)
+    if y.empty:
+        raise InvalidInput(f"The target column '{config.target}' is empty in every row.",
+                           hint="Choose a target that has values, or label the rows first.")
+    n_without = len(train_df) - len(y)
+    if n_without:
+        notes.append(f"{n_without} rows without a target value are left out.")
+    if X.shape[1] == 0:
+        raise InvalidInput("The feature set is empty.", hint="Choose at least one column besides the target.")
+    task = _resolve_task(config.task, y)
+    classes = _check_target(y, task)
+    metric = config.metric
+    if metric == "auto":
+        metric = default_metric(task)
+    elif metric not in METRICS[task]:
+        raise InvalidInput(f"Metric '{metric}' does not fit a {task} task.",
+                           hint=f"Use one of: {', '.join(METRICS[task])}.")
+    budget, max_trials = _check_budget(config)
+    learners = _check_learners(config.learners, task, len(y))
+    if not 0.0 < config.holdout_fraction < 1.0:
+        raise InvalidInput(f"The holdout fraction must be between 0 and 1, got {config.holdout_fraction}.")
+    if config.n_splits < 2:
+        raise InvalidInput(f"Cross-validation needs at least 2 folds, got {config.n_splits}.")
+    if len(y) < MIN_ROWS:
+        raise InvalidInput(f"Only {len(y)} rows have a target value; a search needs at least {MIN_ROWS}.",
+                           hint="Add rows to the dataset.")
+    eval_method = _resolve_eval_method(config, y, task, X.shape[1])
+    n_concurrent = _check_parallel(config.n_concurrent_trials)
+    n_jobs = config.n_jobs if config.n_jobs and config.n_jobs > 0 else default_n_jobs(len(y), X.shape[1], n_concurrent)
+    if not isinstance(config.seed, int | np.integer):
+        raise InvalidInput(f"The seed must be a whole number, got {config.seed!r}.")
+    return ResolvedConfig(
+        target=config.target, task=task, metric=metric, time_budget=budget, max_trials=max_trials,
+        learners=tuple(learners), eval_method=eval_method, holdout_fraction=float(config.holdout_fraction),
+        n_splits=int(config.n_splits), feature_columns=tuple(map(str, X.columns)), seed=int(config.seed),
+        n_jobs=int(n_jobs), n_concurrent_trials=n_concurrent,
+        n_rows=len(y), n_rows_without_target=n_without,
+        classes=tuple(classes) if classes is not None else None, warnings=tuple(notes),
+    )
+
+
+def default_n_jobs(n_rows: int, n_cols: int, n_concurrent_trials: int = 1) -> int:
+    """Threads per trial: one for small data (thread start-up costs more than it saves), else all cores."""
+    if n_rows * max(n_cols, 1) < MULTITHREAD_CELLS:
+        return 1
+    return max(1, (os.cpu_count() or 1) // max(1, n_concurrent_trials))
+
+
+def _resolve_task(task: str, y: pd.Series) -> str:
+    detected = detect_task(y)
+    if task == "auto":
+        return detected
+    if task == "classification":
+        if detected == "regression":
+            return "binary" if y.nunique() <= 2 else "multiclass"
+        return detected
+    if task not in TASKS:
+        raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use auto, classification or one of: {', '.join(TASKS)}.")
+    n_classes = y.nunique()
+    if task == "binary" and n_classes > 2:
+        raise InvalidInput(f"The target '{y.name}' has {n_classes} classes, so the task cannot be binary.",
+                           hint="Use multiclass, or auto.")
+    if task == "multiclass" and n_classes == 2:
+        return "binary"
+    return task
+
+
+def _check_target(y: pd.Series, task: str) -> list[Any] | None:
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
+            values = pd.to_numeric(y, errors="coerce")
+            if values.isna().any() or pd.api.types.is_bool_dtype(y.dtype):
+                bad = y[values.isna()].iloc[0] if values.isna().any() else y.iloc[0]
+                raise InvalidInput(f"The target '{y.name}' holds text ({bad!r}); a regression target must be numeric.",
+                                   hint="Choose a numeric target, or set the task to classification.")
+        return None
+    counts = y.value_counts()
+    if len(counts) < 2:
+        raise InvalidInput(f"The target '{y.name}' has only one class ({counts.index[0]!r}); there is nothing to learn.",
+                           hint="Choose another target, or add rows of the other classes.")
+    single = [c for c, n in counts.items() if n < 2]
+    if single:
+        raise InvalidInput(f"Class {single[0]!r} of target '{y.name}' has a single row; every class needs at least 2"
+                           + (f" ({len(single)} classes have one row)." if len(single) > 1 else "."),
+                           hint="Add rows of that class, or remove it from the data.")
+    from core.preprocessing import sorted_labels
+
+    return sorted_labels(counts.index.tolist())
+
+
+def _check_budget(config: SearchConfig) -> tuple[float | None, int | None]:
+    budget = config.time_budget
+    if budget is not None and (not isinstance(budget, int | float) or math.isnan(budget) or budget < 0):
+        raise InvalidInput(f"The time budget must be a positive number of seconds, got {budget!r}.")
+    if config.max_trials is not None and config.max_trials < 1:
+        raise InvalidInput(f"The maximum number of trials must be at least 1, got {config.max_trials}.")
+    if not budget and config.max_trials is None:
+        raise InvalidInput("The search has no budget: the time budget is 0 and there is no maximum number of trials.",
+                           hint="Give a time budget in seconds, or a maximum number of trials.")
+    return (float(budget) if budget else None), config.max_trials
+
+
+def _check_learners(names: tuple[str, ...] | None, task: str, n_rows: int) -> list[str]:
+    available = available_learners(task)
+    if names is None:
+        return default_learners(task, n_rows)
+    names = list(dict.fromkeys(names))
+    if not names:
+        raise InvalidInput("No learner is selected.", hint=f"Choose from: {', '.join(available)}.")
+    unknown = [n for n in names if n not in LEARNERS]
+    if unknown:
+        raise InvalidInput(f"Unknown learner{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+                           hint=f"Available for {task}: {', '.join(available)}.")
+    missing = [n for n in names if not LEARNERS[n].installed()]
+    if missing:
+        pkgs = " ".join(sorted({LEARNERS[n].requires or n for n in missing}))
+        raise InvalidInput(f"Learner{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                           f"{'are' if len(missing) > 1 else 'is'} not installed.",
+                           hint=f"Install with `pip install {pkgs}`, or choose from: {', '.join(available)}.")
+    wrong = [n for n in names if not LEARNERS[n].supports(task)]
+    if wrong:
+        raise InvalidInput(f"Learner{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} cannot be used for a {task} task.",
+                           hint=f"Available for {task}: {', '.join(available)}.")
+    return names
+
+
+def _small_enough_for_cv(n_rows: int, n_cols: int, budget: float | None) -> bool:
+    """k-fold CV when the data is small for the budget (FLAML's rule), always below 2,000 rows."""
+    if n_rows < CV_ALWAYS_ROWS:
+        return True
+    if n_rows >= CV_MAX_ROWS:
+        return False
+    cells = n_rows * max(n_cols, 1)
+    return cells <= CV_CELLS_PER_SECOND * budget if budget else True
+
+
+def _resolve_eval_method(config: SearchConfig, y: pd.Series, task: str, X_width: int) -> str:
+    method = config.eval_method
+    if method not in EVAL_METHODS:
+        raise InvalidInput(f"Unknown evaluation '{method}'.", hint=f"Use one of: {', '.join(EVAL_METHODS)}.")
+    if method == "auto":
+        method = "cv" if _small_enough_for_cv(len(y), X_width, config.time_budget) else "holdout"
+        if method == "cv" and task != "regression" and y.value_counts().min() < config.n_splits:
+            method = "holdout"
+        if method == "cv" and len(y) < 2 * config.n_splits:
+            method = "holdout"
+    if method == "cv":
+        if task != "regression":
+            counts = y.value_counts()
+            if counts.min() < config.n_splits:
+                raise InvalidInput(
+                    f"Class {counts.idxmin()!r} has {counts.min()} rows, too few for {config.n_splits}-fold "
+                    "cross-validation (each fold needs one row of every class).",
+                    hint=f"Use at most {counts.min()} folds, holdout, or add rows.")
+        elif len(y) < 2 * config.n_splits:
+            raise InvalidInput(f"{len(y)} rows are too few for {config.n_splits}-fold cross-validation.",
+                               hint=f"Use at most {len(y) // 2} folds, or add rows.")
+    else:
+        n_val = int(round(len(y) * config.holdout_fraction))
+        n_classes = y.nunique() if task != "regression" else 1
+        if n_val < max(2, n_classes) or len(y) - n_val < max(2, n_classes):
+            raise InvalidInput(f"{len(y)} rows are too few for a {config.holdout_fraction:.0%} holdout.",
+                               hint="Use cross-validation, a larger holdout share, or add rows.")
+    return method
+
+
+def _check_parallel(n: int) -> int:
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise InvalidInput(f"Parallel trials must be a whole number of at least 1, got {n!r}.")
+    if n > 1:
+        try:
+            import ray  # noqa: F401
+            import ray.tune  # noqa: F401
+        except ImportError as exc:
+            raise InvalidInput(f"Running {n} trials in parallel needs Ray, which is not installed.",
+                               hint=RAY_HINT) from exc
+    return int(n)

@@ -1,0 +1,243 @@
+"""Reading datasets and versions: lookups by id or name, listings, and the canonical data.
+
+Everything here only reads the store and the artifact store; :mod:`core.datasets` (which
+re-exports these functions) writes. A version's data is read from its Parquet artifact
+after its hash is checked, with every column nullable as canonical tables are.
+
+Example:
+    >>> version = resolve_version(ws, "churn")      # the latest version of 'churn'
+    >>> frame = load_frame(ws, version.id, columns=["age", "churned"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from core.canonical import as_nullable
+from core.entities import Dataset, DatasetVersion
+from core.errors import NotFound
+from core.workspace import Workspace
+
+VERSION_ROWS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
+DATASET_ROWS = (
+    "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS n_versions,"
+    " (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1)"
+    " AS latest_version_id FROM datasets d"
+)
+
+
+
+def get_dataset(ws: Workspace, dataset_id: str) -> Dataset:
+    """Return a dataset (archived ones included).
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset's id (``ds_…``).
+
+    Returns:
+        The dataset, with its version count and latest version id.
+
+    Raises:
+        NotFound: if there is no such dataset.
+    """
+    with ws.read() as db:
+        row = db.execute(DATASET_ROWS + " WHERE d.id = ?", [dataset_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no dataset with id '{dataset_id}'.",
+                       hint="List datasets with `mlcycle datasets list`.")
+    return Dataset.from_row(row)
+
+
+def find_dataset_by_name(ws: Workspace, name: str) -> Dataset | None:
+    """Return the active dataset with this name (case-insensitive), or ``None``.
+
+    Args:
+        ws: the workspace.
+        name: the dataset name (surrounding and repeated spaces ignored).
+
+    Returns:
+        The dataset, or ``None`` when no active dataset has this name.
+    """
+    with ws.read() as db:
+        row = db.execute(DATASET_ROWS + " WHERE d.name = ? COLLATE NOCASE AND d.archived_at IS NULL"
+                         " ORDER BY d.created_at LIMIT 1", [" ".join(name.split())]).fetchone()
+    return Dataset.from_row(row) if row else None
+
+
+def list_datasets(ws: Workspace, project_id: str | None = None, include_archived: bool = False) -> list[Dataset]:
+    """Return datasets, newest first.
+
+    Args:
+        ws: the workspace.
+        project_id: only the datasets attached to this project.
+        include_archived: include archived datasets.
+
+    Returns:
+        The datasets, each with its version count and latest version id.
+
+    Raises:
+        Nothing: an unknown project simply has no datasets.
+    """
+    sql, params = DATASET_ROWS, []
+    where = []
+    if project_id:
+        where.append("d.id IN (SELECT dataset_id FROM project_datasets WHERE project_id = ?)")
+        params.append(project_id)
+    if not include_archived:
+        where.append("d.archived_at IS NULL")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    with ws.read() as db:
+        rows = db.execute(sql + " ORDER BY d.created_at DESC", params).fetchall()
+    return [Dataset.from_row(r) for r in rows]
+
+
+def get_version(ws: Workspace, version_id: str) -> DatasetVersion:
+    """Return a dataset version by id.
+
+    Args:
+        ws: the workspace.
+        version_id: the version's id (``dsv_…``).
+
+    Returns:
+        The version, with its dataset's name (for ``label``) and its schema.
+
+    Raises:
+        NotFound: if there is no such version.
+    """
+    with ws.read() as db:
+        row = db.execute(VERSION_ROWS + " WHERE v.id = ?", [version_id]).fetchone()
+    if row is None:
+        raise NotFound(f"There is no dataset version with id '{version_id}'.",
+                       hint="List versions with `mlcycle datasets list` or `mlcycle datasets versions DATASET`.")
+    return DatasetVersion.from_row(row)
+
+
+def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
+    """Return a dataset's versions, oldest first.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        Its versions in number order (uploads, derived versions and splits alike).
+
+    Raises:
+        NotFound: if there is no such dataset.
+    """
+    get_dataset(ws, dataset_id)
+    with ws.read() as db:
+        rows = db.execute(VERSION_ROWS + " WHERE v.dataset_id = ? ORDER BY v.number", [dataset_id]).fetchall()
+    return [DatasetVersion.from_row(r) for r in rows]
+
+
+def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
+    """Return the newest version of a dataset.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        The version with the highest number.
+
+    Raises:
+        NotFound: if the dataset does not exist or has no versions.
+    """
+    versions = list_versions(ws, dataset_id)
+    if not versions:
+        raise NotFound(f"Dataset {dataset_id} has no versions yet.", hint="Add a file to it first.")
+    return versions[-1]
+
+
+def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:
+    """Find a version from what a user typed: ``dsv_…``, ``ds_…`` or a name (latest), ``name:v2``.
+
+    Args:
+        ws: the workspace.
+        ref: a version id, a dataset id, a dataset name, or ``name:vN``.
+
+    Returns:
+        The version.
+
+    Raises:
+        NotFound: if nothing matches.
+    """
+    ref = ref.strip()
+    if ref.startswith("dsv_"):
+        return get_version(ws, ref)
+    if ref.startswith("ds_"):
+        return latest_version(ws, ref)
+    name, _, number = ref.rpartition(":v") if ":v" in ref else (ref, "", "")
+    dataset = find_dataset_by_name(ws, name)
+    if dataset is None:
+        raise NotFound(f"There is no dataset or version called '{ref}'.",
+                       hint="Use a version id (dsv_…), a dataset id (ds_…) or a name; see `mlcycle datasets list`.")
+    if not number:
+        return latest_version(ws, dataset.id)
+    for version in list_versions(ws, dataset.id):
+        if str(version.number) == number:
+            return version
+    raise NotFound(f"Dataset '{dataset.name}' has no version {number}.",
+                   hint=f"It has {dataset.n_versions} version(s).")
+
+
+def load_table(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """Read a version's canonical Parquet copy as Arrow, after verifying its hash.
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        columns: only these columns, in this order.
+
+    Returns:
+        The canonical table.
+
+    Raises:
+        NotFound: unknown version, unknown column, or missing artifact.
+        Corrupted: if the artifact's bytes changed on disk.
+    """
+    version = get_version(ws, version_id)
+    if columns is not None:
+        check_columns(version, columns)
+    path = ws.artifacts.verified_path(version.artifact)
+    return as_nullable(pq.read_table(path, columns=list(columns) if columns is not None else None))
+
+
+def load_frame(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a version as a pandas DataFrame (verified against its artifact hash).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+        columns: only these columns, in this order.
+
+    Returns:
+        The data; integers with missing values come back as float64.
+
+    Raises:
+        NotFound: unknown version or column, or missing artifact.
+        Corrupted: if the artifact's bytes changed on disk.
+    """
+    return load_table(ws, version_id, columns).to_pandas()
+
+
+def check_columns(version: DatasetVersion, columns: Sequence[str]) -> None:
+    """Make sure a version has these columns.
+
+    Args:
+        version: the version.
+        columns: column names.
+
+    Raises:
+        NotFound: naming the missing columns and listing the ones there are.
+    """
+    missing = [c for c in columns if c not in version.columns]
+    if missing:
+        raise NotFound(f"{version.label} has no column(s) {', '.join(repr(c) for c in missing)}.",
+                       hint=f"Columns are: {', '.join(version.columns)}.")
