@@ -18,6 +18,7 @@ with st.expander("Add data", expanded=not owned, icon=":material/upload:"):
         dataset_view.upload_form(ws, project)
     with attach_tab:
         dataset_view.attach_form(ws, project, owned)
+owned = datasets.list_datasets(ws, project_id=project.id)  # with what was just uploaded, shown selected
 
 if not owned:
     st.info("No datasets in this project yet. Upload a CSV, TSV, Excel, Parquet or JSON file above "

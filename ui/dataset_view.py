@@ -67,7 +67,6 @@ def upload_form(ws: Workspace, project: Project) -> None:
         st.session_state["ds_selected"] = result.dataset.id
         st.session_state["ds_pick"] = result.dataset.id
         st.session_state["ds_version_next"] = result.version.id
-        state.flash(f"{result.version.label} {'reused' if result.reused else 'added'}")
 
 
 def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:

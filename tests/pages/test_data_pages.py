@@ -24,6 +24,19 @@ def test_uploading_a_cp949_file_makes_a_version_with_hangul_columns(app, ws):
     assert version.source["encoding"] in {"cp949", "euc-kr"}
 
 
+def test_a_new_upload_is_shown_selected_at_once(app, ws):
+    p = make_project(ws)
+    at = app("app_pages/datasets.py", session={"active_project_id": p.id})
+    at.file_uploader(key="ds_file").upload("iris.csv", (SAMPLES / "iris.csv").read_bytes(), "text/csv")
+    _submit(at, "Add dataset")
+    assert not at.info, "the page still said the project had no datasets"
+    at.file_uploader(key="ds_file").upload("wine.csv", (SAMPLES / "wine.csv").read_bytes(), "text/csv")
+    _submit(at, "Add dataset")
+    assert not at.exception, at.exception
+    wine = datasets.find_dataset_by_name(ws, "wine")
+    assert at.selectbox(key="ds_pick").value == wine.id
+
+
 def test_uploading_nothing_or_garbage_is_explained(app, ws, tmp_path):
     p = make_project(ws)
     at = app("app_pages/datasets.py", session={"active_project_id": p.id})
