@@ -427,7 +427,8 @@ def complete_columns(table: pa.Table) -> list[str]:
     Returns:
         Column names, in order.
     """
-    return [name for name, col in zip(table.column_names, table.columns, strict=True) if col.null_count == 0]
+    return [name for name, col in zip(table.column_names, table.columns, strict=True)
+            if col.null_count == 0 and not pa.types.is_null(col.type)]  # a null-typed field must be nullable
 
 
 def as_nullable(table: pa.Table) -> pa.Table:

@@ -446,3 +446,13 @@ def test_korean_iris_in_cp949_equals_utf8(ws):
     assert b.version.id == a.version.id
     assert get_version(ws, a.version.id).source["encoding"] == "utf-8"
     assert "품종" in a.version.columns
+
+
+def test_parquet_copy_of_tables_with_all_missing_or_no_rows(tmp_path):
+    for i, table in enumerate([pa.table({"a": [1, 2], "gap": pa.array([None, None], pa.null())}),
+                               pa.table({"a": pa.array([], pa.int64()), "gap": pa.array([], pa.null())})]):
+        path = tmp_path / f"t{i}.parquet"
+        canonical.write_parquet(table, path)
+        back = pq.read_table(path)
+        assert back.column_names == ["a", "gap"] and back.num_rows == table.num_rows
+        assert back.schema.field("gap").nullable
