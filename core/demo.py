@@ -73,9 +73,10 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
         metric="roc_auc", threshold=0.75, data_needed="One row per customer with last month's outcome",
         acquisition="Monthly export from the billing warehouse", owner="demo",
     )
+    _add(ws, "iris_ko_cp949.csv", churn.id, "붓꽃 (iris, cp949)",
+         "Iris with Hangul headers and labels, encoded cp949.", "CC BY 4.0")
+    # added last, so the churn table is listed first and is what the pages pick by default
     added = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
                  "CC0")
     hypotheses.link_dataset(ws, h2.id, added.dataset.id)
-    _add(ws, "iris_ko_cp949.csv", churn.id, "붓꽃 (iris, cp949)",
-         "Iris with Hangul headers and labels, encoded cp949.", "CC BY 4.0")
     return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id]}

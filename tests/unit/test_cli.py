@@ -61,3 +61,6 @@ def test_demo_seeds_once(tmp_path: Path):
     assert len(listed) == 2  # breast cancer and churn demos, not four
     datasets = json.loads(mlcycle(tmp_path, "datasets", "list", "--json").stdout)["datasets"]
     assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)"}
+    churn_project = next(p for p in listed if "churn" in p["name"])
+    in_churn = json.loads(mlcycle(tmp_path, "datasets", "list", "--project", churn_project["id"], "--json").stdout)
+    assert in_churn["datasets"][0]["name"] == "churn"  # what the churn project's pages pick by default
