@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,11 +64,10 @@ class ArtifactStore:
     def writer(self) -> Iterator[Path]:
         """Yield a temporary path to write; :meth:`put_file` it afterwards.
 
-        The temporary file is removed when the block ends, whether or not it was stored.
+        The path does not exist yet; whatever is written there is removed when the block
+        ends, whether or not it was stored.
         """
-        fd, name = tempfile.mkstemp(dir=self._tmp, prefix="w-")
-        os.close(fd)
-        tmp = Path(name)
+        tmp = self._fresh_path("w-")
         try:
             yield tmp
         finally:
@@ -91,9 +90,7 @@ class ArtifactStore:
                 Path(src).unlink(missing_ok=True)
             return sha
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self._tmp, prefix="p-")
-        os.close(fd)
-        tmp = Path(name)
+        tmp = self._fresh_path("p-")
         try:
             if move:
                 shutil.move(str(src), tmp)
@@ -104,6 +101,11 @@ class ArtifactStore:
         finally:
             tmp.unlink(missing_ok=True)
         return sha
+
+    def _fresh_path(self, prefix: str) -> Path:
+        """A unique name in the temp folder, not created: on ext4 a file truncated and
+        written again is flushed to disk when closed (auto_da_alloc), a new one is not."""
+        return self._tmp / f"{prefix}{uuid.uuid4().hex}"
 
     def put_bytes(self, data: bytes) -> str:
         """Store ``data`` and return its sha256."""

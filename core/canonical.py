@@ -350,10 +350,7 @@ class _HashingFile:
     """A write-only file that hashes what passes through (so the artifact is not read back)."""
 
     def __init__(self, path: Path) -> None:
-        # A new file, not a truncated one: ext4 flushes a truncated-and-rewritten file to
-        # disk when it is closed (auto_da_alloc), which costs tens of ms for nothing here.
-        Path(path).unlink(missing_ok=True)
-        self._handle = open(path, "xb")  # noqa: SIM115 - closed by close()
+        self._handle = open(path, "wb")  # noqa: SIM115 - closed by close()
         self.sha = hashlib.sha256()
         self.size = 0
         self.closed = False
