@@ -6,6 +6,7 @@ call them as ``core.datasets.export_version`` and so on.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,7 +25,7 @@ from core.dataset_reads import (
     load_table,
 )
 from core.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.workspace import Workspace
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -256,6 +257,13 @@ def _label(db: Any, kind: str, oid: str) -> str:
     return f"{kind} {oid}"
 
 
+def _tell(stream: Any) -> int | None:
+    try:
+        return stream.tell() if hasattr(stream, "seek") else None
+    except (OSError, ValueError):
+        return None
+
+
 def read_preview(path_or_stream: str | Path | BinaryIO, *, original_name: str | None = None,
                  encoding: str | None = None, sheet: str | int | None = None, rows: int = 20,
                  max_bytes: int | None = None) -> Preview:
@@ -283,22 +291,11 @@ def read_preview(path_or_stream: str | Path | BinaryIO, *, original_name: str | 
 
     from core import ingest
 
-    if isinstance(path_or_stream, str | Path):
-        path = Path(path_or_stream)
-        display = ingest.safe_file_name(original_name or path.name)
-        ingest.file_format(display)
-        if not path.is_file():
-            raise NotFound(f"There is no file at {path}.", hint="Check the path and try again.")
-        ingest.check_size(path.stat().st_size, display, max_bytes)
+    start = None if isinstance(path_or_stream, str | os.PathLike) else _tell(path_or_stream)
+    with tempfile.TemporaryDirectory(prefix="mlcycle-preview-") as tmp, \
+            ingest.local_file(path_or_stream, Path(tmp), original_name=original_name, max_bytes=max_bytes) \
+            as (display, path):
         table, source, warnings = ingest.preview_file(path, display, encoding=encoding, sheet=sheet, rows=rows)
-    else:
-        display = ingest.safe_file_name(original_name or getattr(path_or_stream, "name", None))
-        ingest.file_format(display)
-        start = path_or_stream.tell() if hasattr(path_or_stream, "tell") else None
-        with tempfile.TemporaryDirectory(prefix="mlcycle-preview-") as tmp:
-            path = Path(tmp) / f"preview{Path(display).suffix.lower()}"
-            ingest.copy_stream(path_or_stream, path, display, max_bytes=max_bytes)
-            table, source, warnings = ingest.preview_file(path, display, encoding=encoding, sheet=sheet, rows=rows)
-        if start is not None and hasattr(path_or_stream, "seek"):
-            path_or_stream.seek(start)  # the same upload can be ingested next
+    if start is not None:
+        path_or_stream.seek(start)  # the same upload can be ingested next
     return Preview(display, table.to_pandas(), source, warnings)

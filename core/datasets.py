@@ -94,36 +94,6 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def _materialise(ws: Workspace, source: str | Path | BinaryIO, original_name: str | None,
-                 max_bytes: int | None, on_progress: ProgressFn) -> tuple[str, Path, Path | None]:
-    """Return (display name, local path, temporary path to delete) without reading the content."""
-    if isinstance(source, str | Path):
-        path = Path(source)
-        display = ingest.safe_file_name(original_name or path.name)
-        ingest.file_format(display)
-        if not path.is_file():
-            raise NotFound(f"There is no file at {path}.", hint="Check the path and try again.")
-        ingest.check_size(path.stat().st_size, display, max_bytes)
-        return display, path, None
-    display = ingest.safe_file_name(original_name or getattr(source, "name", None))
-    ingest.file_format(display)
-    total = getattr(source, "size", None)
-    if total is None and hasattr(source, "seek") and hasattr(source, "tell"):
-        try:
-            here = source.tell()
-            total = source.seek(0, 2) - here
-            source.seek(here)
-        except (OSError, ValueError):
-            total = None
-    tmp = ws.scratch_dir("ingest") / f"{new_id('up')}{Path(display).suffix.lower()}"
-    try:
-        ingest.copy_stream(source, tmp, display, max_bytes=max_bytes, on_progress=on_progress, total=total)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return display, tmp, tmp
-
-
 def add_dataset(
     ws: Workspace,
     path_or_stream: str | Path | BinaryIO,
@@ -177,8 +147,8 @@ def add_dataset(
 
     if project_id:
         get_project(ws, project_id)
-    display, path, tmp = _materialise(ws, path_or_stream, original_name, max_bytes, on_progress)
-    try:
+    with ingest.local_file(path_or_stream, ws.scratch_dir("ingest"), original_name=original_name,
+                           max_bytes=max_bytes, on_progress=on_progress) as (display, path):
         ds_name = _clean_name(name or Path(display).stem)
         with ws.artifacts.writer() as parquet:
             prepared, source, mixed = ingest.ingest_file(
@@ -194,9 +164,6 @@ def add_dataset(
                 source["url"] = source_note.strip()
             return _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
                           license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:

@@ -27,10 +27,12 @@ import queue
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,7 +49,7 @@ from core.canonical import (
     dictionary_columns,
     prepare,
 )
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.progress import Progress, ProgressFn, no_progress
 from core.readers import (
     SNIFF_BYTES,
@@ -692,6 +694,56 @@ def read_source(path: Path, display_name: str, *, encoding: str | None = None, s
     if result.table.num_rows == 0:
         raise InvalidInput(f"'{display_name}' has columns but no data rows.", hint="Add rows and upload again.")
     return result
+
+
+@contextmanager
+def local_file(source: str | os.PathLike[str] | BinaryIO, scratch: Path, *, original_name: str | None = None,
+               max_bytes: int | None = None, on_progress: ProgressFn = no_progress) -> Iterator[tuple[str, Path]]:
+    """Give a path or an upload stream as a checked local file, without parsing it.
+
+    The name (its base name only) must have a supported extension and the size must be
+    within the limit. A stream is copied into ``scratch`` in chunks (refused as soon as
+    it is over the limit) and the copy is removed when the block ends.
+
+    Args:
+        source: a local path, or a binary stream such as Streamlit's ``UploadedFile``.
+        scratch: a folder for the copy of a stream.
+        original_name: the user's file name (default: the path's or the stream's name).
+        max_bytes: the limit (default :func:`max_ingest_bytes`).
+        on_progress: progress of the copy.
+
+    Yields:
+        ``(display name, local path)``.
+
+    Raises:
+        InvalidInput: an unsupported extension, or an empty or oversized file.
+        NotFound: a path with no file.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        display = safe_file_name(original_name or path.name)
+        file_format(display)
+        if not path.is_file():
+            raise NotFound(f"There is no file at {path}.", hint="Check the path and try again.")
+        check_size(path.stat().st_size, display, max_bytes)
+        yield display, path
+        return
+    display = safe_file_name(original_name or getattr(source, "name", None))
+    file_format(display)
+    total = getattr(source, "size", None)
+    if total is None and hasattr(source, "seek") and hasattr(source, "tell"):
+        try:
+            here = source.tell()
+            total = source.seek(0, 2) - here
+            source.seek(here)
+        except (OSError, ValueError):
+            total = None
+    copy = scratch / f"up-{uuid.uuid4().hex[:12]}{Path(display).suffix.lower()}"
+    try:
+        copy_stream(source, copy, display, max_bytes=max_bytes, on_progress=on_progress, total=total)
+        yield display, copy
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 def copy_stream(stream: Any, dest: Path, display_name: str, *, max_bytes: int | None = None,
