@@ -47,7 +47,7 @@ def upload_form(ws: Workspace, project: Project) -> None:
         if upload is None:
             st.error("Choose a file to upload first.")
             return
-        with errors.shown(), errors.status(f"Ingesting {upload.name}…",
+        with errors.shown(), errors.status(f"Ingesting {upload.name}…", expanded=True,
                                            failed=f"Could not ingest {upload.name}") as status:
             bar = st.progress(0.0)
 
@@ -61,7 +61,7 @@ def upload_form(ws: Workspace, project: Project) -> None:
             )
             verb = "already stored; reused" if result.reused else "stored"
             status.update(label=f"{result.version.label}: {result.version.n_rows:,} rows × {result.version.n_cols} "
-                                f"columns {verb}", state="complete")
+                                f"columns {verb}", state="complete", expanded=False)
         for warning in result.warnings:
             st.warning(warning)
         st.session_state["ds_selected"] = result.dataset.id
