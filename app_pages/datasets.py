@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import datasets
+from core.data import datasets
 from ui import dataset_view, layout, pickers, state
 
 ws = state.workspace()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import automl, experiments
+from core import experiments
+from core.experiments import search as automl
 from ui import errors, layout, pickers, state
 from ui.experiment_view import experiment_panel
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import charts, profiling
+from core.data import charts, profiling
 from core.progress import Progress
 from ui import errors, layout, pickers, state
 from ui.jobs import progress_panel

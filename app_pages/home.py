@@ -6,7 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import activity, overview, projects
+from core import overview
+from core.define import projects
+from core.store import activity
 from ui import errors, layout, state
 from ui.fmt import ago, escape_markdown
 
@@ -38,7 +40,7 @@ if project is None:
         "3. Upload data, explore it, and run AutoML."
     )
     if st.button("Load the demo project", key="home_demo", type="primary"):
-        from core import demo
+        from core.cli import demo
 
         result = demo.seed_demo(ws)
         state.set_active_project(result["id"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import datasets, hypotheses, projects
-from core.entities import HYPOTHESIS_STATUSES
+from core.data import datasets
+from core.define import hypotheses, projects
+from core.define.entities import HYPOTHESIS_STATUSES
 from ui import errors, layout, state
 from ui.fmt import ago, escape_markdown
 
@@ -90,7 +91,7 @@ for h in items:
                                 format_func=lambda i: names[i], key=f"def_link_{h.id}")
             if c2.button("Link", key=f"def_link_btn_{h.id}"):
                 with errors.shown():
-                    hypotheses.link_dataset(ws, h.id, pick)
+                    datasets.link_dataset_to_hypothesis(ws, pick, h.id)
                     state.flash("Dataset linked")
                     st.rerun()
         with st.expander("Status and history"):

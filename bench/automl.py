@@ -4,7 +4,7 @@ For each dataset, with the same budget, seed and seeded holdout split:
   (a) scikit-learn defaults: logistic/linear regression and a random forest (imputation,
       scaling and one-hot encoding where needed);
   (b) raw FLAML: ``AutoML().fit`` with its defaults and the same budget, seed and metric;
-  (c) MLCycle: ``core.automl.run_search`` with its defaults.
+  (c) MLCycle: ``core.experiments.search.run_search`` with its defaults.
 All are scored on the same held-out rows (accuracy for classification, R² for regression).
 Verdict: ours >= best of (a) and (b) - 0.005.
 
@@ -98,7 +98,7 @@ def raw_flaml(ds, train: pd.DataFrame, test: pd.DataFrame, budget: float, seed: 
 
 def ours(ds, train: pd.DataFrame, test: pd.DataFrame, budget: float, seed: int, metric: str):
     """(c) MLCycle's search with its defaults, refit and scored from raw rows."""
-    from core.automl import SearchConfig, run_search
+    from core.experiments.search import SearchConfig, run_search
 
     with tempfile.TemporaryDirectory() as tmp:
         result = run_search(train, SearchConfig(target=ds.target, metric=metric, time_budget=budget, seed=seed),

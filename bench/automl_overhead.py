@@ -30,7 +30,8 @@ from pathlib import Path
 
 from _common import load_datasets
 
-from core.automl import (
+from core.experiments.learners import learner_class
+from core.experiments.search import (
     SearchConfig,
     _fit_settings,
     _starting_points,
@@ -39,7 +40,7 @@ from core.automl import (
     default_configs,
     validate,
 )
-from core.modeling import learner_class, prepare_training_data
+from core.experiments.training import prepare_training_data
 from core.progress import Progress
 
 

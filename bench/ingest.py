@@ -4,8 +4,8 @@ Generates a mixed-type CSV (default 1,000,000 rows x 20 columns: ids, floats, in
 categorical text incl. Hangul, booleans, dates, codes, missing values and one column
 mixing numbers and text) in a temporary folder, then alternates fresh child processes
 that either only parse it with ``pyarrow.csv.read_csv``, or run the MLCycle ingest
-(``core.ingest.ingest_file``: parse + canonical form + content hash + Parquet file +
-schema inference), or the whole ``core.datasets.add_dataset`` (the same plus moving
+(``core.data.ingest.ingest_file``: parse + canonical form + content hash + Parquet file +
+schema inference), or the whole ``core.data.datasets.add_dataset`` (the same plus moving
 the artifact into place and the SQLite transaction). Each child reports its wall and
 CPU time around the call and its peak RSS.
 
@@ -37,9 +37,9 @@ sys.path.insert(0, {repo!r})
 import pyarrow as pa, pyarrow.csv as pacsv
 mode, csv_path, ws_root = sys.argv[1], sys.argv[2], sys.argv[3]
 if mode != "pyarrow":
-    from core import ingest
-    from core.datasets import add_dataset
-    from core.semantic import infer_schema_table
+    from core.data import ingest
+    from core.data.datasets import add_dataset
+    from core.data.semantic import infer_schema_table
     from core.workspace import Workspace
     ws = Workspace(ws_root)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

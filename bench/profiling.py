@@ -5,7 +5,7 @@ integers, Korean categories, a boolean, a datetime, short text and a row id), th
   (a) the baseline a data scientist would type: ``describe(include="all")``,
       ``isna().sum()``, ``nunique()``, ``duplicated().sum()`` and ``corr()`` of the
       numeric columns;
-  (b) ``core.profiling.profile_frame`` with a categorical target.
+  (b) ``core.data.profiling.profile_frame`` with a categorical target.
 Prints both times and the ratio (b)/(a). Target: (b) well under 60 s on 2 cores.
 
     .venv/bin/python bench/profiling.py
@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from core.profiling import profile_frame  # noqa: E402
+from core.data.profiling import profile_frame  # noqa: E402
 
 CITIES = np.array(["서울", "부산", "대구", "인천", "광주", "대전", "울산"])
 

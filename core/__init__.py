@@ -1,7 +1,27 @@
-"""MLCycle core: the library under the app. Never imports streamlit."""
+"""MLCycle core: the library under the app, one package per lifecycle step.
+
+Never imports streamlit. The packages, in lifecycle order (a step may use earlier
+steps, never later ones; ``tests/unit/test_layering.py`` enforces it):
+
+    store/        SQLite metadata (migrations), content-addressed artifacts, activity, lineage
+    jobs/         the durable job queue, the worker process, job kinds
+    define/       projects, hypotheses
+    data/         ingest, canonical form, versions, derive/split, sharing, profiling, charts
+    modeling/     the model format (depends only on core.errors; no pickle)
+    experiments/  AutoML spec, search, learners, training, tracking, reproduce
+    cli/          the ``mlcycle`` command line, one module per group (and the demo)
+
+Later steps (labeling, features, evaluation, explain, deploy, monitor) add their own
+package in this order. Top-level modules are shared by all: ``errors``, ``ids``,
+``progress``, ``workspace`` and ``overview`` (where a project stands, read from the store).
+
+``Workspace`` is imported lazily so that ``import core.modeling`` (a serving container)
+does not load the store and sqlite-utils.
+"""
+
+from typing import Any
 
 from core.errors import Conflict, Corrupted, ExternalToolFailed, InvalidInput, MLCycleError, NotFound
-from core.workspace import Workspace
 
 __version__ = "0.1.0"
 
@@ -15,3 +35,11 @@ __all__ = [
     "Workspace",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Workspace":
+        from core.workspace import Workspace
+
+        return Workspace
+    raise AttributeError(f"module 'core' has no attribute {name!r}")

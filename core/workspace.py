@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.artifacts import ArtifactStore
 from core.store import init_db, open_db, write_db
+from core.store.artifacts import ArtifactStore
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = REPO_ROOT / "data" / "workspace"

@@ -57,6 +57,6 @@ def samples() -> Path:
 
 def make_project(ws, name: str = "Test project", **kw):
     """Create a project through core (factory for tests)."""
-    from core import projects
+    from core.define import projects
 
     return projects.create_project(ws, name, **kw)

@@ -6,8 +6,9 @@ import io
 
 import streamlit as st
 
-from core import charts, datasets
-from core.entities import SEMANTIC_TYPES, Dataset, DatasetVersion, Project
+from core.data import charts, datasets
+from core.data.entities import SEMANTIC_TYPES, Dataset, DatasetVersion
+from core.define.entities import Project
 from core.progress import Progress
 from core.workspace import Workspace
 from ui import errors, state

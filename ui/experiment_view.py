@@ -6,7 +6,9 @@ import json
 
 import streamlit as st
 
-from core import automl, charts, experiments, jobs
+from core import experiments, jobs
+from core.data import charts
+from core.experiments import search as automl
 from core.workspace import Workspace
 from ui import errors, layout, state
 from ui.fmt import STATUS_MATERIAL, duration

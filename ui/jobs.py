@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import jobs
-from core.entities import Job
+from core.jobs.entities import Job
 from ui import layout, state
 from ui.fmt import STATUS_MATERIAL, duration
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.entities import Project
+from core.define.entities import Project
 from ui import errors, state
 
 

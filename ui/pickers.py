@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import datasets, hypotheses
-from core.entities import DatasetVersion, Hypothesis, Project
+from core.data import datasets
+from core.data.entities import DatasetVersion
+from core.define import hypotheses
+from core.define.entities import Hypothesis, Project
 from core.workspace import Workspace
 
 SELECTED_VERSION = "selected_version_id"

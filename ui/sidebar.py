@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import jobs, projects
+from core import jobs
+from core.define import projects
 from ui import errors, state
 from ui.fmt import STATUS_MATERIAL
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import projects
-from core.entities import Project
+from core.define import projects
+from core.define.entities import Project
 from core.workspace import Workspace, default_root
 
 ACTIVE_PROJECT = "active_project_id"

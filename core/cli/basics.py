@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core import demo, jobs, projects
-from core.cli import table
+from core import jobs
+from core.cli import demo, table
+from core.define import projects
 from core.workspace import Workspace
 
 

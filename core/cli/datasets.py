@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core import datasets
 from core.cli import table
-from core.entities import Dataset, DatasetVersion
+from core.data import datasets
+from core.data.entities import Dataset, DatasetVersion
 from core.errors import InvalidInput, NotFound
 from core.workspace import Workspace
 
@@ -305,11 +305,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         c.add_argument("dataset")
         c.set_defaults(handler=fn)
 
-    # `datasets profile VERSION` lives beside the profiling code (core/profiling_cli.py).
-    try:
-        from core.profiling_cli import register_profile_command
-    except ModuleNotFoundError as exc:
-        if exc.name != "core.profiling_cli":
-            raise
-    else:
-        register_profile_command(ds, common)
+    # `datasets profile VERSION` lives in its own module (core/cli/profile.py).
+    from core.cli.profile import register_profile_command
+
+    register_profile_command(ds, common)

@@ -7,8 +7,8 @@ from typing import Any
 
 from core import jobs
 from core.cli import table
-from core.entities import Experiment
 from core.errors import InvalidInput
+from core.experiments.entities import Experiment
 from core.workspace import Workspace
 
 DEFAULT_TEST_SIZE = 0.2
@@ -26,7 +26,7 @@ class _Lazy:
         return getattr(importlib.import_module(f"core.{self._name}"), attr)
 
 
-automl = _Lazy("automl")
+automl = _Lazy("experiments.search")
 experiments = _Lazy("experiments")
 
 

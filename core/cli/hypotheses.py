@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from core import hypotheses, projects
 from core.cli import table
+from core.define import hypotheses, projects
 from core.errors import InvalidInput
 from core.workspace import Workspace
 

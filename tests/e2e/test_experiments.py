@@ -11,7 +11,8 @@ pytestmark = pytest.mark.e2e
 
 def test_run_automl_leave_and_come_back_and_see_it_finish(page):
     """A user starts an experiment on the breast-cancer sample, navigates away and back, and sees the model."""
-    from core import datasets, projects
+    from core.data import datasets
+    from core.define import projects
     from core.workspace import Workspace
 
     ws = Workspace(page.server.workspace)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core import datasets, experiments, jobs
+from core import experiments, jobs
+from core.data import datasets
 from tests.conftest import SAMPLES, make_project
 
 

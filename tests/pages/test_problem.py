@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import hypotheses, projects
+from core.define import hypotheses, projects
 from tests.conftest import make_project
 
 PAGE = "app_pages/problem.py"

@@ -16,7 +16,7 @@ def test_page_renders_on_an_empty_workspace(app, page):
 
 @pytest.mark.parametrize("page", page_paths())
 def test_page_renders_on_the_demo_workspace(app, ws, page):
-    from core import demo
+    from core.cli import demo
 
     demo.seed_demo(ws)
     at = app(page)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.artifacts import ArtifactStore
 from core.errors import Corrupted, InvalidInput, NotFound
+from core.store.artifacts import ArtifactStore
 
 
 def test_bytes_round_trip_under_their_sha256(tmp_path: Path):

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.automl import (
+from core.errors import InvalidInput
+from core.experiments.search import (
     DEFAULT_LEARNERS,
     SearchConfig,
     TrialRecord,
@@ -23,7 +24,6 @@ from core.automl import (
     select_best,
     validate,
 )
-from core.errors import InvalidInput
 
 
 def table(n: int = 300, seed: int = 0) -> pd.DataFrame:

@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import charts
+from core.data import charts
+from core.data.profiling import profile_frame
 from core.errors import InvalidInput
-from core.profiling import profile_frame
 from core.workspace import REPO_ROOT
 
 SCHEMA = [
@@ -135,7 +135,7 @@ def test_heatmap_rejects_unknown_kinds_and_explains_missing_matrices():
 
 
 def test_sampled_heatmap_says_so_in_its_title(profile, monkeypatch):
-    from core import profiling
+    from core.data import profiling
 
     monkeypatch.setattr(profiling, "SAMPLE_ROWS", 50)
     rng = np.random.default_rng(0)
@@ -164,7 +164,7 @@ def test_target_balance_of_a_numeric_target_is_a_histogram_and_needs_a_target():
 def test_colour_for_is_stable_across_processes_and_pins_learners():
     keys = ["lgbm", "rf", "xgboost", "extra_tree", "catboost", "malignant", "악성", "42"]
     here = [charts.colour_for(k) for k in keys]
-    code = f"from core.charts import colour_for; print(','.join(colour_for(k) for k in {keys!r}))"
+    code = f"from core.data.charts import colour_for; print(','.join(colour_for(k) for k in {keys!r}))"
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
                          env=env, check=True).stdout.strip()

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from core import datasets as D
 from core.cli import main
+from core.data import datasets as D
 from core.errors import Conflict, Corrupted, InvalidInput, NotFound
 from tests.conftest import make_project
 
@@ -117,7 +117,7 @@ def test_load_frame_reads_columns_and_verifies_the_artifact(ws, people):
 
 
 def test_add_records_an_event(ws, people):
-    from core.activity import list_events
+    from core.store.activity import list_events
 
     assert any(e.object_id == people.id and "people" in e.message for e in list_events(ws))
 
@@ -273,7 +273,7 @@ def test_datasets_are_shared_across_projects(ws, people):
 
 
 def test_hypothesis_uses_dataset_link(ws, people):
-    from core.hypotheses import create_hypothesis
+    from core.define.hypotheses import create_hypothesis
 
     project = make_project(ws)
     hyp = create_hypothesis(ws, project.id, question="q?", statement="s", metric="accuracy", threshold=0.8)
@@ -398,7 +398,9 @@ def test_cli_errors_go_to_stderr_with_a_hint(ws, tmp_path, capsys):
 def test_every_public_function_has_a_google_style_docstring():
     import inspect
 
-    from core import canonical, dataset_ops, dataset_views, ingest, readers, semantic
+    from core.data import canonical, ingest, readers, semantic
+    from core.data import ops as dataset_ops
+    from core.data import views as dataset_views
 
     for module in (D, ingest, readers, canonical, semantic, dataset_ops, dataset_views):
         for name, fn in inspect.getmembers(module, inspect.isfunction):

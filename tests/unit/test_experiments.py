@@ -14,9 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import datasets, experiments, hypotheses, jobs, lineage
-from core.automl import SearchConfig
+from core import experiments, jobs
+from core.data import datasets
+from core.define import hypotheses
 from core.errors import Conflict, InvalidInput
+from core.experiments.search import SearchConfig
+from core.store import lineage
 from tests.conftest import make_project
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

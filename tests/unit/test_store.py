@@ -66,7 +66,7 @@ def test_foreign_keys_are_enforced(ws: Workspace):
 
 
 def _writer(root: str, n: int, tag: str, errors) -> None:
-    from core import projects
+    from core.define import projects
     from core.workspace import Workspace
 
     ws = Workspace(root)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from core.activity import record_event
-from core.entities import Project
+from core.define.entities import Project
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id, utcnow
+from core.store.activity import record_event
 from core.workspace import Workspace
 
 MAX_NAME = 120

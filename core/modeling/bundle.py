@@ -6,9 +6,9 @@ values, datetime parts, dropped text/ID columns, column order and dtypes), the f
 estimator, the task, the class labels in their original form, the learner name and its
 configuration, and the input schema. It is stored as one artifact (``to_bytes``).
 
-The preprocessing lives in :mod:`core.preprocessing` and the learners (FLAML's estimator
+The preprocessing lives in :mod:`core.modeling.preprocessing` and the learners (FLAML's estimator
 classes, some adjusted, with their seeds in the config so a recorded ``(learner, config)``
-pair refits to the same model) in :mod:`core.learners`; both are re-exported here, and
+pair refits to the same model) in :mod:`core.experiments.learners`; both are re-exported here, and
 models pickled before the split still load.
 
 Example:
@@ -27,27 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import learners, preprocessing
 from core.errors import InvalidInput
-from core.learners import LEARNERS, Learner, build_estimator, clean_config, learner_class
-from core.preprocessing import MISSING, OTHER, ColumnSpec, Preprocessor, as_text, encode_target
+from core.modeling.preprocessing import Preprocessor
 
-__all__ = [
-    "FORMAT", "LEARNERS", "MISSING", "OTHER", "TASKS", "ColumnSpec", "Learner", "ModelBundle", "Preprocessor",
-    "build_estimator", "clean_config", "encode_target", "fit_prepared", "learner_class", "prepare_training_data",
-    "split_xy",
-]
+__all__ = ["FORMAT", "TASKS", "ModelBundle"]
 
 FORMAT = "mlcycle-model/1"
 TASKS = ("binary", "multiclass", "regression")
-
-
-def __getattr__(name: str) -> Any:
-    """Resolve names that lived here before the split (models pickled then name ``core.modeling.X``)."""
-    for module in (learners, preprocessing):
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise AttributeError(f"module 'core.modeling' has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- bundle
@@ -202,83 +188,3 @@ class ModelBundle:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise InvalidInput("These bytes are not an MLCycle model.", hint=f"Expected format {FORMAT}.")
         return payload["bundle"]
-
-
-# ---------------------------------------------------------------- training
-
-def split_xy(df: pd.DataFrame, target: str, feature_columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series]:
-    """Return ``(X, y)`` with rows whose target is empty removed.
-
-    Raises:
-        InvalidInput: if the target or a feature column is missing.
-    """
-    if target not in df.columns:
-        raise InvalidInput(f"The target column '{target}' is not in the data.",
-                           hint=f"Choose one of: {', '.join(map(str, df.columns[:30]))}.")
-    cols = [c for c in (feature_columns if feature_columns is not None else df.columns) if c != target]
-    absent = [c for c in cols if c not in df.columns]
-    if absent:
-        raise InvalidInput(f"Feature column{'s' if len(absent) > 1 else ''} "
-                           f"{', '.join(repr(c) for c in absent)} not in the data.",
-                           hint="Edit the feature set.")
-    y = df[target]
-    if not pd.api.types.is_numeric_dtype(y.dtype):
-        y = y.where(as_text(y).notna())
-    keep = y.notna()
-    return df.loc[keep, cols], y[keep]
-
-
-def prepare_training_data(
-    df: pd.DataFrame, target: str, task: str, feature_columns: list[str] | None = None,
-) -> tuple[Preprocessor, pd.DataFrame, np.ndarray, list[Any] | None]:
-    """Fit the preprocessor and encode the target: the input of both search and refit.
-
-    Args:
-        df: raw training rows including the target.
-        target: the target column.
-        task: ``binary``, ``multiclass`` or ``regression``.
-        feature_columns: raw columns to use (all but the target when ``None``).
-
-    Returns:
-        ``(preprocessor, model_features, labels, classes)``.
-
-    Raises:
-        InvalidInput: if a column is missing, no feature is usable, or the target does not fit the task.
-    """
-    X_raw, y = split_xy(df, target, feature_columns)
-    labels, classes = encode_target(y, task)
-    pre = Preprocessor()
-    return pre, pre.fit_transform(X_raw), labels, classes
-
-
-def fit_prepared(
-    pre: Preprocessor, X: pd.DataFrame, y: np.ndarray, classes: list[Any] | None, *,
-    target: str, task: str, learner: str, config: dict[str, Any], seed: int, n_jobs: int = 1,
-) -> ModelBundle:
-    """Fit ``learner`` with ``config`` on prepared data and wrap it as a :class:`ModelBundle`.
-
-    Raises:
-        InvalidInput: if the learner is unknown, not installed or does not fit the task.
-    """
-    import warnings
-
-    config = clean_config(config)
-    if LEARNERS[learner].seeded if learner in LEARNERS else False:
-        config.setdefault("random_seed", int(seed))
-    estimator = build_estimator(learner, task, config, n_jobs=n_jobs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        estimator.fit(X, y)
-    return ModelBundle(pre, estimator, task, target, classes, learner, config, int(seed), int(n_jobs),
-                       len(X), versions=_versions())
-
-
-def _versions() -> dict[str, str]:
-    from core.environment import installed_distribution
-
-    out = {}
-    for name in ("flaml", "scikit-learn", "lightgbm", "xgboost", "numpy", "pandas", "scipy"):
-        found = installed_distribution(name)
-        if found:
-            out[found[0]] = found[1]
-    return out

@@ -1,6 +1,6 @@
 """Reading datasets and versions: lookups by id or name, listings, and the canonical data.
 
-Everything here only reads the store and the artifact store; :mod:`core.datasets` (which
+Everything here only reads the store and the artifact store; :mod:`core.data.datasets` (which
 re-exports these functions) writes. A version's data is read from its Parquet artifact
 after its hash is checked, with every column nullable as canonical tables are.
 
@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from core.canonical import as_nullable
-from core.entities import Dataset, DatasetVersion
+from core.data.canonical import as_nullable
+from core.data.entities import Dataset, DatasetVersion
 from core.errors import NotFound
 from core.workspace import Workspace
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from core.entities import Event
 from core.ids import utcnow
+from core.store.entities import Event
 from core.workspace import Workspace
 
 

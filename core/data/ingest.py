@@ -1,7 +1,7 @@
 """Reading tabular files into one canonical table, its content hash and its Parquet copy.
 
-This module knows file formats and nothing about the store; :mod:`core.datasets` turns
-what it returns into versions, and :mod:`core.canonical` defines the canonical form
+This module knows file formats and nothing about the store; :mod:`core.data.datasets` turns
+what it returns into versions, and :mod:`core.data.canonical` defines the canonical form
 and the hash. The steps:
 
 1. :func:`file_format` and :func:`check_size` - the extension is supported and the
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from core.canonical import (
+from core.data.canonical import (
     ParquetSink,
     Prepared,
     TableHasher,
@@ -51,7 +51,7 @@ from core.canonical import (
 )
 from core.errors import InvalidInput, NotFound
 from core.progress import Progress, ProgressFn, no_progress
-from core.readers import (
+from core.data.readers import (
     SNIFF_BYTES,
     ReadResult,
     detect_encoding,

@@ -17,16 +17,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import automl, datasets
-from core.activity import record_event
-from core.entities import Experiment, Job, Model, Run
-from core.environment import capture_environment
+from core.data import datasets
 from core.errors import Conflict, InvalidInput, NotFound
+from core.experiments import search as automl
+from core.experiments.entities import Experiment, Model, Run
+from core.experiments.environment import capture_environment
 from core.ids import new_id, utcnow
 from core.jobs import JobCancelled, JobContext, cancel_job, enqueue
-from core.lineage import add_link
+from core.jobs.entities import Job
 from core.modeling import ModelBundle
+from core.store.activity import record_event
+from core.store.lineage import add_link
 from core.workspace import Workspace
+
+__all__ = [
+    "DEFAULT_TEST_SIZE",
+    "ReproduceResult",
+    "cancel_experiment",
+    "create_experiment",
+    "detect_task_of",
+    "get_experiment",
+    "get_model",
+    "list_experiments",
+    "list_models",
+    "list_runs",
+    "load_model",
+    "on_automl_job_ended",
+    "reference_statistics",
+    "refit_best_run",
+    "reproduce_model",
+    "run_automl_job",
+]
 
 DEFAULT_TEST_SIZE = 0.2
 
@@ -65,7 +86,7 @@ def create_experiment(
     """
     version = datasets.get_version(ws, dataset_version_id)
     if hypothesis_id:
-        from core.hypotheses import get_hypothesis
+        from core.define.hypotheses import get_hypothesis
 
         hypothesis = get_hypothesis(ws, hypothesis_id)
         project_id = project_id or hypothesis.project_id

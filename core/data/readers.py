@@ -1,6 +1,6 @@
 """Readers for Excel, JSON, JSON Lines and Parquet files, and text-encoding detection.
 
-:mod:`core.ingest` owns the CSV reader and the ingest pipeline and calls these for the
+:mod:`core.data.ingest` owns the CSV reader and the ingest pipeline and calls these for the
 other formats. Each reader returns a :class:`ReadResult` (a ``pyarrow.Table`` not yet
 canonical, plus what was detected) or raises :class:`~core.errors.InvalidInput`
 naming the file, the problem and what to do.
@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from core.canonical import python_values_to_arrow
+from core.data.canonical import python_values_to_arrow
 from core.errors import InvalidInput
 
 SNIFF_BYTES = 256 * 1024

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core import jobs, profiling
+from core import jobs
 from core.cli import table
-from core.profiling import ColumnProfile, Profile
+from core.data import profiling
+from core.data.profiling import ColumnProfile, Profile
 from core.workspace import Workspace
 
 
@@ -75,7 +76,7 @@ def cmd_datasets_profile(ws: Workspace, args: argparse.Namespace) -> tuple[dict[
         NotFound: if there is no such version.
         InvalidInput: if the target is not one of its columns.
     """
-    from core import datasets
+    from core.data import datasets
 
     version = datasets.get_version(ws, args.version)
     label = str(getattr(version, "label", version.id))

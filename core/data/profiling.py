@@ -29,15 +29,15 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from core import profiling_stats as stats
-from core.entities import SEMANTIC_TYPES
+from core.data import stats
+from core.data.entities import SEMANTIC_TYPES
 from core.errors import Corrupted, InvalidInput, NotFound
 from core.ids import utcnow
 from core.progress import Progress, ProgressFn, no_progress
-from core.semantic import infer_schema
+from core.data.semantic import infer_schema
 
 if typing.TYPE_CHECKING:
-    from core.entities import Job
+    from core.jobs.entities import Job
     from core.jobs import JobContext
     from core.workspace import Workspace
 
@@ -465,7 +465,7 @@ def profile_frame(
     Args:
         df: the table; column names are shown as text.
         schema: column schemas (objects or dicts with ``name`` and ``semantic``); columns it
-            does not cover get their semantic type from ``core.semantic.infer_schema``.
+            does not cover get their semantic type from ``core.data.semantic.infer_schema``.
         target: the column the model will predict, if chosen.
         on_progress: called after each column and each table-wide step; an exception it
             raises (a job's cancel, for instance) stops the profile.
@@ -588,7 +588,7 @@ def find_profile(ws: Workspace, version_id: str, target: str | None = None) -> P
     except (NotFound, Corrupted) as exc:
         log.warning("cached profile of %s is unusable (%s); it will be recomputed", version_id, exc)
         return None
-    from core import datasets
+    from core.data import datasets
 
     current = {str(c.name): c.semantic for c in datasets.get_version(ws, version_id).schema}
     if any(current.get(c.name, c.semantic) != c.semantic for c in profile.columns):
@@ -603,8 +603,8 @@ def _scaled(on_progress: ProgressFn, lo: float, hi: float) -> ProgressFn:
 
 
 def _compute(ws: Workspace, version_id: str, target: str | None, on_progress: ProgressFn) -> tuple[Profile, str]:
-    from core import datasets
-    from core.activity import record_event
+    from core.data import datasets
+    from core.store.activity import record_event
 
     version = datasets.get_version(ws, version_id)
     _check_target(version, target)
@@ -685,7 +685,8 @@ def enqueue_profile(
         NotFound: if there is no such version.
         InvalidInput: if ``target`` is not one of its columns.
     """
-    from core import datasets, jobs
+    from core import jobs
+    from core.data import datasets
 
     version = datasets.get_version(ws, version_id)
     _check_target(version, target)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from core.activity import record_event
-from core.entities import HYPOTHESIS_STATUSES, Hypothesis, HypothesisChange
+from core.define.entities import HYPOTHESIS_STATUSES, Hypothesis, HypothesisChange
+from core.define.projects import get_project
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id, utcnow
-from core.projects import get_project
+from core.store.activity import record_event
 from core.workspace import Workspace
 
 # Metrics a success criterion can use (FLAML's names), with the direction that means "better".
@@ -268,15 +268,3 @@ def linked(ws: Workspace, hypothesis_id: str) -> dict[str, list[dict[str, Any]]]
         "experiments": [dict(r) for r in experiments],
         "models": [dict(r) for r in models],
     }
-
-
-def link_dataset(ws: Workspace, hypothesis_id: str, dataset_id: str) -> None:
-    """Record that a hypothesis uses a dataset (see :func:`core.datasets.link_dataset_to_hypothesis`).
-
-    Raises:
-        NotFound: if the hypothesis or the dataset does not exist.
-    """
-    from core.datasets import link_dataset_to_hypothesis
-
-    get_hypothesis(ws, hypothesis_id)
-    link_dataset_to_hypothesis(ws, dataset_id, hypothesis_id)

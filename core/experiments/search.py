@@ -9,7 +9,7 @@ Each learner starts from FLAML's cheap initial configuration, then its well-know
 (scikit-learn's / LightGBM's), then (LightGBM) FLAML's zero-shot suggestion; linear models, k-NN and an
 RBF SVM (small data) are in the default candidate set next to the tree ensembles.
 
-The search spec and its validation live in :mod:`core.automl_spec` and are re-exported here.
+The search spec and its validation live in :mod:`core.experiments.spec` and are re-exported here.
 
 Example:
     >>> config = SearchConfig(target="churned", time_budget=30, seed=0)
@@ -33,7 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.automl_spec import (
+from core.errors import InvalidInput, MLCycleError, map_errors
+from core.experiments.learners import LEARNERS, clean_config, learner_class
+from core.experiments.spec import (
     DEFAULT_LEARNERS,
     EVAL_METHODS,
     METRICS,
@@ -47,9 +49,8 @@ from core.automl_spec import (
     metric_direction,
     validate,
 )
-from core.errors import InvalidInput, MLCycleError, map_errors
-from core.learners import LEARNERS, clean_config, learner_class
-from core.modeling import TASKS, ModelBundle, fit_prepared, prepare_training_data, split_xy
+from core.experiments.training import fit_prepared, prepare_training_data, split_xy
+from core.modeling import TASKS, ModelBundle
 from core.progress import Progress, ProgressFn, no_progress
 
 __all__ = [

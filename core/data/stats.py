@@ -1,4 +1,4 @@
-"""The statistics behind :mod:`core.profiling`, on plain arrays and Series (no entities, no store).
+"""The statistics behind :mod:`core.data.profiling`, on plain arrays and Series (no entities, no store).
 
 Categorical columns are handled as integer codes (``-1`` for missing) so that
 Cramér's V and the correlation ratio are a ``bincount`` away, which keeps a

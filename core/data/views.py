@@ -1,7 +1,7 @@
 """Read-only views: export a version (CSV/Parquet), diff two versions, lineage graph, file preview.
 
-Part of the public API of :mod:`core.datasets`, which re-exports every function here;
-call them as ``core.datasets.export_version`` and so on.
+Part of the public API of :mod:`core.data.datasets`, which re-exports every function here;
+call them as ``core.data.datasets.export_version`` and so on.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.dataset_reads import (
+from core.data.reads import (
     VERSION_ROWS,
     check_columns,
     get_dataset,
@@ -24,7 +24,7 @@ from core.dataset_reads import (
     load_frame,
     load_table,
 )
-from core.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
+from core.data.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
 from core.errors import InvalidInput
 from core.workspace import Workspace
 
@@ -289,7 +289,7 @@ def read_preview(path_or_stream: str | Path | BinaryIO, *, original_name: str | 
     """
     import tempfile
 
-    from core import ingest
+    from core.data import ingest
 
     start = None if isinstance(path_or_stream, str | os.PathLike) else _tell(path_or_stream)
     with tempfile.TemporaryDirectory(prefix="mlcycle-preview-") as tmp, \

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import hypotheses, projects
+from core.data import datasets
+from core.define import hypotheses, projects
 from core.workspace import REPO_ROOT, Workspace
 
 SAMPLES = REPO_ROOT / "data" / "samples"
@@ -27,8 +28,6 @@ history (some values missing). The customer id must never be used as a feature.
 
 
 def _add(ws: Workspace, file_name: str, project_id: str, name: str, description: str, license_: str):
-    from core import datasets
-
     return datasets.add_dataset(
         ws, SAMPLES / file_name, name=name, project_id=project_id, description=description,
         license=license_, source_note=f"data/samples/{file_name} (bundled sample)", created_by="demo",
@@ -62,7 +61,7 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
     added = _add(ws, "breast_cancer.csv", cancer.id, "breast_cancer",
                  "Wisconsin Diagnostic Breast Cancer: 30 features per FNA image, diagnosis malignant/benign.",
                  "CC BY 4.0")
-    hypotheses.link_dataset(ws, h1.id, added.dataset.id)
+    datasets.link_dataset_to_hypothesis(ws, added.dataset.id, h1.id)
 
     churn = projects.create_project(ws, CHURN_NAME + suffix, description="Tabular data with categoricals, "
                                     "missing values and an ID column; plus a Korean-headed sample.")
@@ -78,5 +77,5 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
     # added last, so the churn table is listed first and is what the pages pick by default
     added = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
                  "CC0")
-    hypotheses.link_dataset(ws, h2.id, added.dataset.id)
+    datasets.link_dataset_to_hypothesis(ws, added.dataset.id, h2.id)
     return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id]}

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InvalidInput
-from core.learners import LEARNERS
-from core.modeling import TASKS, split_xy
+from core.experiments.learners import LEARNERS
+from core.experiments.training import split_xy
+from core.modeling import TASKS
 
 METRICS: dict[str, tuple[str, ...]] = {
     "binary": ("roc_auc", "accuracy", "log_loss", "f1", "ap", "macro_f1", "micro_f1"),
@@ -309,7 +310,7 @@ def _check_target(y: pd.Series, task: str) -> list[Any] | None:
         raise InvalidInput(f"Class {single[0]!r} of target '{y.name}' has a single row; every class needs at least 2"
                            + (f" ({len(single)} classes have one row)." if len(single) > 1 else "."),
                            hint="Add rows of that class, or remove it from the data.")
-    from core.preprocessing import sorted_labels
+    from core.modeling.preprocessing import sorted_labels
 
     return sorted_labels(counts.index.tolist())
 

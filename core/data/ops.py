@@ -1,6 +1,6 @@
 """Operations that make a derived dataset version: pure functions, an Arrow table in, a table out.
 
-:func:`core.datasets.derive_version` and :func:`core.datasets.split_version` store what
+:func:`core.data.datasets.derive_version` and :func:`core.data.datasets.split_version` store what
 these return; nothing here touches the store. Filters are a small declarative spec
 (column, operator, value) evaluated with Arrow kernels, never ``DataFrame.query`` or
 ``eval``, so no user text is ever executed.
@@ -44,7 +44,7 @@ def apply_operation(table: pa.Table, op: Mapping[str, Any], label: str) -> Resul
 
     Args:
         table: the parent version's table.
-        op: ``{"op": name, ...arguments}`` (see :func:`core.datasets.derive_version`).
+        op: ``{"op": name, ...arguments}`` (see :func:`core.data.datasets.derive_version`).
         label: the parent's label, for messages.
 
     Returns:

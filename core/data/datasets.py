@@ -1,12 +1,12 @@
 """Datasets: ingest, immutable versions, derived versions, sharing, export, diff and lineage.
 
-This is the public face of datasets: reads live in :mod:`core.dataset_reads`, views
-(export, diff, lineage graph) in :mod:`core.dataset_views` and operations in
-:mod:`core.dataset_ops`, and are re-exported here.
+This is the public face of datasets: reads live in :mod:`core.data.reads`, views
+(export, diff, lineage graph) in :mod:`core.data.views` and operations in
+:mod:`core.data.ops`, and are re-exported here.
 
 A dataset belongs to the workspace (projects attach it; hypotheses link to it) and has
 numbered versions. A version is immutable: a canonical Parquet artifact identified by
-``sha256``, a content hash over the canonical table (:func:`core.ingest.content_hash`),
+``sha256``, a content hash over the canonical table (:func:`core.data.ingest.content_hash`),
 so the same table uploaded as CSV and as Parquet is the same version, and uploading it
 again reuses it.
 
@@ -40,11 +40,11 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 
-from core import ingest
-from core.activity import record_event
-from core.canonical import Prepared, canonicalize, prepare
-from core.dataset_ops import CATEGORY_TARGETS, apply_operation, stratified_split
-from core.dataset_reads import (
+from core.data import ingest
+from core.store.activity import record_event
+from core.data.canonical import Prepared, canonicalize, prepare
+from core.data.ops import CATEGORY_TARGETS, apply_operation, stratified_split
+from core.data.reads import (
     VERSION_ROWS,
     check_columns,
     find_dataset_by_name,
@@ -57,18 +57,13 @@ from core.dataset_reads import (
     load_table,
     resolve_version,
 )
-from core.dataset_views import diff_versions, export_version, lineage_graph, read_preview
-from core.entities import (
-    AddResult,
-    ColumnSchema,
-    Dataset,
-    DatasetVersion,
-)
+from core.data.views import diff_versions, export_version, lineage_graph, read_preview
+from core.data.entities import AddResult, ColumnSchema, Dataset, DatasetVersion
 from core.errors import Conflict, InvalidInput, NotFound
 from core.ids import new_id, utcnow
-from core.lineage import add_link
+from core.store.lineage import add_link
 from core.progress import Progress, ProgressFn, no_progress
-from core.semantic import apply_overrides, infer_schema_table
+from core.data.semantic import apply_overrides, infer_schema_table
 from core.workspace import Workspace
 
 __all__ = [
@@ -143,7 +138,7 @@ def add_dataset(
             unreadable file (the message names the file, the problem and what to do).
         NotFound: missing file or unknown project.
     """
-    from core.projects import get_project
+    from core.define.projects import get_project
 
     if project_id:
         get_project(ws, project_id)
@@ -177,7 +172,7 @@ def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:
 def _place_artifact(ws: Workspace, parquet: Path, sha: str) -> bool:
     """Move a written Parquet file into the artifact store under ``sha``; return whether it was new.
 
-    ``sha`` was computed from the bytes as they were written (:class:`core.canonical.ParquetSink`),
+    ``sha`` was computed from the bytes as they were written (:class:`core.data.canonical.ParquetSink`),
     so the file is not read again; the move is an atomic rename within the store.
     """
     dest = ws.artifacts.path(sha)
@@ -419,7 +414,7 @@ def set_semantic_types(ws: Workspace, version_id: str, overrides: Mapping[str, s
     Args:
         ws: the workspace.
         version_id: the version.
-        overrides: column name to one of ``core.entities.SEMANTIC_TYPES``.
+        overrides: column name to one of ``core.data.entities.SEMANTIC_TYPES``.
 
     Returns:
         The version with its updated schema.
@@ -456,7 +451,7 @@ def attach_dataset(ws: Workspace, dataset_id: str, project_id: str) -> Dataset:
     Raises:
         NotFound: unknown dataset or project.
     """
-    from core.projects import get_project
+    from core.define.projects import get_project
 
     dataset = get_dataset(ws, dataset_id)
     project = get_project(ws, project_id)

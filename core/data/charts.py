@@ -2,7 +2,7 @@
 
 Every figure is titled and has labelled axes, and uses :func:`colour_for` / :func:`colour_map` so
 that one learner, class or kind of object keeps one colour on every page. Profile charts read
-only the precomputed :class:`~core.profiling.Profile`, never the data.
+only the precomputed :class:`~core.data.profiling.Profile`, never the data.
 
 Example:
     >>> fig = column_distribution(profile.column("age"))
@@ -21,7 +21,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from core.errors import InvalidInput
-from core.profiling import HIGH_MISSING_PCT, ColumnProfile, Histogram, Profile
+from core.data.profiling import HIGH_MISSING_PCT, ColumnProfile, Histogram, Profile
 
 COLOURS: tuple[str, ...] = (*plotly.colors.qualitative.D3, "#FECB52", "#222A2A")
 """The qualitative palette (12 clearly different colours) every chart draws categories from."""
@@ -337,7 +337,7 @@ def lineage_figure(
     drawn left of its sources and the arrow runs from target to source, labelled with
     the relation. Nodes sit in columns by their longest path from an origin, ordered to
     keep arrows short; each kind gets its own colour (:func:`colour_map`), marker and
-    legend entry. ``core.datasets.lineage_graph(ws, dataset_id)`` returns exactly this
+    legend entry. ``core.data.datasets.lineage_graph(ws, dataset_id)`` returns exactly this
     shape: ``lineage_figure(graph.nodes, graph.edges)``.
 
     Args:

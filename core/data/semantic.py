@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.entities import SEMANTIC_TYPES, ColumnSchema
+from core.data.entities import SEMANTIC_TYPES, ColumnSchema
 from core.errors import InvalidInput
 
 __all__ = [
@@ -310,7 +310,7 @@ def infer_schema_table(
     patterns are examined on evenly spread blocks of at most ``sample_rows`` rows in all.
     ``dtype`` names the storage type the way pandas does (``int64``, ``str``,
     ``datetime64[us]``); it does not change when missing values make
-    :func:`core.datasets.load_frame` return an integer column as float64.
+    :func:`core.data.datasets.load_frame` return an integer column as float64.
 
     Args:
         table: the (canonical) table.

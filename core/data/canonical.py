@@ -382,7 +382,7 @@ class ParquetSink:
     no min/max statistics (MLCycle reads whole columns); row groups of at most 256k
     rows, each column chunk one page. Columns named in ``required`` are written as
     non-nullable, which skips their definition levels (a quarter of the write time);
-    :func:`core.datasets.load_table` reads every column back as nullable.
+    :func:`core.data.datasets.load_table` reads every column back as nullable.
     """
 
     def __init__(self, path: Path, schema: pa.Schema, dictionary: list[str], required: Iterable[str] = ()) -> None:
