@@ -3,6 +3,12 @@
 Artifacts are immutable. A row in the store points at an artifact by its hash; the
 bytes live at ``artifacts/ab/cdef...``. Writes go to a temporary file in the same
 folder and are renamed into place, so a crash never leaves a half-written artifact.
+
+Verifying means hashing the whole file, which costs as much as reading it. A process
+therefore hashes an artifact on its first read only, and remembers the file's size,
+modification time, change time and inode; a later read hashes again only when one of
+them differs (the file was rewritten, replaced or touched). A file changed in place with
+all four kept the same would go unnoticed until the next process reads it.
 """
 
 from __future__ import annotations
@@ -10,15 +16,20 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from core.errors import Corrupted, InvalidInput, NotFound
 
 CHUNK = 1 << 20
+
+# Files whose hash this process has checked: path -> the stat signature they had then.
+_verified: dict[str, tuple[int, int, int, int]] = {}
+_verified_lock = threading.Lock()
 
 
 def sha256_file(path: Path) -> str:
@@ -28,6 +39,40 @@ def sha256_file(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex sha256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    """The stat fields that change when a file is rewritten or replaced, or ``None`` if it is gone."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _already_verified(path: Path) -> tuple[bool, tuple[int, int, int, int] | None]:
+    """Whether ``path`` was verified in this process and looks unchanged since; and its signature now."""
+    signature = _signature(path)
+    with _verified_lock:
+        seen = _verified.get(str(path))
+    return signature is not None and seen == signature, signature
+
+
+def _remember(path: Path, before: tuple[int, int, int, int] | None) -> None:
+    """Record ``path`` as verified if it did not change while it was being hashed."""
+    if before is not None and _signature(path) == before:
+        with _verified_lock:
+            _verified[str(path)] = before
+
+
+def _forget(path: Path) -> None:
+    with _verified_lock:
+        _verified.pop(str(path), None)
 
 
 class ArtifactStore:
@@ -123,35 +168,58 @@ class ArtifactStore:
     def verified_path(self, sha: str) -> Path:
         """Return the artifact's path after checking its bytes still match ``sha``.
 
+        The file is hashed the first time this process asks for it, and again whenever
+        its size, modification time, change time or inode differ from that time.
+
         Raises:
             NotFound: if the artifact is missing.
             Corrupted: if the bytes on disk have a different hash.
         """
         path = self.path(sha)
-        if not path.exists():
-            raise NotFound(
-                f"Artifact {sha[:12]} is missing from {self.root}.",
-                hint="The workspace may have been copied partially; restore the artifacts folder.",
-            )
+        known, signature = _already_verified(path)
+        if known:
+            return path
+        if signature is None:
+            self._missing(sha, path)
         actual = sha256_file(path)
         if actual != sha:
-            raise Corrupted(
-                f"Artifact {sha[:12]} at {path} is corrupted (its content hash is now {actual[:12]}).",
-                hint="Restore it from a backup, or re-create the object that produced it.",
-            )
+            self._corrupted(sha, path, actual)
+        _remember(path, signature)
         return path
 
     def read_bytes(self, sha: str) -> bytes:
-        """Return the artifact's bytes, verified against ``sha``.
+        """Return the artifact's bytes, verified against ``sha`` as :meth:`verified_path` does.
 
         Raises:
             NotFound: if the artifact is missing.
             Corrupted: if the bytes do not match ``sha``.
         """
         path = self.path(sha)
-        if not path.exists():
-            self.verified_path(sha)
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha:
-            self.verified_path(sha)
+        known, signature = _already_verified(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self._missing(sha, path)
+        if known and _signature(path) != signature:
+            known = False  # replaced while it was being read: check what was read
+        if not known:
+            actual = sha256_bytes(data)
+            if actual != sha:
+                self._corrupted(sha, path, actual)
+            _remember(path, signature)
         return data
+
+    def _missing(self, sha: str, path: Path) -> NoReturn:
+        _forget(path)
+        raise NotFound(
+            f"Artifact {sha[:12]} is missing from {self.root}.",
+            hint="The workspace may have been copied partially; restore the artifacts folder.",
+        )
+
+    @staticmethod
+    def _corrupted(sha: str, path: Path, actual: str) -> NoReturn:
+        _forget(path)
+        raise Corrupted(
+            f"Artifact {sha[:12]} at {path} is corrupted (its content hash is now {actual[:12]}).",
+            hint="Restore it from a backup, or re-create the object that produced it.",
+        )
