@@ -21,6 +21,8 @@ OPS = {
 }
 FILTER_OPS = ["==", "!=", ">", ">=", "<", "<=", "is_null", "not_null", "contains", "in"]
 CAST_TYPES = ["int", "float", "string", "bool", "datetime", "category"]
+VIEWS = ["Schema", "Preview", "Derive", "Compare", "Lineage", "Download"]
+VIEW_KEY = "tab"  # also the URL's query parameter (?tab=Lineage), so a reload or a link opens that view
 
 
 def _export(ws: Workspace, version_id: str, fmt: str) -> bytes:
@@ -153,7 +155,11 @@ def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
 
 
 def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
-    """One dataset: versions, a chosen version's schema, preview, download, derive, diff and lineage."""
+    """One dataset: versions, a chosen version's schema, preview, download, derive, diff and lineage.
+
+    The views are tabs whose choice is kept in the session and in the URL (``?tab=Compare``);
+    only the open one runs, so the diff and the lineage graph are computed only when shown.
+    """
     ds = datasets.get_dataset(ws, dataset_id)
     versions = datasets.list_versions(ws, ds.id)
     st.markdown(f"**{escape_markdown(ds.name)}** `{ds.id}` · {len(versions)} version(s)"
@@ -170,35 +176,52 @@ def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
                        format_func=lambda i: f"{by_id[i].label} · {by_id[i].description[:80]}", key="ds_version_pick")
     version = by_id[vid]
     st.session_state["selected_version_id"] = version.id
-    tabs = st.tabs(["Schema", "Preview", "Derive", "Compare", "Lineage", "Download"])
-    with tabs[0]:
-        _schema_editor(ws, version)
-    with tabs[1]:
-        st.dataframe(datasets.load_frame(ws, version.id).head(200), width="stretch", key=f"ds_preview_{version.id}")
-        st.caption(f"First 200 of {version.n_rows:,} rows. Source: {version.source.get('file_name', '—')}"
-                   f" ({version.source.get('format', '')}, {version.source.get('encoding', '')})")
-    with tabs[2]:
-        _derive_form(ws, version)
-    with tabs[3]:
-        others = [v for v in versions if v.id != version.id]
-        if not others:
-            st.caption("Derive a version first; then compare any two here.")
-        else:
-            other = st.selectbox("Compare with", [v.id for v in others], format_func=lambda i: by_id[i].label,
-                                 key="ds_diff_other")
-            key = st.selectbox("Key column (to list added/removed rows)", ["", *[c.name for c in version.schema]],
-                               key="ds_diff_key") or None
-            with errors.shown(stop=False):
-                diff = datasets.diff_versions(ws, other, version.id, key=key)
-                st.json(diff.as_dict(), expanded=True)
-    with tabs[4]:
-        graph = datasets.lineage_graph(ws, ds.id)
-        st.plotly_chart(charts.lineage_figure(graph.nodes, graph.edges), key=f"ds_lineage_{ds.id}")
-    with tabs[5]:
-        c1, c2 = st.columns(2)
-        stem = f"{ds.name}_v{version.number}"
-        c1.download_button("CSV (UTF-8 with BOM, Excel-safe)", data=lambda: _export(ws, version.id, "csv"),
-                           file_name=f"{stem}.csv", mime="text/csv", key=f"ds_dl_csv_{version.id}")
-        c2.download_button("Parquet", data=lambda: _export(ws, version.id, "parquet"),
-                           file_name=f"{stem}.parquet", mime="application/octet-stream",
-                           key=f"ds_dl_parquet_{version.id}")
+    schema, preview, derive, compare, lineage, download = st.tabs(VIEWS, key=VIEW_KEY, bind="query-params")
+    # only the open view runs: the diff and the lineage graph are not computed on every rerun
+    if schema.open:
+        with schema:
+            _schema_editor(ws, version)
+    if preview.open:
+        with preview:
+            st.dataframe(datasets.load_frame(ws, version.id).head(200), width="stretch",
+                         key=f"ds_preview_{version.id}")
+            st.caption(f"First 200 of {version.n_rows:,} rows. Source: {version.source.get('file_name', '—')}"
+                       f" ({version.source.get('format', '')}, {version.source.get('encoding', '')})")
+    if derive.open:
+        with derive:
+            _derive_form(ws, version)
+    if compare.open:
+        with compare:
+            _compare(ws, version, versions)
+    if lineage.open:
+        with lineage:
+            graph = datasets.lineage_graph(ws, ds.id)
+            st.plotly_chart(charts.lineage_figure(graph.nodes, graph.edges), key=f"ds_lineage_{ds.id}")
+    if download.open:
+        with download:
+            _downloads(ws, ds, version)
+
+
+def _compare(ws: Workspace, version: DatasetVersion, versions: list[DatasetVersion]) -> None:
+    by_id = {v.id: v for v in versions}
+    others = [v for v in versions if v.id != version.id]
+    if not others:
+        st.caption("Derive a version first; then compare any two here.")
+        return
+    other = st.selectbox("Compare with", [v.id for v in others], format_func=lambda i: by_id[i].label,
+                         key="ds_diff_other")
+    key = st.selectbox("Key column (to list added/removed rows)", ["", *[c.name for c in version.schema]],
+                       key="ds_diff_key") or None
+    with errors.shown(stop=False):
+        diff = datasets.diff_versions(ws, other, version.id, key=key)
+        st.json(diff.as_dict(), expanded=True)
+
+
+def _downloads(ws: Workspace, ds: Dataset, version: DatasetVersion) -> None:
+    c1, c2 = st.columns(2)
+    stem = f"{ds.name}_v{version.number}"
+    c1.download_button("CSV (UTF-8 with BOM, Excel-safe)", data=lambda: _export(ws, version.id, "csv"),
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"ds_dl_csv_{version.id}")
+    c2.download_button("Parquet", data=lambda: _export(ws, version.id, "parquet"),
+                       file_name=f"{stem}.parquet", mime="application/octet-stream",
+                       key=f"ds_dl_parquet_{version.id}")

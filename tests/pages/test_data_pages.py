@@ -81,3 +81,72 @@ def test_an_impossible_experiment_is_explained_and_nothing_is_queued(app, ws):
     at.button(key="exp_run").click().run()
     assert any("budget" in e.value for e in at.error)
     assert experiments.list_experiments(ws) == [] and jobs.list_jobs(ws) == []
+
+
+# ------------------------------------------------------------- views on the Datasets page
+
+
+def _two_versions(ws):
+    """A project with one dataset of two versions (so Compare has something to diff)."""
+    p = make_project(ws)
+    v1 = datasets.add_dataset(ws, SAMPLES / "iris.csv", project_id=p.id).version
+    datasets.derive_version(ws, v1.id, {"op": "deduplicate"})
+    return p
+
+
+def _count_calls(monkeypatch, *names: str) -> dict[str, int]:
+    """Count calls of core.data.datasets functions the page makes (they still run)."""
+    calls = dict.fromkeys(names, 0)
+    for name in names:
+        real = getattr(datasets, name)
+
+        def counted(*args, _name=name, _real=real, **kw):
+            calls[_name] += 1
+            return _real(*args, **kw)
+
+        monkeypatch.setattr(datasets, name, counted)
+    return calls
+
+
+def test_the_diff_and_the_lineage_are_computed_only_when_their_view_is_open(app, ws, monkeypatch):
+    p = _two_versions(ws)
+    calls = _count_calls(monkeypatch, "diff_versions", "lineage_graph")
+    at = app("app_pages/datasets.py", session={"active_project_id": p.id})
+    assert not at.exception, at.exception
+    assert calls == {"diff_versions": 0, "lineage_graph": 0}
+    assert at.data_editor, "the Schema view is open by default"
+
+    at.session_state["tab"] = "Lineage"
+    at.run()
+    assert not at.exception, at.exception
+    assert calls == {"diff_versions": 0, "lineage_graph": 1}
+    assert not at.data_editor and not at.json
+
+    at.selectbox(key="ds_version_pick").select_index(1).run()  # another rerun keeps the view
+    assert at.session_state["tab"] == "Lineage"
+    assert calls == {"diff_versions": 0, "lineage_graph": 2}
+
+    at.session_state["tab"] = "Compare"
+    at.run()
+    assert not at.exception, at.exception
+    assert calls == {"diff_versions": 1, "lineage_graph": 2}
+    assert at.json and at.json[0].value
+
+
+def test_a_link_with_tab_in_its_url_opens_that_view(ws, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import REPO_ROOT
+
+    p = _two_versions(ws)
+    calls = _count_calls(monkeypatch, "diff_versions", "lineage_graph")
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.session_state["active_project_id"] = p.id
+    at.run()
+    at.switch_page("app_pages/datasets.py")
+    at.query_params["tab"] = "Compare"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["tab"] == "Compare"
+    assert calls == {"diff_versions": 1, "lineage_graph": 0}
+    assert at.selectbox(key="ds_diff_other")
