@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.data import datasets
 from core.data.entities import DatasetVersion
+from core.data.reads import list_versions_of
 from core.define import hypotheses
 from core.define.entities import Hypothesis, Project
 from core.workspace import Workspace
@@ -20,10 +21,10 @@ def version_picker(ws: Workspace, project: Project, *, key: str, label: str = "D
         The chosen version, or ``None`` when the project has no dataset.
     """
     options: list[DatasetVersion] = []
-    for ds in datasets.list_datasets(ws, project_id=project.id):
+    owned = datasets.list_datasets(ws, project_id=project.id)
+    for versions in list_versions_of(ws, [ds.id for ds in owned]).values():  # two queries, however many datasets
         # whole versions first (newest first), split parts after them
-        options += sorted(datasets.list_versions(ws, ds.id),
-                          key=lambda v: ((v.operation or {}).get("op") == "split", -v.number))
+        options += sorted(versions, key=lambda v: ((v.operation or {}).get("op") == "split", -v.number))
     if not options:
         return None
     ids = [v.id for v in options]

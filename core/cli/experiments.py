@@ -8,7 +8,7 @@ from typing import Any
 from core import jobs
 from core.cli import table
 from core.errors import InvalidInput
-from core.experiments.entities import Experiment
+from core.experiments.entities import Experiment, Model
 from core.workspace import Workspace
 
 DEFAULT_TEST_SIZE = 0.2
@@ -28,10 +28,15 @@ class _Lazy:
 
 automl = _Lazy("experiments.search")
 experiments = _Lazy("experiments")
+service = _Lazy("experiments.service")
 
 
 def _experiment_dict(ws: Workspace, exp: Experiment) -> dict[str, Any]:
     model = experiments.get_model(ws, exp.best_model_id) if exp.best_model_id else None
+    return _with_model(exp, model)
+
+
+def _with_model(exp: Experiment, model: Model | None) -> dict[str, Any]:
     return exp.as_dict() | {
         "sha256": exp.data_sha256,
         "best_model_id": exp.best_model_id,
@@ -69,7 +74,9 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     items = experiments.list_experiments(ws, project_id=args.project)
     rows = [(e.id, e.name[:30], e.status, e.task, e.metric, e.n_trials, e.best_model_id or "") for e in items]
     text = table(rows, ["id", "name", "status", "task", "metric", "trials", "best model"]) if items else "No experiments."
-    return {"experiments": [_experiment_dict(ws, e) for e in items]}, text
+    models = service.list_models_of(ws, [e.id for e in items])  # one query for every row's best model
+    best = {m.id: m for ms in models.values() for m in ms}
+    return {"experiments": [_with_model(e, best.get(e.best_model_id or "")) for e in items]}, text
 
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:

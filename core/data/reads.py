@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pandas as pd
@@ -28,7 +29,7 @@ DATASET_ROWS = (
     " (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1)"
     " AS latest_version_id FROM datasets d"
 )
-
+IN_JSON = "IN (SELECT value FROM json_each(?))"  # one parameter for a list of any length: json.dumps(ids)
 
 
 def get_dataset(ws: Workspace, dataset_id: str) -> Dataset:
@@ -134,6 +135,32 @@ def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
     with ws.read() as db:
         rows = db.execute(VERSION_ROWS + " WHERE v.dataset_id = ? ORDER BY v.number", [dataset_id]).fetchall()
     return [DatasetVersion.from_row(r) for r in rows]
+
+
+def list_versions_of(ws: Workspace, dataset_ids: Sequence[str]) -> dict[str, list[DatasetVersion]]:
+    """Return the versions of several datasets with one query (instead of one per dataset).
+
+    Args:
+        ws: the workspace.
+        dataset_ids: the datasets.
+
+    Returns:
+        ``{dataset_id: versions}`` in the order the ids were given, each dataset's versions
+        in number order (as :func:`list_versions`); an id with no versions maps to ``[]``.
+
+    Raises:
+        Nothing: unknown ids simply have no versions.
+    """
+    out: dict[str, list[DatasetVersion]] = {d: [] for d in dataset_ids}
+    if not out:
+        return out
+    with ws.read() as db:
+        rows = db.execute(VERSION_ROWS + f" WHERE v.dataset_id {IN_JSON} ORDER BY v.dataset_id, v.number",
+                          [json.dumps(list(out))]).fetchall()
+    for row in rows:
+        version = DatasetVersion.from_row(row)
+        out[version.dataset_id].append(version)
+    return out
 
 
 def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:

@@ -6,6 +6,7 @@ call them as ``core.data.datasets.export_version`` and so on.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -15,16 +16,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.data.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
 from core.data.reads import (
+    IN_JSON,
     VERSION_ROWS,
     check_columns,
     get_dataset,
     get_version,
-    list_versions,
+    list_versions_of,
     load_frame,
     load_table,
 )
-from core.data.entities import ExportResult, LineageEdge, LineageGraph, LineageNode, Preview, VersionDiff
 from core.errors import InvalidInput
 from core.workspace import Workspace
 
@@ -191,8 +193,10 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
 
     Nodes are the dataset's versions plus everything linked to them or to the dataset
     (parent versions in other datasets, hypotheses that use it, experiments that
-    trained on it); edges go ``from --relation--> to`` as stored (a child version
-    ``derived_from`` / ``split_of`` its parent; ``hypothesis --uses--> dataset``).
+    trained on it, the models those produced); edges go ``from --relation--> to`` as
+    stored (a child version ``derived_from`` / ``split_of`` its parent;
+    ``hypothesis --uses--> dataset``). The number of queries does not grow with the
+    number of nodes: labels are read with one query per kind of object.
 
     Args:
         ws: the workspace.
@@ -205,9 +209,16 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
         NotFound: unknown dataset.
     """
     dataset = get_dataset(ws, dataset_id)
-    versions = list_versions(ws, dataset.id)
+    versions = list_versions_of(ws, [dataset.id])[dataset.id]
     ids = [v.id for v in versions]
     marks = ",".join("?" * len(ids)) or "''"
+    nodes: dict[str, LineageNode] = {
+        v.id: LineageNode(v.id, "dataset_version", f"{v.dataset_name} v{v.number}",
+                          f"{v.n_rows:,} rows x {v.n_cols} cols; {v.operation.get('summary') or v.description}")
+        for v in versions
+    }
+    others: dict[str, str] = {}  # id -> kind of every other node, in the order they are met
+    edges = []
     with ws.read() as db:
         links = db.execute(
             f"SELECT * FROM lineage WHERE (from_kind = 'dataset_version' AND from_id IN ({marks}))"
@@ -215,46 +226,47 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
             " OR (from_kind = 'dataset' AND from_id = ?) OR (to_kind = 'dataset' AND to_id = ?) ORDER BY seq",
             [*ids, *ids, dataset.id, dataset.id],
         ).fetchall()
-        nodes: dict[str, LineageNode] = {
-            v.id: LineageNode(v.id, "dataset_version", f"{v.dataset_name} v{v.number}",
-                              f"{v.n_rows:,} rows x {v.n_cols} cols; {v.operation.get('summary') or v.description}")
-            for v in versions
-        }
-        edges = []
         for link in links:
             for kind, oid in ((link["from_kind"], link["from_id"]), (link["to_kind"], link["to_id"])):
                 if oid not in nodes:
-                    nodes[oid] = LineageNode(oid, kind, _label(db, kind, oid))
+                    others.setdefault(oid, kind)
             edges.append(LineageEdge(link["from_id"], link["to_id"], link["relation"]))
         # one hop further: the models the experiments on this data produced
-        experiments = [oid for oid, node in nodes.items() if node.kind == "experiment"]
+        experiments = [oid for oid, kind in others.items() if kind == "experiment"]
         if experiments:
-            marks = ",".join("?" * len(experiments))
             for link in db.execute(
-                f"SELECT * FROM lineage WHERE to_kind = 'experiment' AND to_id IN ({marks})"  # noqa: S608
-                " AND from_kind = 'model' ORDER BY seq", experiments,
+                f"SELECT * FROM lineage WHERE to_kind = 'experiment' AND to_id {IN_JSON}"  # noqa: S608
+                " AND from_kind = 'model' ORDER BY seq", [json.dumps(experiments)],
             ).fetchall():
                 if link["from_id"] not in nodes:
-                    nodes[link["from_id"]] = LineageNode(link["from_id"], "model",
-                                                         _label(db, "model", link["from_id"]))
+                    others.setdefault(link["from_id"], "model")
                 edges.append(LineageEdge(link["from_id"], link["to_id"], link["relation"]))
+        labels = _labels(db, others)
+    nodes.update({oid: LineageNode(oid, kind, labels[oid]) for oid, kind in others.items()})
     return LineageGraph(list(nodes.values()), edges)
 
 
-def _label(db: Any, kind: str, oid: str) -> str:
-    try:
-        if kind == "dataset_version":
-            row = db.execute(VERSION_ROWS + " WHERE v.id = ?", [oid]).fetchone()
-            return f"{row['dataset_name']} v{row['number']}" if row else oid
-        if kind in _LABELS:
-            table, col = _LABELS[kind]
-            row = db.execute(f"SELECT {col} FROM {table} WHERE id = ?", [oid]).fetchone()  # noqa: S608
-            if row and row[0]:
-                text = str(row[0])
-                return text if len(text) <= 40 else text[:39] + "…"
-    except sqlite3.OperationalError:
-        pass
-    return f"{kind} {oid}"
+def _labels(db: Any, kinds: dict[str, str]) -> dict[str, str]:
+    """Label objects given as ``{id: kind}``, with one query per kind."""
+    labels = {oid: oid if kind == "dataset_version" else f"{kind} {oid}" for oid, kind in kinds.items()}
+    by_kind: dict[str, list[str]] = {}
+    for oid, kind in kinds.items():
+        by_kind.setdefault(kind, []).append(oid)
+    for kind, oids in by_kind.items():
+        try:
+            if kind == "dataset_version":
+                for row in db.execute(VERSION_ROWS + f" WHERE v.id {IN_JSON}", [json.dumps(oids)]).fetchall():
+                    labels[row["id"]] = f"{row['dataset_name']} v{row['number']}"
+            elif kind in _LABELS:
+                table, col = _LABELS[kind]
+                for oid, text in db.execute(f"SELECT id, {col} FROM {table} WHERE id {IN_JSON}",  # noqa: S608
+                                            [json.dumps(oids)]).fetchall():
+                    if text:
+                        text = str(text)
+                        labels[oid] = text if len(text) <= 40 else text[:39] + "…"
+        except sqlite3.OperationalError:
+            pass
+    return labels
 
 
 def _tell(stream: Any) -> int | None:

@@ -460,3 +460,29 @@ def reproduce_model(ws: Workspace, model_id: str) -> ReproduceResult:
                      message=f"Model {model_id} reproduced: {'identical' if identical else f'differs (max {diff:.3g})'}"
                              f" predictions on {len(test)} held-out rows", project_id=exp.project_id)
     return result
+
+
+def list_models_of(ws: Workspace, experiment_ids: list[str]) -> dict[str, list[Model]]:
+    """Return the models of several experiments with one query (instead of one per experiment).
+
+    Args:
+        ws: the workspace.
+        experiment_ids: the experiments.
+
+    Returns:
+        ``{experiment_id: models}`` in the order the ids were given, each experiment's models
+        oldest first (as :func:`list_models`); an id with no models maps to ``[]``.
+
+    Raises:
+        Nothing: unknown ids simply have no models.
+    """
+    out: dict[str, list[Model]] = {e: [] for e in experiment_ids}
+    if not out:
+        return out
+    with ws.read() as db:
+        rows = db.execute("SELECT * FROM models WHERE experiment_id IN (SELECT value FROM json_each(?))"
+                          " ORDER BY created_at", [json.dumps(list(out))]).fetchall()
+    for row in rows:
+        model = Model.from_row(row)
+        out[model.experiment_id].append(model)
+    return out
