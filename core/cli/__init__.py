@@ -27,7 +27,7 @@ def _groups() -> list[Callable[[argparse._SubParsersAction, argparse.ArgumentPar
     from core.cli import basics
 
     registrars = [basics.register]
-    for name in ("hypotheses", "datasets", "experiments"):
+    for name in ("hypotheses", "datasets", "experiments", "models"):
         try:
             module = __import__(f"core.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -6,9 +6,22 @@ Modules: ``spec`` (the search spec, its validation, the metric and learner catal
 scoring), ``service`` (experiments, runs and models in the store; the ``automl`` job;
 refit and reproduce), ``environment`` (package versions and git state), ``migrate`` (the
 one-time rewrite of pickled models) and ``entities``. May import every earlier step and
-``core.modeling``. This package re-exports ``service``, so ``experiments.create_experiment``
-works after ``from core import experiments``.
+``core.modeling``.
+
+``service``'s functions are reachable from the package (``experiments.create_experiment``
+after ``from core import experiments``), imported on first use so that importing
+``core.experiments.entities`` does not load FLAML.
 """
 
-from core.experiments.service import *  # noqa: F403
-from core.experiments.service import __all__  # noqa: F401
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name.startswith("__"):
+        raise AttributeError(name)
+    service = importlib.import_module("core.experiments.service")
+    if name in service.__all__:
+        return getattr(service, name)
+    raise AttributeError(f"module 'core.experiments' has no attribute {name!r}")

@@ -41,6 +41,7 @@ from flaml.automl.model import (  # noqa: E402
 from flaml.tune import loguniform  # noqa: E402
 
 from core.errors import InvalidInput  # noqa: E402
+from core.modeling.native import NativeModel  # noqa: E402
 
 # ---------------------------------------------------------------- learners
 
@@ -105,7 +106,7 @@ class ScaledSVC(_ScaledLinear, SVCEstimator):
     """Linear SVM on standardized / one-hot features."""
 
     def predict_proba(self, X: Any, **kwargs: Any) -> np.ndarray:
-        return self._model[-1]._predict_proba_lr(self._model[:-1].transform(X))
+        return NativeModel("sklearn", self._model, "frame", "decision_lr").predict_proba(X)
 
 
 class _Unthreaded:
@@ -148,12 +149,7 @@ class RBFSVM(_Unthreaded, _ScaledLinear, SKLearnEstimator):
         return self.estimator_class(gamma=scale / max(1, n_encoded), **params)
 
     def predict_proba(self, X: Any, **kwargs: Any) -> np.ndarray:
-        d = np.asarray(self._model.decision_function(X), dtype=float)
-        if d.ndim == 1:
-            p1 = 1.0 / (1.0 + np.exp(-d))
-            return np.column_stack([1 - p1, p1])
-        e = np.exp(d - d.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        return NativeModel("sklearn", self._model, "frame", "decision_softmax").predict_proba(X)
 
 
 class ScaledKNN(_ScaledLinear, KNeighborsEstimator):
@@ -248,7 +244,10 @@ class Learner:
         tasks: ``classification`` and/or ``regression``.
         description: one line for the experiment form.
         seeded: whether its config takes ``random_seed``.
-        requires: a module that must be importable (optional extras such as catboost).
+        requires: a module that must be importable (optional extras).
+        family: the library whose format stores the fitted model (``lightgbm``, ``xgboost``, ``sklearn``).
+        input: how model features reach it (``frame`` or ``category_codes``; see :mod:`core.modeling.native`).
+        proba: how it gives class probabilities (``predict_proba``, ``decision_lr``, ``decision_softmax``).
     """
 
     name: str
@@ -257,6 +256,9 @@ class Learner:
     description: str
     seeded: bool = True
     requires: str | None = None
+    family: str = "sklearn"
+    input: str = "category_codes"
+    proba: str = "predict_proba"
 
     def supports(self, task: str) -> bool:
         """Whether this learner can be used for ``task`` (binary, multiclass or regression)."""
@@ -274,37 +276,57 @@ class Learner:
 _BOTH = ("classification", "regression")
 _CLS = ("classification",)
 _REG = ("regression",)
-
-
-def _catboost_class() -> type:
-    from flaml.automl.model import CatBoostEstimator
-
-    return CatBoostEstimator
-
+_SCALED = {"input": "frame"}  # the pipeline scales and one-hot encodes inside the model
 
 LEARNERS: dict[str, Learner] = {
     learner.name: learner
     for learner in [
-        Learner("lgbm", DeterministicLGBM, _BOTH, "LightGBM gradient-boosted trees"),
-        Learner("xgboost", BudgetedXGBoost, _BOTH, "XGBoost, leaf-wise trees"),
-        Learner("xgb_limitdepth", BudgetedXGBoostLimitDepth, _BOTH, "XGBoost, depth-limited trees"),
+        Learner("lgbm", DeterministicLGBM, _BOTH, "LightGBM gradient-boosted trees", family="lightgbm",
+                input="frame"),
+        Learner("xgboost", BudgetedXGBoost, _BOTH, "XGBoost, leaf-wise trees", family="xgboost"),
+        Learner("xgb_limitdepth", BudgetedXGBoostLimitDepth, _BOTH, "XGBoost, depth-limited trees",
+                family="xgboost"),
         Learner("rf", RandomForestEstimator, _BOTH, "random forest"),
         Learner("extra_tree", ExtraTreesEstimator, _BOTH, "extremely randomized trees"),
         Learner("histgb", SeededHistGB, _BOTH, "scikit-learn histogram gradient boosting"),
-        Learner("lrl1", ScaledLRL1, _CLS, "logistic regression, L1 penalty (scaled features)"),
-        Learner("lrl2", ScaledLRL2, _CLS, "logistic regression, L2 penalty (scaled features)"),
+        Learner("lrl1", ScaledLRL1, _CLS, "logistic regression, L1 penalty (scaled features)", **_SCALED),
+        Learner("lrl2", ScaledLRL2, _CLS, "logistic regression, L2 penalty (scaled features)", **_SCALED),
         Learner("rbf_svm", RBFSVM, _CLS, "RBF-kernel support vector machine (scaled features; small data)",
-                seeded=False),
-        Learner("svc", ScaledSVC, _CLS, "linear support vector machine (scaled features)", seeded=False),
-        Learner("ridge", RidgeEstimator, _REG, "ridge linear regression (scaled features)", seeded=False),
-        Learner("enet", ScaledElasticNet, _REG, "elastic net linear regression (scaled features)", seeded=False),
-        Learner("lassolars", ScaledLassoLars, _REG, "lasso linear regression (scaled features)", seeded=False),
-        Learner("kneighbor", ScaledKNN, _BOTH, "k nearest neighbours (scaled features)", seeded=False),
+                seeded=False, proba="decision_softmax", **_SCALED),
+        Learner("svc", ScaledSVC, _CLS, "linear support vector machine (scaled features)", seeded=False,
+                proba="decision_lr", **_SCALED),
+        Learner("ridge", RidgeEstimator, _REG, "ridge linear regression (scaled features)", seeded=False, **_SCALED),
+        Learner("enet", ScaledElasticNet, _REG, "elastic net linear regression (scaled features)", seeded=False,
+                **_SCALED),
+        Learner("lassolars", ScaledLassoLars, _REG, "lasso linear regression (scaled features)", seeded=False,
+                **_SCALED),
+        Learner("kneighbor", ScaledKNN, _BOTH, "k nearest neighbours (scaled features)", seeded=False, **_SCALED),
         Learner("sgd", SGDEstimator, _BOTH, "linear model trained by stochastic gradient descent"),
-        Learner("catboost", type(None), _BOTH, "CatBoost gradient-boosted trees", seeded=False,
-                requires="catboost"),
     ]
 }
+
+
+def to_native(learner: str, estimator: Any) -> NativeModel:
+    """Return the fitted native model inside a trained FLAML estimator, for the model format.
+
+    The model is stored without FLAML: LightGBM's booster, XGBoost's model or the
+    scikit-learn estimator, fed the way FLAML fed it at training (``Learner.input``).
+    SGD's row normaliser, which FLAML applies before the model, becomes a pipeline step.
+
+    Raises:
+        InvalidInput: if the learner is unknown or the estimator is not fitted.
+    """
+    spec = LEARNERS.get(learner)
+    model = getattr(estimator, "_model", None)
+    if spec is None or model is None:
+        raise InvalidInput(f"There is no fitted '{learner}' model to store.", hint="Train it first.")
+    if spec.family == "lightgbm":
+        model = model.booster_
+    if learner == "sgd":
+        from sklearn.pipeline import Pipeline
+
+        model = Pipeline([("normalize", estimator.normalizer), ("model", model)])
+    return NativeModel(spec.family, model, spec.input, spec.proba)
 
 
 def learner_class(name: str) -> type:
@@ -319,7 +341,7 @@ def learner_class(name: str) -> type:
     if not learner.installed():
         raise InvalidInput(f"Learner '{name}' needs the package '{learner.requires}', which is not installed.",
                            hint=f"Install it with `pip install {learner.requires}`.")
-    return _catboost_class() if name == "catboost" else learner.estimator_class
+    return learner.estimator_class
 
 
 def clean_config(config: dict[str, Any]) -> dict[str, Any]:

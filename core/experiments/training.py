@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InvalidInput
-from core.experiments.learners import LEARNERS, build_estimator, clean_config
+from core.experiments.learners import LEARNERS, build_estimator, clean_config, to_native
 from core.modeling import ModelBundle
 from core.modeling.preprocessing import Preprocessor, as_text, encode_target
 
@@ -89,7 +89,7 @@ def fit_prepared(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         estimator.fit(X, y)
-    return ModelBundle(pre, estimator, task, target, classes, learner, config, int(seed), int(n_jobs),
+    return ModelBundle(pre, to_native(learner, estimator), task, target, classes, learner, config, int(seed), int(n_jobs),
                        len(X), versions=_versions())
 
 
@@ -97,7 +97,7 @@ def _versions() -> dict[str, str]:
     from core.experiments.environment import installed_distribution
 
     out = {}
-    for name in ("flaml", "scikit-learn", "lightgbm", "xgboost", "numpy", "pandas", "scipy"):
+    for name in ("flaml", "scikit-learn", "skops", "lightgbm", "xgboost", "numpy", "pandas", "scipy"):
         found = installed_distribution(name)
         if found:
             out[found[0]] = found[1]

@@ -1,42 +1,51 @@
-"""Models that predict from raw rows: the one-artifact bundle and how it is trained.
+"""The model format: a trained model that predicts from raw rows, stored without pickle.
 
 A :class:`ModelBundle` is everything a later step needs to use a trained model: the
 :class:`Preprocessor` that turns raw columns into model features (categoricals, missing
 values, datetime parts, dropped text/ID columns, column order and dtypes), the fitted
-estimator, the task, the class labels in their original form, the learner name and its
-configuration, and the input schema. It is stored as one artifact (``to_bytes``).
+native estimator (:class:`~core.modeling.native.NativeModel`), the task, the class labels
+in their original form, the learner name and its configuration, and the input schema.
 
-The preprocessing lives in :mod:`core.modeling.preprocessing` and the learners (FLAML's estimator
-classes, some adjusted, with their seeds in the config so a recorded ``(learner, config)``
-pair refits to the same model) in :mod:`core.experiments.learners`; both are re-exported here, and
-models pickled before the split still load.
+It is stored as one artifact (``to_bytes``, format ``mlcycle-model/2``): a ZIP archive with
+
+- ``model.json``: the format, task, target, classes, learner, config, seed, threads,
+  package versions, the preprocessor (column specs, category levels, fill values) and the
+  input schema;
+- the estimator in its own library's format (LightGBM model text, XGBoost UBJSON, or
+  ``skops`` for scikit-learn, loaded with an explicit list of trusted types).
+
+Loading runs no code from the file and needs only numpy, pandas, scikit-learn (with
+skops), lightgbm and xgboost. Models saved before (``mlcycle-model/1``, pickles) are
+refused with a pointer to ``mlcycle models migrate``, which rewrites them once.
 
 Example:
-    >>> pre, X, y, classes = prepare_training_data(train_df, "churned", "binary")
-    >>> bundle = fit_prepared(pre, X, y, classes, target="churned", task="binary",
-    ...                       learner="lgbm", config={"n_estimators": 50}, seed=0)
-    >>> bundle.predict(raw_rows)
+    >>> bundle = ModelBundle.from_bytes(blob)
+    >>> bundle.predict(raw_rows), bundle.predict_proba(raw_rows)
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+import json
+import zipfile
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core.errors import InvalidInput
-from core.modeling.preprocessing import Preprocessor
+from core.modeling.native import NativeModel
+from core.modeling.preprocessing import ColumnSpec, Preprocessor
 
-__all__ = ["FORMAT", "TASKS", "ModelBundle"]
+__all__ = ["FORMAT", "LEGACY_FORMAT", "TASKS", "ModelBundle", "is_legacy_model"]
 
-FORMAT = "mlcycle-model/1"
+FORMAT = "mlcycle-model/2"
+LEGACY_FORMAT = "mlcycle-model/1"
 TASKS = ("binary", "multiclass", "regression")
+META_FILE = "model.json"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same model always has the same bytes
 
-
-# ---------------------------------------------------------------- bundle
 
 @dataclass
 class ModelBundle:
@@ -44,7 +53,7 @@ class ModelBundle:
 
     Attributes:
         preprocessor: raw columns -> model features.
-        estimator: the fitted FLAML estimator (``estimator.model`` is the native model).
+        estimator: the fitted native estimator and how to feed it (:class:`NativeModel`).
         task: ``binary``, ``multiclass`` or ``regression``.
         target: the target column name.
         classes: class labels in their original form, in ``predict_proba`` column order.
@@ -61,7 +70,7 @@ class ModelBundle:
     """
 
     preprocessor: Preprocessor
-    estimator: Any
+    estimator: NativeModel
     task: str
     target: str
     classes: list[Any] | None
@@ -79,7 +88,7 @@ class ModelBundle:
 
     @property
     def native_model(self) -> Any:
-        """The underlying fitted model (a LightGBM/XGBoost/scikit-learn object or Pipeline)."""
+        """The underlying fitted model (a LightGBM booster, XGBoost model or scikit-learn estimator)."""
         return self.estimator.model
 
     @property
@@ -121,7 +130,7 @@ class ModelBundle:
 
     def native_input(self, raw: pd.DataFrame) -> Any:
         """Return raw rows as the native model sees them (after the learner's own encoding)."""
-        return self.estimator.preprocess(self.transform(raw))
+        return self.estimator.prepare(self.transform(raw))
 
     def predict(self, raw: pd.DataFrame) -> np.ndarray:
         """Predict from raw rows: class labels in their original form, or numbers.
@@ -162,29 +171,95 @@ class ModelBundle:
                 "learner": self.learner, "config": self.config, "seed": self.seed, "n_jobs": self.n_jobs,
                 "n_train_rows": self.n_train_rows, "input_schema": self.input_schema,
                 "dropped_columns": dict(self.preprocessor.dropped), "feature_map": self.feature_map,
-                "versions": dict(self.versions)}
+                "versions": dict(self.versions), "estimator": self.estimator.describe()}
 
     def to_bytes(self) -> bytes:
-        """Serialize the bundle (joblib, compressed) into one blob."""
-        import joblib
+        """Serialize the model into one ZIP archive: ``model.json`` and the estimator's own file.
 
+        Raises:
+            InvalidInput: if the metadata (class labels, config) cannot be written as JSON.
+        """
+        meta = self.describe()
+        meta["preprocessor"] = _preprocessor_to_json(self.preprocessor)
+        try:
+            meta_bytes = json.dumps(meta, ensure_ascii=False, indent=1, allow_nan=True).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"The model's metadata cannot be stored as JSON: {exc}.") from exc
         buf = io.BytesIO()
-        joblib.dump({"format": FORMAT, "bundle": self}, buf, compress=3)
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in ((META_FILE, meta_bytes), (self.estimator.file_name, self.estimator.to_bytes())):
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data)
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> ModelBundle:
-        """Load a bundle written by :meth:`to_bytes`.
+        """Load a model written by :meth:`to_bytes`, running no code from the file.
 
         Raises:
-            InvalidInput: if the bytes are not an MLCycle model.
+            InvalidInput: naming what is wrong: a model in the old pickle format (with how to
+                migrate it), bytes that are not an MLCycle model, a format from a newer
+                version, a missing library, or an estimator that does not load.
         """
-        import joblib
-
+        if is_legacy_model(blob):
+            raise InvalidInput(
+                f"This model is in the old pickle format ({LEGACY_FORMAT}), which MLCycle no longer "
+                "loads on the fly: opening a pickle runs code from the file.",
+                hint="If you trust this workspace, rewrite its models once with `mlcycle models migrate`.")
         try:
-            payload = joblib.load(io.BytesIO(blob))
-        except Exception as exc:  # noqa: BLE001 - any unpickling failure means "not a model"
-            raise InvalidInput(f"These bytes are not a readable MLCycle model ({type(exc).__name__}).") from exc
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-            raise InvalidInput("These bytes are not an MLCycle model.", hint=f"Expected format {FORMAT}.")
-        return payload["bundle"]
+            with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                names = set(zf.namelist())
+                if META_FILE not in names:
+                    raise InvalidInput(f"This archive is not an MLCycle model: it has no {META_FILE}.")
+                meta = json.loads(zf.read(META_FILE).decode("utf-8"))
+                fmt = meta.get("format")
+                if fmt != FORMAT:
+                    raise InvalidInput(f"This model is in format '{fmt}', which this MLCycle does not read.",
+                                       hint=f"It reads {FORMAT}; open the model with the version that wrote it.")
+                est_meta = meta.get("estimator") or {}
+                if est_meta.get("file") not in names:
+                    raise InvalidInput(f"This model's estimator file '{est_meta.get('file')}' is missing.",
+                                       hint="The file is damaged; export the model again.")
+                est_bytes = zf.read(est_meta["file"])
+        except zipfile.BadZipFile as exc:
+            raise InvalidInput(f"These bytes are not an MLCycle model (not a model archive: {exc}).",
+                               hint=f"A model file is a ZIP archive in format {FORMAT}.") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidInput(f"This model's {META_FILE} is not valid JSON: {exc}.",
+                               hint="The file is damaged; export the model again.") from exc
+        versions = dict(meta.get("versions") or {})
+        estimator = NativeModel.from_bytes(est_meta, est_bytes, meta.get("task", ""), versions)
+        try:
+            return cls(_preprocessor_from_json(meta["preprocessor"]), estimator, meta["task"], meta["target"],
+                       meta.get("classes"), meta["learner"], dict(meta.get("config") or {}), int(meta["seed"]),
+                       int(meta.get("n_jobs") or 1), int(meta.get("n_train_rows") or 0), versions)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(f"This model's {META_FILE} lacks or garbles '{exc}'.",
+                               hint="The file is damaged; export the model again.") from exc
+
+
+def is_legacy_model(blob: bytes) -> bool:
+    """Whether ``blob`` looks like a model saved before the pickle-free format (a joblib pickle)."""
+    # joblib compressed with zlib starts with a zlib header (0x78); a plain pickle with PROTO (0x80).
+    return bool(blob) and not blob.startswith(b"PK") and blob[:1] in (b"\x78", b"\x80")
+
+
+def _preprocessor_to_json(pre: Preprocessor) -> dict[str, Any]:
+    columns = []
+    for spec in pre.columns:
+        entry = {f.name: getattr(spec, f.name) for f in fields(spec)}
+        for key in ("features", "categories", "parts"):
+            entry[key] = list(entry[key])
+        columns.append(entry)
+    return {"max_categories": pre.max_categories, "columns": columns, "dropped": dict(pre.dropped)}
+
+
+def _preprocessor_from_json(data: dict[str, Any]) -> Preprocessor:
+    pre = Preprocessor(max_categories=int(data.get("max_categories", 50)))
+    pre.columns = [ColumnSpec(name=c["name"], kind=c["kind"], dtype=c["dtype"], features=tuple(c["features"]),
+                              categories=tuple(c.get("categories") or ()), fill=dict(c.get("fill") or {}),
+                              parts=tuple(c.get("parts") or ()), missing_indicator=c.get("missing_indicator"))
+                   for c in data["columns"]]
+    pre.dropped = dict(data.get("dropped") or {})
+    return pre

@@ -138,13 +138,13 @@ def test_unknown_learners_are_named_with_the_available_ones(data):
 
 
 def test_uninstalled_learner_is_named_with_the_install_hint(data, monkeypatch):
-    import importlib.util
+    from core.experiments.learners import LEARNERS, Learner
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "catboost" else real(name, *a))
-    with pytest.raises(InvalidInput, match="catboost.*not installed") as err:
-        validate(SearchConfig(target="label", learners=("catboost",)), data)
-    assert "pip install catboost" in err.value.hint
+    monkeypatch.setitem(LEARNERS, "fancy", Learner("fancy", object, ("classification",), "an optional extra",
+                                                   requires="no_such_package_here"))
+    with pytest.raises(InvalidInput, match="fancy.*not installed") as err:
+        validate(SearchConfig(target="label", learners=("fancy",)), data)
+    assert "pip install no_such_package_here" in err.value.hint
 
 
 def test_learner_of_the_wrong_task_and_metric_of_the_wrong_task(data):

@@ -1,4 +1,6 @@
-"""Models that predict from raw rows: preprocessing, learners, the one-artifact bundle."""
+"""Models that predict from raw rows: preprocessing, learners, the one-artifact bundle.
+
+Every test here that trains a model is marked slow (``make test-fast`` skips them)."""
 
 from __future__ import annotations
 
@@ -84,12 +86,14 @@ def test_unseen_category_becomes_other_and_extra_columns_are_ignored(frame):
     assert list(out["plan"]) == ["pro", MISSING, OTHER]
 
 
+@pytest.mark.slow
 def test_missing_required_column_is_named(bundle, frame):
     with pytest.raises(InvalidInput, match="'age'") as err:
         bundle.predict(frame.drop(columns=["age", "churned"]))
     assert "missing" in str(err.value)
 
 
+@pytest.mark.slow
 def test_text_in_a_numeric_column_is_named(bundle, frame):
     rows = frame.head(5).copy()
     rows["age"] = rows["age"].astype(object)
@@ -98,6 +102,7 @@ def test_text_in_a_numeric_column_is_named(bundle, frame):
         bundle.predict(rows)
 
 
+@pytest.mark.slow
 def test_bad_date_and_bad_boolean_are_named(bundle, frame):
     rows = frame.head(3).copy()
     rows.loc[rows.index[1], "signup"] = "not a date"
@@ -109,6 +114,7 @@ def test_bad_date_and_bad_boolean_are_named(bundle, frame):
         bundle.check_input(rows)
 
 
+@pytest.mark.slow
 def test_numbers_sent_as_text_are_accepted(bundle, frame):
     rows = frame.head(20).copy()
     as_text = rows.astype({"age": str, "spend [usd]": str})
@@ -116,6 +122,7 @@ def test_numbers_sent_as_text_are_accepted(bundle, frame):
     np.testing.assert_array_equal(bundle.predict_proba(rows), bundle.predict_proba(as_text))
 
 
+@pytest.mark.slow
 def test_bundle_round_trip_through_bytes_predicts_the_same(bundle, frame):
     blob = bundle.to_bytes()
     loaded = ModelBundle.from_bytes(blob)
@@ -126,6 +133,7 @@ def test_bundle_round_trip_through_bytes_predicts_the_same(bundle, frame):
     assert loaded.describe()["input_schema"] == bundle.input_schema
 
 
+@pytest.mark.slow
 def test_predict_proba_columns_follow_classes_and_sum_to_one(bundle, frame):
     proba = bundle.predict_proba(frame)
     assert proba.shape == (len(frame), 2)
@@ -133,6 +141,7 @@ def test_predict_proba_columns_follow_classes_and_sum_to_one(bundle, frame):
     np.testing.assert_array_equal(np.asarray(bundle.classes)[proba.argmax(axis=1)], bundle.predict(frame))
 
 
+@pytest.mark.slow
 def test_input_schema_lists_kinds_and_allowed_categories(bundle):
     schema = {c["name"]: c for c in bundle.input_schema}
     assert schema["plan"]["kind"] == "categorical"
@@ -142,10 +151,11 @@ def test_input_schema_lists_kinds_and_allowed_categories(bundle):
 
 
 def test_garbage_bytes_are_not_a_model():
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="not an MLCycle model"):
         ModelBundle.from_bytes(b"not a model")
 
 
+@pytest.mark.slow
 def test_regression_bundle_has_no_probabilities(frame):
     data = frame.assign(spend=frame["spend [usd]"]).drop(columns=["spend [usd]", "churned"])
     pre, X, y, classes = prepare_training_data(data, "spend", "regression")
@@ -161,6 +171,7 @@ def test_text_regression_target_is_refused(frame):
         prepare_training_data(frame, "plan", "regression")
 
 
+@pytest.mark.slow
 def test_lightgbm_refit_is_bit_identical_with_two_threads(frame):
     def fit():
         pre, X, y, classes = prepare_training_data(frame, "churned", "binary")
@@ -174,6 +185,7 @@ def _installed(task: str) -> list[str]:
     return [n for n, learner in LEARNERS.items() if learner.supports(task) and learner.installed()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
 def test_every_installed_learner_trains_and_predicts_from_raw_rows(task, frame):
     data = frame.copy()
