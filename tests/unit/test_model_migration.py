@@ -236,3 +236,24 @@ def test_a_model_that_cannot_be_migrated_is_left_as_it_was_and_the_cli_says_so(w
     assert out.returncode == 2, out.stderr
     assert "could not be migrated" in out.stderr and model_id in out.stderr
     assert service.get_model(ws, model_id).artifact == sha
+
+
+def test_reproducing_a_model_refits_with_its_recorded_threads_not_this_machines(ws, samples, monkeypatch):
+    import os
+
+    from core.experiments import search, service
+
+    _, model_id, _ = _workspace_with_old_model(ws, samples)
+    migrate.migrate_models(ws)
+    recorded = service.load_model(ws, model_id).n_jobs
+    seen = {}
+    real = search.refit_config
+
+    def spy(*args, **kwargs):
+        seen["n_jobs"] = kwargs.get("n_jobs")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: recorded + 7)  # "another machine"
+    monkeypatch.setattr(search, "refit_config", spy)
+    service.reproduce_model(ws, model_id)
+    assert seen["n_jobs"] == recorded
