@@ -9,10 +9,42 @@ import streamlit as st
 from core import experiments, jobs
 from core.data import charts
 from core.experiments import search as automl
+from core.experiments.entities import Experiment, Run
 from core.workspace import Workspace
 from ui import errors, layout, state
 from ui.fmt import STATUS_MATERIAL, duration
 from ui.jobs import announce_if_finished
+
+EXPERIMENTS_HELD = 8  # experiments whose runs a session keeps (the ones viewed last)
+
+
+def runs_so_far(ws: Workspace, exp: Experiment) -> list[Run]:
+    """Return every run of ``exp`` in trial order, reading only trials newer than those read before.
+
+    The runs read are kept in the session (``state.EXP_RUNS``), so a view polled every 2 s
+    decodes each trial once. A search stores trials in order and never changes them, and a
+    finished experiment's runs are immutable: once read after it finished, they are not read
+    again.
+
+    Args:
+        ws: the workspace.
+        exp: the experiment, as read just now (its status says whether more runs can come).
+    """
+    held: dict[str, tuple[list[Run], bool]] = st.session_state.setdefault(state.EXP_RUNS, {})
+    runs, complete = held.pop(exp.id, ([], False))  # popped and put back: the newest viewed is last
+    if not complete:
+        newer = experiments.list_runs(ws, exp.id, after_trial=runs[-1].trial if runs else None)
+        runs, complete = runs + newer, exp.finished
+    held[exp.id] = (runs, complete)
+    while len(held) > EXPERIMENTS_HELD:
+        held.pop(next(iter(held)))
+    return runs
+
+
+def _best_first(runs: list[Run]) -> list[Run]:
+    """Runs ordered like ``list_runs(best_first=True)``: lowest loss first, runs without a loss last."""
+    return sorted(runs, key=lambda r: (r.val_loss is None, r.val_loss or 0.0, r.trial))
+
 
 
 def _holdout_table(holdout: dict) -> list[dict]:
@@ -22,7 +54,7 @@ def _holdout_table(holdout: dict) -> list[dict]:
 def _live(ws: Workspace, experiment_id: str) -> None:
     exp = experiments.get_experiment(ws, experiment_id)
     job = jobs.get_job(ws, exp.job_id) if exp.job_id else None
-    runs = experiments.list_runs(ws, exp.id)
+    runs = runs_so_far(ws, exp)
     search = exp.spec.get("search", {})
     maximize = automl.metric_direction(exp.metric) == "max"
     scored = [r.val_metric for r in runs if r.val_metric is not None]
@@ -103,7 +135,7 @@ def experiment_panel(ws: Workspace, experiment_id: str) -> None:
                 st.rerun()
 
     st.subheader("Trials", anchor=False)
-    runs = experiments.list_runs(ws, exp.id, best_first=True)
+    runs = _best_first(runs_so_far(ws, exp))
     st.dataframe(
         [{"trial": r.trial, "learner": r.learner, f"val {exp.metric}": r.val_metric, "train s": r.train_time,
           "at s": r.wall_offset, "status": r.status, "params": json.dumps(r.params, default=str)} for r in runs],

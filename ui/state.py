@@ -10,6 +10,9 @@ from core.workspace import Workspace, default_root
 
 ACTIVE_PROJECT = "active_project_id"
 FLASH = "flash_message"
+# {experiment_id: (runs read so far, whether they are all of them)}: the live experiment view
+# reads only newer trials on each poll (ui.experiment_view.runs_so_far).
+EXP_RUNS = "exp_runs_read"
 
 
 @st.cache_resource(show_spinner=False)

@@ -178,11 +178,29 @@ def list_experiments(ws: Workspace, *, project_id: str | None = None, hypothesis
         return [Experiment.from_row(r) for r in db.execute(sql, [*params, limit]).fetchall()]
 
 
-def list_runs(ws: Workspace, experiment_id: str, *, best_first: bool = False) -> list[Run]:
-    """Return an experiment's runs (one per trial), in trial order or best first."""
+def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = None,
+              best_first: bool = False) -> list[Run]:
+    """Return an experiment's runs (one per trial), in trial order or best first.
+
+    A search stores its trials in trial order and never changes a stored one, so a view that
+    polls a running search can keep what it read and ask only for ``after_trial`` the last one.
+
+    Args:
+        ws: the workspace.
+        experiment_id: the experiment.
+        after_trial: return only the runs of later trials (``None``: every run).
+        best_first: order by validation loss (lowest first, runs without a loss last), then trial.
+
+    Returns:
+        The runs; an empty list for an unknown experiment.
+    """
     order = "val_loss IS NULL, val_loss, trial" if best_first else "trial"
+    where, params = "experiment_id = ?", [experiment_id]
+    if after_trial is not None:
+        where += " AND trial > ?"
+        params.append(int(after_trial))
     with ws.read() as db:
-        rows = db.execute(f"SELECT * FROM runs WHERE experiment_id = ? ORDER BY {order}", [experiment_id]).fetchall()
+        rows = db.execute(f"SELECT * FROM runs WHERE {where} ORDER BY {order}", params).fetchall()
     return [Run.from_row(r) for r in rows]
 
 
@@ -249,8 +267,11 @@ def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> No
 
 
 def _best_run_id(ws: Workspace, experiment_id: str) -> str | None:
-    runs = list_runs(ws, experiment_id, best_first=True)
-    return runs[0].id if runs and runs[0].val_loss is not None else None
+    """The run with the lowest validation loss (the earlier trial on a tie); never one without a loss."""
+    with ws.read() as db:
+        row = db.execute("SELECT id FROM runs WHERE experiment_id = ? AND val_loss IS NOT NULL"
+                         " ORDER BY val_loss, trial LIMIT 1", [experiment_id]).fetchone()
+    return row[0] if row else None
 
 
 def _run_id_of_trial(ws: Workspace, experiment_id: str, trial: int) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -18,7 +19,8 @@ from core import experiments, jobs
 from core.data import datasets
 from core.define import hypotheses
 from core.errors import Conflict, InvalidInput
-from core.experiments.search import SearchConfig
+from core.experiments import service
+from core.experiments.search import SearchConfig, TrialRecord
 from core.store import lineage
 from tests.conftest import make_project
 
@@ -60,6 +62,22 @@ def _worker_with_two_trials(ws, exp, *extra: str) -> subprocess.Popen:
 
 
 QUICK = {"time_budget": 3.0, "learners": ("lgbm", "lrl2"), "n_jobs": 1}
+
+
+def _queued(ws, tmp_path, name: str = "data.csv"):
+    """An experiment queued without a worker: nothing trains."""
+    version = _version(ws, tmp_path, _classification(), name=name)
+    return experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), start_worker=False)
+
+
+def _store_trials(ws, exp, losses: list[float], *, learner: str = "lrl2", first: int = 0) -> None:
+    """Mirror trials into the store the way the automl job does (a non-finite loss is a failed trial)."""
+    for trial, loss in enumerate(losses, start=first):
+        ok = math.isfinite(loss)
+        service._store_run(ws, exp, TrialRecord(
+            trial=trial, learner=learner, config={"C": 1.0}, val_loss=loss, val_metric=1 - loss if ok else None,
+            metric=exp.metric, train_time=0.1, wall_offset=float(trial), sample_size=None,
+            status="ok" if ok else "failed", is_best=False))
 
 
 @pytest.mark.parametrize(
@@ -180,3 +198,34 @@ def test_experiments_cli_show_json_contract(ws, tmp_path):
     data = json.loads(out.stdout)
     assert {"id", "status", "n_trials", "best_model_id", "holdout", "sha256", "environment"} <= set(data)
     assert data["status"] == "queued" and data["sha256"] == version.sha256 and data["holdout"] == {}
+
+
+# ---------------------------------------------------------------- reading runs
+
+def test_list_runs_after_a_trial_returns_only_the_later_trials(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _store_trials(ws, exp, [0.3, 0.2, 0.4])
+    seen = experiments.list_runs(ws, exp.id)
+    assert [r.trial for r in seen] == [0, 1, 2]
+    assert experiments.list_runs(ws, exp.id, after_trial=2) == []
+    _store_trials(ws, exp, [0.1, math.inf], first=3)  # the search goes on
+    newer = experiments.list_runs(ws, exp.id, after_trial=seen[-1].trial)
+    assert [r.trial for r in newer] == [3, 4]
+    assert seen + newer == experiments.list_runs(ws, exp.id)  # incremental reads add up to one full read
+    assert [r.trial for r in experiments.list_runs(ws, exp.id, after_trial=0, best_first=True)] == [3, 1, 2, 4]
+    assert [r.trial for r in experiments.list_runs(ws, exp.id, after_trial=-1)] == [0, 1, 2, 3, 4]
+
+
+def test_a_stopped_search_points_at_its_lowest_loss_trial_never_at_one_without_a_loss(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _store_trials(ws, exp, [math.inf, 0.4, 0.25, math.nan, 0.25, 0.3])  # trials 0 and 3 have NULL losses
+    stopped = experiments.cancel_experiment(ws, exp.id)  # the automl job's hook records the best run
+    assert stopped.status == "cancelled"
+    best = next(r for r in experiments.list_runs(ws, exp.id) if r.id == stopped.best_run_id)
+    assert (best.trial, best.val_loss) == (2, 0.25)  # the lowest loss; the earlier trial of a tie
+    assert service._best_run_id(ws, exp.id) == best.id
+
+    failed = _queued(ws, tmp_path, name="other.csv")
+    _store_trials(ws, failed, [math.inf, math.nan])
+    assert service._best_run_id(ws, failed.id) is None
+    assert experiments.cancel_experiment(ws, failed.id).best_run_id is None
