@@ -7,7 +7,7 @@ import streamlit as st
 from core import jobs
 from core.define import projects
 from ui import errors, state
-from ui.fmt import STATUS_MATERIAL
+from ui.fmt import STATUS_MATERIAL, escape_markdown
 
 
 def project_switcher() -> None:
@@ -55,9 +55,44 @@ def job_indicator() -> None:
         st.progress(job.progress or 0.0, text=f"{icon} {job.title[:32]} · {job.message[:40]}")
 
 
+_LEGACY_KEY = "sb_legacy_models"
+
+
+def legacy_models_notice() -> None:
+    """Offer the one-time migration when the workspace holds models saved as pickles (checked once a session)."""
+    from core.experiments import migrate
+
+    ws = state.workspace()
+    if _LEGACY_KEY not in st.session_state:
+        st.session_state[_LEGACY_KEY] = migrate.legacy_model_ids(ws)
+    ids = st.session_state[_LEGACY_KEY]
+    if not ids:
+        return
+    with st.container(border=True):
+        st.warning(f"{len(ids)} model{'s' if len(ids) > 1 else ''} in this workspace {'were' if len(ids) > 1 else 'was'} "
+                   "saved in the old pickle format and cannot be opened until migrated.", icon=":material/history:")
+        st.caption("Migrating rewrites them in the pickle-free format, keeping their ids, and checks that each "
+                   "predicts its held-out rows exactly as before. Only migrate a workspace you trust: reading an "
+                   "old model runs code from its file.")
+        if st.button("Migrate old models", key="sb_migrate_models", icon=":material/upgrade:", width="stretch"):
+            with st.status("Migrating old models…", expanded=True) as status:
+                report = migrate.migrate_models(ws, on_progress=lambda p: status.update(label=p.message))
+            st.session_state[_LEGACY_KEY] = migrate.legacy_model_ids(ws)
+            done = sum(m.status == "migrated" for m in report.models)
+            if report.n_failed:  # stays on screen: each failure says why, and the model is left as it was
+                status.update(label=f"Migrated {done} of {len(report.models)} old models", state="error")
+                for m in report.models:
+                    if m.status == "failed":
+                        st.error(f"{m.model_id} ({m.learner}): {escape_markdown(m.message)}")
+                return
+            state.flash(f"Migrated {done} old model{'s' if done != 1 else ''}: same predictions, no pickle")
+            st.rerun()
+
+
 def render() -> None:
     """Draw the whole sidebar."""
     with st.sidebar:
         project_switcher()
+        legacy_models_notice()
         st.divider()
         job_indicator()

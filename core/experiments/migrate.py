@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InvalidInput, NotFound
-from core.experiments.learners import to_native
 from core.ids import utcnow
 from core.modeling import ModelBundle
 from core.modeling.bundle import is_legacy_model
@@ -138,6 +137,8 @@ def load_legacy_model(blob: bytes) -> LegacyBundle:
 
 def convert(legacy: LegacyBundle) -> ModelBundle:
     """Turn an old bundle into the pickle-free model (same preprocessor, native estimator, metadata)."""
+    from core.experiments.learners import to_native  # FLAML: only when there is something to migrate
+
     return ModelBundle(legacy.preprocessor, to_native(legacy.learner, legacy.estimator), legacy.task, legacy.target,
                        legacy.classes, legacy.learner, dict(legacy.config), int(legacy.seed),
                        int(getattr(legacy, "n_jobs", 1) or 1), int(getattr(legacy, "n_train_rows", 0) or 0),
