@@ -53,19 +53,11 @@ _SAFE_BUILTINS = {"set", "frozenset", "slice", "complex", "range", "bytearray", 
 
 
 class LegacyBundle:
-    """What an ``mlcycle-model/1`` pickle holds: the old bundle's attributes, FLAML estimator included."""
+    """What an ``mlcycle-model/1`` pickle holds: the old bundle's attributes, set by unpickling.
 
-    preprocessor: Any
-    estimator: Any
-    task: str
-    target: str
-    classes: list[Any] | None
-    learner: str
-    config: dict[str, Any]
-    seed: int
-    n_jobs: int
-    n_train_rows: int
-    versions: dict[str, str]
+    They are those of :class:`~core.modeling.ModelBundle`, except that ``estimator`` is
+    FLAML's estimator object (its ``_model`` is the native model).
+    """
 
     def outputs(self, raw: pd.DataFrame) -> np.ndarray:
         """Predict as the old bundle did: probabilities for classifiers, values for regressors."""
