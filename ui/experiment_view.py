@@ -1,4 +1,8 @@
-"""The live view of one experiment: progress, trial charts, cancel, and the model once done."""
+"""The live view of one experiment: progress, trial charts, cancel, and the model once done.
+
+Refitting the best trial of a stopped search and reproducing a model run as background jobs;
+this view queues them and polls their progress.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ import streamlit as st
 from core import experiments, jobs
 from core.data import charts
 from core.experiments import search as automl
-from core.experiments.entities import Experiment, Run
+from core.experiments.entities import Experiment, Model, Run
+from core.jobs.entities import Job
 from core.workspace import Workspace
 from ui import errors, layout, state
-from ui.fmt import STATUS_MATERIAL, duration
-from ui.jobs import announce_if_finished
+from ui.fmt import STATUS_MATERIAL, ago, duration
+from ui.jobs import announce_if_finished, progress_panel
 
 EXPERIMENTS_HELD = 8  # experiments whose runs a session keeps (the ones viewed last)
 
@@ -44,7 +49,6 @@ def runs_so_far(ws: Workspace, exp: Experiment) -> list[Run]:
 def _best_first(runs: list[Run]) -> list[Run]:
     """Runs ordered like ``list_runs(best_first=True)``: lowest loss first, runs without a loss last."""
     return sorted(runs, key=lambda r: (r.val_loss is None, r.val_loss or 0.0, r.trial))
-
 
 
 def _holdout_table(holdout: dict) -> list[dict]:
@@ -109,30 +113,14 @@ def experiment_panel(ws: Workspace, experiment_id: str) -> None:
             st.dataframe(_holdout_table(model.holdout), hide_index=True, width="stretch",
                          column_config={"value": st.column_config.NumberColumn(format="%.4f")})
             st.caption(f"Scored on the held-out split ({int(model.holdout.get('n_rows', 0))} rows) the search never saw.")
+            if exp.status != "done":
+                st.caption(f"Refit from the best trial the search finished before it was {exp.status}.")
         with b:
             st.markdown("**Hyperparameters**")
             st.code(json.dumps(model.config, indent=2, default=str), language="json")
-        with st.expander("Reproduce this model"):
-            st.caption("Refits the recorded configuration on the recorded data version with the recorded seed and "
-                       "checks the held-out predictions are identical. The time-budgeted search itself need not "
-                       "repeat trial for trial; the model it chose does.")
-            if st.button("Reproduce model", key=f"exp_reproduce_{exp.id}", icon=":material/replay:"):
-                with errors.shown(stop=False), errors.status("Refitting and comparing predictions…",
-                                                             failed="Could not reproduce the model") as status:
-                    result = experiments.reproduce_model(ws, model.id)
-                    if result.identical:
-                        status.update(label=f"Identical predictions on {result.n_rows} held-out rows "
-                                            f"({result.seconds:.1f} s)", state="complete")
-                    else:
-                        status.update(label=f"Predictions differ (max abs diff {result.max_abs_diff:.3g})",
-                                      state="error")
+        _reproduce_section(ws, model)
     elif exp.status in ("cancelled", "interrupted") and exp.best_run_id:
-        st.info("The search stopped before its best model was refit. Finished trials are kept.")
-        if st.button("Refit the best trial so far", key=f"exp_refit_{exp.id}", type="primary"):
-            with st.spinner("Refitting…"), errors.shown():
-                experiments.refit_best_run(ws, exp.id)
-                state.flash("Best trial refit and stored as a model")
-                st.rerun()
+        _refit_section(ws, exp)
 
     st.subheader("Trials", anchor=False)
     runs = _best_first(runs_so_far(ws, exp))
@@ -149,3 +137,56 @@ def experiment_panel(ws: Workspace, experiment_id: str) -> None:
                     f"Train `{exp.train_version_id}` · held-out `{exp.test_version_id}`")
         st.json(exp.environment, expanded=False)
         st.json(exp.spec, expanded=False)
+
+
+def _reproduce_outcome(job: Job) -> None:
+    """Say how the model's last reproduce job ended."""
+    when = ago(job.finished_at)
+    if job.status == "done":
+        r = job.result
+        if r["identical"]:
+            st.success(f"Identical predictions on {r['n_rows']} held-out rows ({when}; the refit took "
+                       f"{r['seconds']:.1f} s).", icon=":material/check_circle:")
+        else:
+            st.error(f"Predictions differ on {r['n_rows']} held-out rows: max abs diff {r['max_abs_diff']:.3g} "
+                     f"({when}).", icon=":material/error:")
+    elif job.status == "failed":
+        st.error(f"Could not reproduce the model: {job.error}", icon=":material/error:")
+    else:
+        st.caption(f"The last check was {job.status} ({when}).")
+
+
+def _reproduce_section(ws: Workspace, model: Model) -> None:
+    """Queue a reproduce job for the model, follow it, and show how the last one ended."""
+    job = experiments.find_reproduce_job(ws, model.id)
+    with st.expander("Reproduce this model", expanded=job is not None, icon=":material/replay:"):
+        st.caption("Refits the recorded configuration on the recorded data version with the recorded seed and "
+                   "checks the held-out predictions are identical. The time-budgeted search itself need not "
+                   "repeat trial for trial; the model it chose does. It runs in the background.")
+        if job is not None and not job.finished:
+            progress_panel(job.id, key="exp_reproduce_job", show_log=False, rerun_when_done=True)
+            return
+        if job is not None:
+            _reproduce_outcome(job)
+        label = "Reproduce model" if job is None else "Reproduce again"
+        if st.button(label, key=f"exp_reproduce_{model.id}", icon=":material/replay:"):
+            with errors.shown(stop=False):
+                queued = experiments.enqueue_reproduce(ws, model.id)
+                state.flash(f"Queued: {queued.title}", "⏳")
+                st.rerun()
+
+
+def _refit_section(ws: Workspace, exp: Experiment) -> None:
+    """Queue a refit job for a stopped search's best trial and follow it; the model shows when it is done."""
+    st.info("The search stopped before its best model was refit. Finished trials are kept.")
+    job = experiments.find_refit_job(ws, exp.id)
+    if job is not None and not job.finished:
+        progress_panel(job.id, key="exp_refit_job", show_log=False, rerun_when_done=True)
+        return
+    if job is not None and job.status == "failed":
+        st.error(f"The last refit failed: {job.error}", icon=":material/error:")
+    if st.button("Refit the best trial so far", key=f"exp_refit_{exp.id}", type="primary"):
+        with errors.shown(stop=False):
+            queued = experiments.enqueue_refit(ws, exp.id)
+            state.flash(f"Queued: {queued.title}", "⏳")
+            st.rerun()

@@ -10,6 +10,7 @@ from ui import layout, state
 from ui.fmt import STATUS_MATERIAL, duration
 
 SEEN_FINISHED = "jobs_seen_finished"
+RERUN_AFTER = "jobs_rerun_after"  # ids of jobs whose end already reran the page once
 
 
 def announce_if_finished(job: Job) -> None:
@@ -23,7 +24,12 @@ def announce_if_finished(job: Job) -> None:
 def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_done: bool = False) -> None:
     """Draw a job's status, progress bar, log tail and a cancel button (polled every 2 s).
 
-    With ``rerun_when_done`` the whole page reruns once the job succeeds, to show its result.
+    Args:
+        job_id: the job to follow.
+        key: a unique widget key prefix.
+        show_log: show the last lines of the job's log.
+        rerun_when_done: rerun the whole page once when the job ends (done, failed or
+            cancelled), so the page can show its result in place of this panel.
     """
 
     @st.fragment(run_every="2s")
@@ -43,7 +49,10 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_d
             layout.confirm("Cancel job", key=f"{key}_cancel_{job.id}", question="Cancel this job? Finished work is kept.",
                            yes="Yes, cancel", no="Keep running", action=lambda: jobs.cancel_job(ws, job.id))
         announce_if_finished(job)
-        if rerun_when_done and job.status == "done":
-            st.rerun()
+        if rerun_when_done and job.finished:
+            reran = st.session_state.setdefault(RERUN_AFTER, set())
+            if job.id not in reran:  # once: a page that still draws this panel does not loop
+                reran.add(job.id)
+                st.rerun()
 
     _panel()

@@ -1,4 +1,4 @@
-"""CLI: `mlcycle experiments run|list|show|runs|cancel|reproduce|refit`."""
+"""CLI: `mlcycle experiments run|list|show|runs|cancel|reproduce|refit` (reproduce and refit run as jobs)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from core import jobs
 from core.cli import table
-from core.errors import InvalidInput
+from core.errors import InvalidInput, MLCycleError
 from core.experiments.entities import Experiment, Model
+from core.jobs.entities import Job
 from core.workspace import Workspace
 
 DEFAULT_TEST_SIZE = 0.2
@@ -111,19 +112,39 @@ def cmd_cancel(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     return _experiment_dict(ws, exp), f"Experiment {exp.id}: cancel requested (finished trials are kept)"
 
 
+class JobFailed(MLCycleError):
+    """A job the command waited for ended without success (its error is in the message)."""
+
+
+def _wait_for_job(ws: Workspace, job: Job, what: str) -> Job:
+    """Wait for a queued job (a worker was started for it) and return it once done.
+
+    Raises:
+        JobFailed: if it failed, was cancelled or was interrupted.
+    """
+    job = jobs.wait_for(ws, job.id)
+    if job.status != "done":
+        raise JobFailed(f"{what} ({job.id}) {job.status}" + (f": {job.error}" if job.error else "."),
+                        hint=f"See `mlcycle jobs list`; the worker's log is {ws.logs_dir / 'worker.log'}.")
+    return job
+
+
 def cmd_reproduce(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     exp = experiments.get_experiment(ws, args.id) if args.id.startswith("exp_") else None
     model_id = exp.best_model_id if exp else args.id
     if not model_id:
         raise InvalidInput(f"Experiment {args.id} has no model yet.", hint="Wait for it to finish, or refit it.")
-    r = experiments.reproduce_model(ws, model_id)
-    verdict = "identical" if r.identical else f"DIFFERENT (max abs diff {r.max_abs_diff:.3g})"
-    return r.as_dict(), f"Model {model_id}: refit predictions on {r.n_rows} held-out rows are {verdict}"
+    job = _wait_for_job(ws, experiments.enqueue_reproduce(ws, model_id), f"Reproducing model {model_id}")
+    r = job.result
+    verdict = "identical" if r["identical"] else f"DIFFERENT (max abs diff {r['max_abs_diff']:.3g})"
+    return r | {"job_id": job.id}, f"Model {model_id}: refit predictions on {r['n_rows']} held-out rows are {verdict}"
 
 
 def cmd_refit(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    model = experiments.refit_best_run(ws, args.id)
-    return model.as_dict() | {"id": model.id}, f"Refit the best trial as model {model.id} ({model.learner})"
+    job = _wait_for_job(ws, experiments.enqueue_refit(ws, args.id), f"Refitting the best trial of {args.id}")
+    model = experiments.get_model(ws, job.result["model_id"])
+    text = f"Refit the best trial as model {model.id} ({model.learner})"
+    return model.as_dict() | {"id": model.id, "job_id": job.id}, text
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -153,7 +174,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.set_defaults(handler=cmd_list)
     for name, fn, helptext in (("show", cmd_show, "show an experiment"),
                                ("cancel", cmd_cancel, "cancel a queued or running search"),
-                               ("refit", cmd_refit, "refit the best finished trial (after cancel/interrupt)")):
+                               ("refit", cmd_refit, "refit the best finished trial in the worker and wait (after cancel/interrupt)")):
         c = es.add_parser(name, parents=[common], help=helptext)
         c.add_argument("id")
         c.set_defaults(handler=fn)
@@ -161,6 +182,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("id")
     c.add_argument("--best-first", action="store_true")
     c.set_defaults(handler=cmd_runs)
-    c = es.add_parser("reproduce", parents=[common], help="refit a model and check identical predictions")
+    c = es.add_parser("reproduce", parents=[common],
+                      help="refit a model in the worker, wait, and check identical predictions")
     c.add_argument("id", help="experiment id (its best model) or model id")
     c.set_defaults(handler=cmd_reproduce)

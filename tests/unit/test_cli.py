@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -64,3 +66,79 @@ def test_demo_seeds_once(tmp_path: Path):
     churn_project = next(p for p in listed if "churn" in p["name"])
     in_churn = json.loads(mlcycle(tmp_path, "datasets", "list", "--project", churn_project["id"], "--json").stdout)
     assert in_churn["datasets"][0]["name"] == "churn"  # what the churn project's pages pick by default
+
+
+# ---------------------------------------------------------------- experiments refit / reproduce run as jobs
+
+def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
+    from core.cli import main
+
+    code = main(["--workspace", str(ws.root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _stopped_experiment(ws, *, learner: str):
+    """A cancelled search on the breast-cancer sample with two recorded trials of ``learner`` (nothing trained)."""
+    from core import experiments
+    from core.data import datasets
+    from core.experiments import service
+    from core.experiments.search import SearchConfig, TrialRecord
+    from tests.conftest import SAMPLES
+
+    version = datasets.add_dataset(ws, SAMPLES / "breast_cancer.csv").version
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="diagnosis", time_budget=60),
+                                        start_worker=False)
+    for trial, loss in enumerate([0.3, 0.2]):
+        service._store_run(ws, exp, TrialRecord(
+            trial=trial, learner=learner, config={"C": 1.0}, val_loss=loss, val_metric=1 - loss, metric=exp.metric,
+            train_time=0.1, wall_offset=float(trial), sample_size=None, status="ok", is_best=False))
+    experiments.cancel_experiment(ws, exp.id)
+    return exp
+
+
+def test_refit_and_reproduce_refuse_unknown_ids_before_queueing_with_exit_code_2(ws, capsys):
+    from core import jobs
+
+    code, out, err = _cli(ws, capsys, "experiments", "reproduce", "mdl_nope")
+    assert code == 2 and out == "" and "mdl_nope" in err
+    code, out, err = _cli(ws, capsys, "experiments", "refit", "exp_nope", "--json")
+    assert code == 2 and out == ""
+    error = json.loads(err.strip().splitlines()[-1])
+    assert error["type"] == "NotFound" and "exp_nope" in error["error"] and error["hint"]
+    code, _, err = _cli(ws, capsys, "experiments", "reproduce", "exp_nope")
+    assert code == 2 and "exp_nope" in err
+    assert jobs.list_jobs(ws) == []
+
+
+def test_a_refit_whose_job_fails_exits_non_zero_with_the_jobs_reason(ws, capsys, monkeypatch):
+    from core import jobs
+    from core.jobs import worker
+
+    exp = _stopped_experiment(ws, learner="no_such_learner")  # passes the checks, fails in the job
+    monkeypatch.setattr(worker, "ensure_worker", lambda ws, **kw: bool(jobs.run_worker(ws, idle_exit=0)))
+    code, out, err = _cli(ws, capsys, "experiments", "refit", exp.id)
+    (job,) = jobs.list_jobs(ws, kind="refit")
+    assert job.status == "failed"
+    assert code != 0 and out == ""
+    assert job.id in err and "failed" in err and "no_such_learner" in err
+
+
+@pytest.mark.slow
+def test_refit_and_reproduce_run_in_the_background_worker_and_wait_for_it(ws):
+    """The CLI process queues the job; a worker process it starts runs it; the CLI prints the outcome."""
+    from core import experiments, jobs
+
+    exp = _stopped_experiment(ws, learner="lrl2")
+    out = mlcycle(ws.root, "experiments", "refit", exp.id)
+    assert out.returncode == 0, out.stderr
+    model_id = experiments.get_experiment(ws, exp.id).best_model_id
+    assert out.stdout.strip() == f"Refit the best trial as model {model_id} (lrl2)"
+
+    out = mlcycle(ws.root, "experiments", "reproduce", exp.id, "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["model_id"] == model_id and result["identical"] is True and result["max_abs_diff"] == 0.0
+    assert result["n_rows"] == experiments.get_model(ws, model_id).holdout["n_rows"]
+    job = jobs.get_job(ws, result["job_id"])
+    assert (job.kind, job.status) == ("reproduce", "done") and job.pid != os.getpid()

@@ -18,7 +18,7 @@ import pytest
 from core import experiments, jobs
 from core.data import datasets
 from core.define import hypotheses
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotFound
 from core.experiments import service
 from core.experiments.search import SearchConfig, TrialRecord
 from core.store import lineage
@@ -229,3 +229,80 @@ def test_a_stopped_search_points_at_its_lowest_loss_trial_never_at_one_without_a
     _store_trials(ws, failed, [math.inf, math.nan])
     assert service._best_run_id(ws, failed.id) is None
     assert experiments.cancel_experiment(ws, failed.id).best_run_id is None
+
+
+# ---------------------------------------------------------------- refit and reproduce as jobs
+
+def test_refit_and_reproduce_requests_are_refused_before_anything_is_queued(ws, tmp_path):
+    with pytest.raises(NotFound, match="exp_nope"):
+        experiments.enqueue_refit(ws, "exp_nope", start_worker=False)
+    with pytest.raises(NotFound, match="mdl_nope"):
+        experiments.enqueue_reproduce(ws, "mdl_nope", start_worker=False)
+    exp = _queued(ws, tmp_path)
+    with pytest.raises(Conflict, match="still queued") as info:
+        experiments.enqueue_refit(ws, exp.id, start_worker=False)
+    assert info.value.hint
+    experiments.cancel_experiment(ws, exp.id)
+    with pytest.raises(Conflict, match="no finished trial"):
+        experiments.enqueue_refit(ws, exp.id, start_worker=False)
+    with pytest.raises(Conflict, match="no finished trial"):  # the job's body refuses it the same way
+        experiments.refit_best_run(ws, exp.id)
+    assert jobs.list_jobs(ws, kind="refit") == [] and jobs.list_jobs(ws, kind="reproduce") == []
+
+
+def test_refitting_a_stopped_search_queues_one_refit_job(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _store_trials(ws, exp, [0.3, 0.2])
+    experiments.cancel_experiment(ws, exp.id)
+    assert experiments.find_refit_job(ws, exp.id) is None
+    job = experiments.enqueue_refit(ws, exp.id, start_worker=False)
+    assert (job.kind, job.status, job.payload) == ("refit", "queued", {"experiment_id": exp.id})
+    assert job.project_id == exp.project_id and exp.name in job.title
+    assert experiments.enqueue_refit(ws, exp.id, start_worker=False).id == job.id  # pending: not queued twice
+    assert experiments.find_refit_job(ws, exp.id).id == job.id
+    assert [j.id for j in jobs.list_jobs(ws, kind="refit")] == [job.id]
+
+
+def test_a_refit_job_that_fails_is_failed_with_its_reason_and_stores_no_model(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _store_trials(ws, exp, [0.3], learner="no_such_learner")
+    experiments.cancel_experiment(ws, exp.id)
+    job = experiments.enqueue_refit(ws, exp.id, start_worker=False)
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    failed = jobs.get_job(ws, job.id)
+    assert failed.status == "failed" and "no_such_learner" in failed.error
+    assert experiments.get_experiment(ws, exp.id).best_model_id is None
+    assert experiments.find_refit_job(ws, exp.id).id == job.id  # the last one, for the page to explain
+    assert experiments.enqueue_refit(ws, exp.id, start_worker=False).id != job.id  # a new try is queued
+
+
+@pytest.mark.slow
+def test_refit_and_reproduce_run_as_jobs_whose_results_carry_the_outcome(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    exp = experiments.get_experiment(ws, exp.id)
+    assert exp.status == "done", exp.error
+
+    job = experiments.enqueue_reproduce(ws, exp.best_model_id, start_worker=False)
+    assert (job.kind, job.status, job.payload) == ("reproduce", "queued", {"model_id": exp.best_model_id})
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    done = jobs.get_job(ws, job.id)
+    assert done.status == "done", done.error
+    assert done.result["model_id"] == exp.best_model_id and done.result["identical"] is True
+    assert done.result["max_abs_diff"] == 0.0 and done.result["n_rows"] == 60
+    assert done.result["data_sha256"] == exp.data_sha256
+    assert experiments.find_reproduce_job(ws, exp.best_model_id).id == job.id
+
+    refit = experiments.enqueue_refit(ws, exp.id, start_worker=False)
+    assert refit.kind == "refit"
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    done = jobs.get_job(ws, refit.id)
+    assert done.status == "done", done.error
+    model = experiments.get_model(ws, done.result["model_id"])
+    assert model.id != exp.best_model_id and experiments.get_experiment(ws, exp.id).best_model_id == model.id
+    assert done.result["holdout"] == model.holdout and model.holdout["n_rows"] == 60
+
+    ws.artifacts.path(model.artifact).unlink()  # a model whose file is gone is refused before queueing
+    with pytest.raises(NotFound, match="missing"):
+        experiments.enqueue_reproduce(ws, model.id, start_worker=False)
+    assert [j.id for j in jobs.list_jobs(ws, kind="reproduce")] == [job.id]
