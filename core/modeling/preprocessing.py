@@ -244,25 +244,95 @@ def _median(s: pd.Series) -> float:
 def as_text(s: pd.Series) -> pd.Series:
     """Return values as stripped strings, so categories compare across dtypes.
 
+    A float that is a whole number reads as an integer (``3.0`` -> ``"3"``), text is
+    stripped, and missing or blank values become ``None``. Each distinct value is turned
+    into text once (whole numbers all at once), not row by row.
+
     Args:
         s: any column.
 
     Returns:
         An object Series of strings, ``None`` where a value is missing or blank.
     """
-    obj = s.astype(object)
-    mask = obj.notna()
-    out = pd.Series([None] * len(obj), index=obj.index, dtype=object)
-    if mask.any():
-        out[mask] = [_text(v) for v in obj[mask]]
-    out[out == ""] = None
+    if s.dtype != object:
+        return pd.Series(_typed_texts(s), index=s.index, dtype=object)
+    texts = np.full(len(s), None, dtype=object)
+    values = s.to_numpy()
+    present = np.flatnonzero(pd.notna(values))
+    if len(present):
+        # values of different types can be equal (1 == 1.0 == True) yet read differently
+        types = _TYPE_OF(values[present])
+        first = _array([types[0]])  # compared as an object array: numpy reads a bare numpy type specially
+        if (types == first).all():
+            texts[present] = _texts_of(values[present], types[0])
+        else:
+            type_codes, kinds = pd.factorize(types)
+            for code, kind in enumerate(kinds):
+                where = present[type_codes == code]
+                texts[where] = _texts_of(values[where], kind)
+    return pd.Series(texts, index=s.index, dtype=object)
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+# types whose equal values always read the same, so each distinct value is turned into text once
+_BY_VALUE = frozenset({str, int, bool, np.bool_, np.float64, np.int8, np.int16, np.int32, np.int64,
+                       np.uint8, np.uint16, np.uint32, np.uint64})
+
+
+def _text(v: Any) -> str | None:
+    """One present value as text; ``None`` if it is blank."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip() or None
+
+
+def _texts_of(values: np.ndarray, kind: type) -> np.ndarray:
+    """The text of each of ``values`` (an object array of present values, all of type ``kind``)."""
+    if kind is float:
+        return _float_texts(values.astype(np.float64))
+    if kind in _BY_VALUE:
+        codes, uniques = pd.factorize(values)
+        return _array([_text(v) for v in uniques])[codes]
+    return _array([_text(v) for v in values])
+
+
+def _typed_texts(s: pd.Series) -> np.ndarray:
+    """:func:`as_text` of a column with one dtype: each distinct value is turned into text once."""
+    if s.dtype.kind == "c":  # 0j == -0j, yet they read differently
+        return _array([None if pd.isna(v) else _text(v) for v in s.astype(object)])
+    try:
+        codes, _ = pd.factorize(s, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists in an Arrow column)
+        return _array([None if pd.isna(v) else _text(v) for v in s.astype(object)])
+    codes = np.asarray(codes, dtype=np.intp)
+    positions = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[positions], return_index=True)
+    distinct = s.iloc[positions[first]]  # one row per distinct value, in code order
+    if s.dtype.kind == "f":
+        table = _float_texts(distinct.to_numpy(dtype=np.float64))
+    elif s.dtype.kind in "iu":
+        table = distinct.to_numpy(dtype=np.int64 if s.dtype.kind == "i" else np.uint64).astype(str).astype(object)
+    else:
+        table = _array([_text(v) for v in distinct.astype(object)])
+    return np.append(table, _array([None]))[codes]  # code -1 (missing) picks the None
+
+
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """The text of float64 values (none missing); whole numbers are converted all at once."""
+    out = np.empty(len(values), dtype=object)
+    whole = np.isfinite(values) & (np.trunc(values) == values)
+    small = whole & (np.abs(values) < 2.0 ** 63)
+    out[small] = values[small].astype(np.int64).astype(str)
+    out[whole & ~small] = [str(int(v)) for v in values[whole & ~small].tolist()]
+    out[~whole] = [repr(v) for v in values[~whole].tolist()]
     return out
 
 
-def _text(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+def _array(items: list[Any]) -> np.ndarray:
+    """A 1-D object array of ``items`` (never a 2-D one, whatever they are)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def _infer_kind(name: str, s: pd.Series) -> tuple[str | None, str]:
