@@ -58,15 +58,15 @@ browser:  ## Debian's chromium for the browser tests (Playwright's own download 
 	  fi; \
 	fi
 
-test: setup-dev browser  ## every test layer: unit, pages (AppTest), e2e (Chromium)
+test: setup-dev browser lint  ## ruff, then every test layer: unit, pages (AppTest), e2e (Chromium)
 	MLCYCLE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests $(PYTEST_ARGS); \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
-test-fast: setup-dev  ## unit and page tests only, for quick iteration
+test-fast: setup-dev  ## unit and page tests except those marked slow (training; worker, CLI or writer processes)
 	$(BIN)/python -m pytest tests -m "not e2e and not slow" $(PYTEST_ARGS)
 
-lint: setup-dev
-	$(BIN)/ruff check core ui pages tests bench app.py
+lint: setup-dev  ## ruff over every Python folder (make test runs it first)
+	$(BIN)/ruff check core ui app_pages tests bench app.py
 
 bench: setup-dev  ## print speed ratios against baselines measured in the same run
 	$(BIN)/python bench/ingest.py

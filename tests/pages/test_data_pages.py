@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core import experiments, jobs
 from core.data import datasets
 from tests.conftest import SAMPLES, make_project
@@ -59,6 +61,7 @@ def test_explore_shows_a_profile_of_the_chosen_version(app, ws):
     assert at.metric[0].value == "2,000"
 
 
+@pytest.mark.slow  # the page starts a real worker, which begins the search
 def test_submitting_the_experiment_form_queues_a_job(app, ws):
     p = make_project(ws)
     datasets.add_dataset(ws, SAMPLES / "breast_cancer.csv", project_id=p.id)

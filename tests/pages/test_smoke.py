@@ -31,9 +31,11 @@ def test_home_welcomes_an_empty_workspace_and_loads_the_demo(app, ws):
     assert at.subheader[0].value.startswith("Demo:")
 
 
-def test_jobs_page_queues_a_demo_job(app, ws):
+def test_jobs_page_queues_a_demo_job(app, ws, monkeypatch):
     from core import jobs
+    from core.jobs import worker
 
+    monkeypatch.setattr(worker, "ensure_worker", lambda *args, **kwargs: False)  # queue only: no worker process
     at = app("app_pages/jobs.py")
     at.button(key="jobs_demo").click().run()
     assert not at.exception

@@ -19,26 +19,36 @@ def mlcycle(ws_root: Path, *args: str) -> subprocess.CompletedProcess:
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_projects_create_and_list_print_one_json_object(tmp_path: Path):
-    out = mlcycle(tmp_path, "projects", "create", "이탈 예측", "--json")
-    assert out.returncode == 0, out.stderr
-    created = json.loads(out.stdout)
+def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in this process (what `mlcycle` runs): exit code, stdout, stderr."""
+    from core.cli import main
+
+    code = main(["--workspace", str(ws.root), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_projects_create_and_list_print_one_json_object(ws, capsys):
+    code, out, err = _cli(ws, capsys, "projects", "create", "이탈 예측", "--json")
+    assert code == 0, err
+    created = json.loads(out)
     assert created["id"].startswith("prj_") and created["name"] == "이탈 예측"
-    listed = mlcycle(tmp_path, "projects", "list", "--json")
-    assert [p["id"] for p in json.loads(listed.stdout)["projects"]] == [created["id"]]
-    assert len(listed.stdout.strip().splitlines()) == 1
+    code, out, _ = _cli(ws, capsys, "projects", "list", "--json")
+    assert [p["id"] for p in json.loads(out)["projects"]] == [created["id"]]
+    assert len(out.strip().splitlines()) == 1
 
 
-def test_errors_go_to_stderr_with_a_non_zero_exit(tmp_path: Path):
-    mlcycle(tmp_path, "projects", "create", "A")
-    out = mlcycle(tmp_path, "projects", "create", "a", "--json")
-    assert out.returncode == 2 and out.stdout == ""
-    err = json.loads(out.stderr.strip().splitlines()[-1])
-    assert "already exists" in err["error"] and err["hint"]
-    plain = mlcycle(tmp_path, "jobs", "cancel", "job_nope")
-    assert plain.returncode == 2 and "job_nope" in plain.stderr
+def test_errors_go_to_stderr_with_a_non_zero_exit(ws, capsys):
+    _cli(ws, capsys, "projects", "create", "A")
+    code, out, err = _cli(ws, capsys, "projects", "create", "a", "--json")
+    assert code == 2 and out == ""
+    error = json.loads(err.strip().splitlines()[-1])
+    assert "already exists" in error["error"] and error["hint"]
+    code, _, err = _cli(ws, capsys, "jobs", "cancel", "job_nope")
+    assert code == 2 and "job_nope" in err
 
 
+@pytest.mark.slow
 def test_jobs_run_in_a_worker_and_can_be_listed_and_cancelled(tmp_path: Path):
     queued = json.loads(mlcycle(tmp_path, "jobs", "sleep", "--seconds", "30", "--no-worker", "--json").stdout)
     assert queued["status"] == "queued"
@@ -55,28 +65,23 @@ def test_jobs_run_in_a_worker_and_can_be_listed_and_cancelled(tmp_path: Path):
     os.kill(pid, 15)
 
 
-def test_demo_seeds_once(tmp_path: Path):
-    first = json.loads(mlcycle(tmp_path, "demo", "--json").stdout)
-    again = json.loads(mlcycle(tmp_path, "demo", "--json").stdout)
+def test_demo_seeds_once(ws, capsys):
+    def run(*args: str) -> dict:
+        code, out, err = _cli(ws, capsys, *args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+    first, again = run("demo"), run("demo")
     assert first["created"] is True and again["created"] is False and again["id"] == first["id"]
-    listed = json.loads(mlcycle(tmp_path, "projects", "list", "--json").stdout)["projects"]
+    listed = run("projects", "list")["projects"]
     assert len(listed) == 2  # breast cancer and churn demos, not four
-    datasets = json.loads(mlcycle(tmp_path, "datasets", "list", "--json").stdout)["datasets"]
+    datasets = run("datasets", "list")["datasets"]
     assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)"}
     churn_project = next(p for p in listed if "churn" in p["name"])
-    in_churn = json.loads(mlcycle(tmp_path, "datasets", "list", "--project", churn_project["id"], "--json").stdout)
+    in_churn = run("datasets", "list", "--project", churn_project["id"])
     assert in_churn["datasets"][0]["name"] == "churn"  # what the churn project's pages pick by default
 
-
 # ---------------------------------------------------------------- experiments refit / reproduce run as jobs
-
-def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
-    from core.cli import main
-
-    code = main(["--workspace", str(ws.root), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
 
 def _stopped_experiment(ws, *, learner: str):
     """A cancelled search on the breast-cancer sample with two recorded trials of ``learner`` (nothing trained)."""

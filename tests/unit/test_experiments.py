@@ -189,13 +189,13 @@ def test_a_worker_killed_mid_search_leaves_the_experiment_interrupted_with_its_t
     assert experiments.refit_best_run(ws, exp.id).learner in {"lgbm", "rf"}
 
 
-def test_experiments_cli_show_json_contract(ws, tmp_path):
+def test_experiments_cli_show_json_contract(ws, tmp_path, capsys):
+    from core.cli import main
+
     version = _version(ws, tmp_path, _classification())
     exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), start_worker=False)
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    out = subprocess.run([sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "experiments", "show",
-                          exp.id, "--json"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
-    data = json.loads(out.stdout)
+    assert main(["--workspace", str(ws.root), "experiments", "show", exp.id, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert {"id", "status", "n_trials", "best_model_id", "holdout", "sha256", "environment"} <= set(data)
     assert data["status"] == "queued" and data["sha256"] == version.sha256 and data["holdout"] == {}
 

@@ -63,6 +63,7 @@ def test_cancelling_a_queued_job_means_it_never_runs(ws):
         jobs.cancel_job(ws, job.id)
 
 
+@pytest.mark.slow
 def test_cancelling_a_running_job_stops_it_at_the_next_step(ws):
     job = jobs.enqueue(ws, "sleep", {"seconds": 60, "steps": 600}, start_worker=False)
     worker = _spawn_worker(ws, "--idle-exit", "1")
@@ -76,6 +77,7 @@ def test_cancelling_a_running_job_stops_it_at_the_next_step(ws):
         worker.wait(30)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_job_leaves_it_interrupted_after_the_next_worker_starts(ws):
     job = jobs.enqueue(ws, "sleep", {"seconds": 60, "steps": 120}, start_worker=False)
     later = jobs.enqueue(ws, "echo", {"after": True}, start_worker=False)
@@ -92,6 +94,7 @@ def test_a_worker_killed_mid_job_leaves_it_interrupted_after_the_next_worker_sta
     assert jobs.get_job(ws, later.id).status == "done"
 
 
+@pytest.mark.slow
 def test_only_one_worker_serves_a_workspace(ws):
     jobs.enqueue(ws, "sleep", {"seconds": 30, "steps": 300}, start_worker=False)
     worker = _spawn_worker(ws)
@@ -105,6 +108,7 @@ def test_only_one_worker_serves_a_workspace(ws):
         worker.wait(10)
 
 
+@pytest.mark.slow
 def test_enqueue_starts_a_background_worker_that_finishes_the_job(ws):
     job = jobs.enqueue(ws, "sleep", {"seconds": 0.3, "steps": 3})
     done = jobs.wait_for(ws, job.id, timeout=60)
@@ -122,6 +126,7 @@ def test_unknown_kinds_and_ids_get_clear_errors(ws):
         jobs.list_jobs(ws, status="sleeping")
 
 
+@pytest.mark.slow
 def test_a_worker_stopped_with_sigterm_marks_its_job_interrupted(ws):
     job = jobs.enqueue(ws, "sleep", {"seconds": 60, "steps": 120}, start_worker=False)
     worker = _spawn_worker(ws)

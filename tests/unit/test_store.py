@@ -6,6 +6,8 @@ import multiprocessing as mp
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from core.store import init_db, open_db
 from core.store.migrations import MIGRATIONS
 from core.workspace import Workspace
@@ -81,6 +83,7 @@ def _writer(root: str, n: int, tag: str, errors) -> None:
         errors.put(f"{type(exc).__name__}: {exc}")
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_never_hit_database_is_locked(tmp_path: Path):
     root = tmp_path / "ws"
     Workspace(root)
