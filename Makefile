@@ -71,6 +71,7 @@ lint: setup-dev  ## ruff over every Python folder (make test runs it first)
 bench: setup-dev  ## print speed ratios against baselines measured in the same run
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/profiling.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/automl_overhead.py
 	$(BIN)/python bench/automl.py
 
