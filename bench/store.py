@@ -3,7 +3,7 @@
 On a fresh temporary workspace (one dataset, experiments created by
 ``core.experiments.create_experiment``), times
   (a) logging 200 trials, each a ``core.experiments.search.TrialRecord`` with 10
-      hyperparameters, through ``core.experiments.service._store_run`` (what the worker does
+      hyperparameters and 20 metrics, through ``core.experiments.service._store_run`` (what the worker does
       after every trial: one write transaction that inserts the run and updates the
       experiment's trial count);
   (b) ``core.experiments.list_runs(ws, experiment_id, best_first=True)`` on experiments of
@@ -15,10 +15,10 @@ one transaction per row; for (b) a plain ``sqlite3`` ``SELECT`` of the same rows
 order (``fetchall`` on an open connection). Prints milliseconds per operation (median of
 ``--repeat`` rounds) and the ratios ours / baseline.
 
-A trial carries the fields of ``TrialRecord``: besides its 10 hyperparameters, the store keeps
-validation loss and metric, training time, time since the search started, and
-sample size, best-so-far, loss standard error and default flags (JSON) per run; it has no
-place for further free-form metrics.
+A trial carries the fields of ``TrialRecord``: its 10 hyperparameters, 20 logged metrics
+(``TrialRecord.metrics``, kept in the run's metrics JSON beside sample size, best-so-far,
+loss standard error and default flags), validation loss and metric, training time and time
+since the search started.
 
     .venv/bin/python bench/store.py
     .venv/bin/python bench/store.py --sizes 1000 --repeat 3
@@ -67,7 +67,8 @@ def trial(i: int, rng: np.random.Generator) -> TrialRecord:
                        val_metric=None if loss != loss else 1 - loss, metric="roc_auc",
                        train_time=float(rng.uniform(0.01, 5)), wall_offset=float(i * 0.7),
                        sample_size=config["FLAML_sample_size"], status="ok" if loss == loss else "failed",
-                       is_best=i % 17 == 0, val_loss_se=float(rng.uniform(0, 0.02)), is_default=i < 5)
+                       is_best=i % 17 == 0, val_loss_se=float(rng.uniform(0, 0.02)), is_default=i < 5,
+                       metrics={f"metric_{k:02d}": float(rng.uniform()) for k in range(20)})
 
 
 def new_experiment(ws: Workspace, version_id: str, name: str) -> Experiment:
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         n = args.trials
         log_ms = statistics.median(ours) * 1000
         row_ms, bulk_ms = statistics.median(per_row) * 1000, statistics.median(bulk) * 1000
-        print(f"log {n} trials (10 params each) with _store_run: {log_ms:8.1f} ms  ({log_ms / n:.2f} ms per trial)")
+        print(f"log {n} trials (10 params, 20 metrics each) with _store_run: {log_ms:8.1f} ms  ({log_ms / n:.2f} ms per trial)")
         print(f"  plain sqlite3, one transaction per row:      {row_ms:8.1f} ms  ({row_ms / n:.3f} ms per row)")
         print(f"  plain sqlite3, executemany in one transaction: {bulk_ms:6.1f} ms  ({bulk_ms / n:.3f} ms per row)")
         print(f"  ratio ours / per-row sqlite3: {log_ms / row_ms:.1f}x; ours / executemany: {log_ms / bulk_ms:.0f}x")

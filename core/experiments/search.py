@@ -26,7 +26,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,8 @@ class TrialRecord:
         is_best: whether it improved on every earlier trial.
         val_loss_se: standard error of ``val_loss`` across CV folds (``None`` with holdout).
         is_default: whether the config is the learner's well-known default (e.g. C=1).
+        metrics: other numbers the trial logged (FLAML's ``pred_time``, seconds to predict the
+            validation rows, and any further metric), by name.
     """
 
     trial: int
@@ -102,6 +104,7 @@ class TrialRecord:
     is_best: bool
     val_loss_se: float | None = None
     is_default: bool = False
+    metrics: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the record as JSON."""
@@ -172,6 +175,7 @@ class _Tracker:
             sample_size=int(sample_size) if sample_size else None, status="ok" if ok else "failed",
             is_best=is_best, val_loss_se=float(se) if se is not None and np.isfinite(se) else None,
             is_default=full and _matches_any(cfg, self.defaults.get(learner, [])),
+            metrics=_logged_numbers(logged),
         )
         self.trials.append(record)
         if is_best:
@@ -195,6 +199,14 @@ class _Tracker:
         now = f"{r.val_metric:.4f}" if r.val_metric is not None else "failed"
         return (f"Trial {r.trial + 1}: {r.learner} {self.rc.metric}={now}"
                 + (f"; best {self.best.learner} {best:.4f}" if best is not None else ""))
+
+
+def _logged_numbers(logged: Any) -> dict[str, float]:
+    """The finite numbers among what FLAML logged for a trial (``val_loss_se`` has its own field)."""
+    if not isinstance(logged, dict):
+        return {}
+    return {str(k): float(v) for k, v in logged.items()
+            if k != "val_loss_se" and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)}
 
 
 def _tracked_automl(tracker: _Tracker) -> Any:

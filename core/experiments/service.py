@@ -38,6 +38,7 @@ from core.workspace import Workspace
 
 __all__ = [
     "DEFAULT_TEST_SIZE",
+    "list_models_of",
     "ReproduceResult",
     "cancel_experiment",
     "create_experiment",
@@ -264,8 +265,8 @@ def cancel_experiment(ws: Workspace, experiment_id: str) -> Experiment:
 # ---------------------------------------------------------------- the job
 
 def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> None:
-    metrics = {"sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric,
-               "val_loss_se": getattr(record, "val_loss_se", None), "is_default": getattr(record, "is_default", False)}
+    metrics = {**record.metrics, "sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric,
+               "val_loss_se": record.val_loss_se, "is_default": record.is_default}
     loss = record.val_loss if record.val_loss is not None and np.isfinite(record.val_loss) else None
     with ws.write() as db:
         db["runs"].insert({
@@ -274,8 +275,9 @@ def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> No
             "metrics": json.dumps(metrics), "train_time": record.train_time, "wall_offset": record.wall_offset,
             "status": record.status, "created_at": utcnow(),
         }, replace=True)
-        db.execute("UPDATE experiments SET n_trials = (SELECT COUNT(*) FROM runs WHERE experiment_id = ?)"
-                   " WHERE id = ?", [exp.id, exp.id])
+        # Trials are numbered 0, 1, 2... in order, so the count is the highest trial + 1 (no COUNT(*),
+        # which grew with the experiment).
+        db.execute("UPDATE experiments SET n_trials = MAX(n_trials, ?) WHERE id = ?", [record.trial + 1, exp.id])
 
 
 def _best_run_id(ws: Workspace, experiment_id: str) -> str | None:

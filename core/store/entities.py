@@ -6,10 +6,16 @@ Each entity has ``from_row`` (a store row to an entity; JSON columns decoded) an
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
 
 class _Entity:
@@ -18,7 +24,7 @@ class _Entity:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
         """Build the entity from a store row, decoding its JSON columns."""
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = _field_names(cls)
         values = {k: row[k] for k in row.keys() if k in names}
         for name in cls._json_fields:
             if isinstance(values.get(name), str):

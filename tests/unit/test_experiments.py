@@ -136,6 +136,7 @@ def test_a_search_records_every_trial_and_a_model_that_predicts_from_raw_rows(ws
     assert [r.trial for r in runs] == list(range(len(runs)))
     assert {r.learner for r in runs} <= {"lgbm", "lrl2"}
     assert all(r.params and r.train_time is not None and r.wall_offset is not None for r in runs)
+    assert all(r.metrics["pred_time"] > 0 for r in runs if r.status == "ok")  # seconds per row, kept per trial
     model = experiments.get_model(ws, exp.best_model_id)
     chosen = next(r for r in runs if r.id == exp.best_run_id)  # the trial that was refit
     assert model.run_id == chosen.id and model.learner == chosen.learner and model.holdout["n_rows"] == 60
@@ -306,3 +307,16 @@ def test_refit_and_reproduce_run_as_jobs_whose_results_carry_the_outcome(ws, tmp
     with pytest.raises(NotFound, match="missing"):
         experiments.enqueue_reproduce(ws, model.id, start_worker=False)
     assert [j.id for j in jobs.list_jobs(ws, kind="reproduce")] == [job.id]
+
+
+def test_a_trials_logged_metrics_are_kept_and_the_trial_count_follows_the_trials(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    for trial in range(3):
+        record = TrialRecord(trial=trial, learner="lgbm", config={"n_estimators": 4}, val_loss=0.3, val_metric=0.7,
+                             metric="roc_auc", train_time=0.1, wall_offset=trial, sample_size=None, status="ok",
+                             is_best=trial == 0, metrics={"pred_time": 0.002 * (trial + 1), "train_loss": 0.25})
+        service._store_run(ws, exp, record)
+    runs = experiments.list_runs(ws, exp.id)
+    assert [r.metrics["pred_time"] for r in runs] == [0.002, 0.004, 0.006]
+    assert all(r.metrics["train_loss"] == 0.25 and r.metrics["metric"] == "roc_auc" for r in runs)
+    assert experiments.get_experiment(ws, exp.id).n_trials == 3
