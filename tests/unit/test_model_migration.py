@@ -88,6 +88,7 @@ def test_the_same_model_always_writes_the_same_bytes(migrated):
     assert ModelBundle.from_bytes(blob).to_bytes() == blob
 
 
+@pytest.mark.slow  # a subprocess, or a refit
 def test_a_model_loads_with_only_what_predicting_needs(migrated, tmp_path):
     for name, blob in migrated.items():
         (tmp_path / f"{name}.mlmodel").write_bytes(blob)
@@ -142,6 +143,7 @@ def test_a_scikit_learn_estimator_with_an_untrusted_type_is_refused(migrated):
         ModelBundle.from_bytes(blob)
 
 
+@pytest.mark.slow  # a subprocess, or a refit
 def test_a_missing_library_names_the_version_the_model_needs(migrated, tmp_path):
     path = tmp_path / "m.mlmodel"
     path.write_bytes(migrated["lgbm_binary"])
@@ -220,6 +222,7 @@ def test_workspace_migration_keeps_ids_checks_predictions_and_is_logged(ws, samp
     assert migrate.migrate_models(ws).models == []  # once
 
 
+@pytest.mark.slow  # a subprocess, or a refit
 def test_a_model_that_cannot_be_migrated_is_left_as_it_was_and_the_cli_says_so(ws, samples):
     from core.experiments import service
 
@@ -238,6 +241,7 @@ def test_a_model_that_cannot_be_migrated_is_left_as_it_was_and_the_cli_says_so(w
     assert service.get_model(ws, model_id).artifact == sha
 
 
+@pytest.mark.slow  # a subprocess, or a refit
 def test_reproducing_a_model_refits_with_its_recorded_threads_not_this_machines(ws, samples, monkeypatch):
     import os
 
