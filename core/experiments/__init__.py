@@ -3,12 +3,12 @@
 Modules: ``spec`` (the search spec, its validation, the metric and learner catalogues),
 ``learners`` (FLAML's estimator classes, some adjusted, and their registry), ``training``
 (raw rows to one fitted model), ``search`` (the tracked FLAML search, selection, refit,
-scoring), ``service`` (experiments, runs and models in the store; the ``automl`` job;
-refit and reproduce), ``environment`` (package versions and git state), ``migrate`` (the
+scoring), ``service`` (experiments, runs and models in the store; the ``automl`` job),
+``reproduce`` (refit a stopped search's best trial, reproduce a model; their jobs), ``environment`` (package versions and git state), ``migrate`` (the
 one-time rewrite of pickled models) and ``entities``. May import every earlier step and
 ``core.modeling``.
 
-``service``'s functions are reachable from the package (``experiments.create_experiment``
+The functions of ``service`` and ``reproduce`` are reachable from the package (``experiments.create_experiment``
 after ``from core import experiments``), imported on first use so that importing
 ``core.experiments.entities`` does not load FLAML.
 """
@@ -21,7 +21,8 @@ def __getattr__(name: str) -> Any:
 
     if name.startswith("__"):
         raise AttributeError(name)
-    service = importlib.import_module("core.experiments.service")
-    if name in service.__all__:
-        return getattr(service, name)
+    for module in ("service", "reproduce"):
+        found = importlib.import_module(f"core.experiments.{module}")
+        if name in found.__all__:
+            return getattr(found, name)
     raise AttributeError(f"module 'core.experiments' has no attribute {name!r}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,10 +27,9 @@ from core.experiments import search as automl
 from core.experiments.entities import Experiment, Model, Run
 from core.experiments.environment import capture_environment
 from core.ids import new_id, utcnow
-from core.jobs import JobCancelled, JobContext, cancel_job, enqueue, list_jobs
+from core.jobs import JobCancelled, JobContext, cancel_job, enqueue
 from core.jobs.entities import Job
 from core.modeling import ModelBundle
-from core.progress import Progress, ProgressFn, no_progress
 from core.store.activity import record_event
 from core.store.lineage import add_link
 from core.workspace import Workspace
@@ -39,14 +37,9 @@ from core.workspace import Workspace
 __all__ = [
     "DEFAULT_TEST_SIZE",
     "list_models_of",
-    "ReproduceResult",
     "cancel_experiment",
     "create_experiment",
     "detect_task_of",
-    "enqueue_refit",
-    "enqueue_reproduce",
-    "find_refit_job",
-    "find_reproduce_job",
     "get_experiment",
     "get_model",
     "list_experiments",
@@ -55,11 +48,7 @@ __all__ = [
     "load_model",
     "on_automl_job_ended",
     "reference_statistics",
-    "refit_best_run",
-    "reproduce_model",
     "run_automl_job",
-    "run_refit_job",
-    "run_reproduce_job",
 ]
 
 DEFAULT_TEST_SIZE = 0.2
@@ -411,257 +400,6 @@ def on_automl_job_ended(ws: Workspace, job: Job, status: str) -> None:
         _set_status(ws, exp.id, status, finished_at=utcnow(), best_run_id=_best_run_id(ws, exp.id),
                     error=None if status == "cancelled" else "The worker stopped during the search; "
                     "finished trials are kept and the best one can be refit.")
-
-
-# ---------------------------------------------------------------- refit and reproduce
-
-def _refittable(ws: Workspace, experiment_id: str) -> Experiment:
-    """Return the experiment if its best finished trial can be refit now.
-
-    Raises:
-        NotFound: if there is no such experiment.
-        Conflict: if the search is still running, or no trial has finished.
-    """
-    exp = get_experiment(ws, experiment_id)
-    if not exp.finished:
-        raise Conflict(f"Experiment '{exp.name}' is still {exp.status}.", hint="Wait for it or cancel it first.")
-    if _best_run_id(ws, exp.id) is None:
-        raise Conflict(f"Experiment '{exp.name}' has no finished trial to refit.",
-                       hint="Run the experiment again with a larger budget.")
-    return exp
-
-
-def refit_best_run(ws: Workspace, experiment_id: str, *, on_progress: ProgressFn = no_progress) -> Model:
-    """Refit the best finished trial of an interrupted or cancelled search and store it as a model.
-
-    This trains in the calling process; the app and the CLI queue it as a ``refit`` job
-    (:func:`enqueue_refit`), whose body this is.
-
-    Args:
-        ws: the workspace.
-        experiment_id: the finished (cancelled, interrupted, failed or done) experiment.
-        on_progress: called as the refit loads data, trains, scores and stores.
-
-    Returns:
-        The stored model, now the experiment's best model.
-
-    Raises:
-        NotFound: if there is no such experiment.
-        Conflict: if no trial has finished, or the search is still running.
-    """
-    exp = _refittable(ws, experiment_id)
-    runs = {r.trial: r for r in list_runs(ws, exp.id) if r.val_loss is not None}
-    records = [
-        automl.TrialRecord(
-            trial=r.trial, learner=r.learner, config=r.params, val_loss=r.val_loss, val_metric=r.val_metric,
-            metric=exp.metric, train_time=r.train_time or 0.0, wall_offset=r.wall_offset or 0.0,
-            sample_size=r.metrics.get("sample_size"), status=r.status, is_best=bool(r.metrics.get("is_best")),
-            val_loss_se=r.metrics.get("val_loss_se"), is_default=bool(r.metrics.get("is_default")),
-        )
-        for r in runs.values()
-    ]
-    chosen, _reason = automl.select_best(records)  # the same rule the finished search uses
-    best = runs[chosen.trial]
-    on_progress(Progress(0.05, "Loading the training and held-out rows"))
-    train = datasets.load_frame(ws, exp.train_version_id)
-    test = datasets.load_frame(ws, exp.test_version_id)
-    on_progress(Progress(0.2, f"Refitting trial {best.trial} ({best.learner}) on {len(train)} rows"))
-    resolved = exp.spec["resolved"]
-    bundle = automl.refit_config(train, exp.target, exp.task, best.learner, best.params, int(resolved["seed"]),
-                                 feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1))
-    on_progress(Progress(0.9, f"Scoring on {len(test)} held-out rows and storing the model"))
-    model = _save_model(ws, exp, bundle, best.id, train, test)
-    on_progress(Progress(1.0, f"Stored model {model.id} ({model.learner})"))
-    return model
-
-
-@dataclass(frozen=True)
-class ReproduceResult:
-    """Whether refitting a model's recorded configuration gave identical holdout predictions."""
-
-    model_id: str
-    identical: bool
-    n_rows: int
-    max_abs_diff: float
-    seconds: float
-    data_sha256: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the result as JSON."""
-        return self.__dict__.copy()
-
-
-def _outputs(bundle: ModelBundle, frame: pd.DataFrame) -> np.ndarray:
-    if bundle.is_classifier:
-        return np.asarray(bundle.predict_proba(frame), dtype=float)
-    return np.asarray(bundle.predict(frame), dtype=float)
-
-
-def _reproducible(ws: Workspace, model_id: str) -> tuple[Model, Experiment]:
-    """Return a model and its experiment if what a reproduction needs is still recorded.
-
-    Raises:
-        NotFound: if the model, its artifact, its experiment or its data versions are missing.
-    """
-    model = get_model(ws, model_id)
-    exp = get_experiment(ws, model.experiment_id)
-    for version_id in (exp.train_version_id, exp.test_version_id):
-        datasets.get_version(ws, version_id or "")
-    if not ws.artifacts.exists(model.artifact):
-        raise NotFound(f"The file of model {model.id} ({model.learner}) is missing from {ws.artifacts.root}.",
-                       hint="The workspace may have been copied partially; restore the artifacts folder.")
-    return model, exp
-
-
-def reproduce_model(ws: Workspace, model_id: str, *, on_progress: ProgressFn = no_progress) -> ReproduceResult:
-    """Refit a model's recorded configuration on its recorded data with its seed, then compare.
-
-    Predictions (probabilities for classifiers) on the held-out rows must be identical. This
-    trains in the calling process; the app and the CLI queue it as a ``reproduce`` job
-    (:func:`enqueue_reproduce`), whose body this is.
-
-    Args:
-        ws: the workspace.
-        model_id: the model to reproduce.
-        on_progress: called as the check loads, refits and compares.
-
-    Returns:
-        Whether the predictions are identical, and the largest difference.
-
-    Raises:
-        NotFound: if the model, its experiment or data are missing.
-        Corrupted: if the recorded data no longer matches its hash.
-    """
-    started = time.monotonic()
-    _model, exp = _reproducible(ws, model_id)
-    on_progress(Progress(0.05, "Loading the model and its recorded data"))
-    original = load_model(ws, model_id)
-    train = datasets.load_frame(ws, exp.train_version_id)
-    test = datasets.load_frame(ws, exp.test_version_id)
-    on_progress(Progress(0.2, f"Refitting {original.learner} on {len(train)} rows with seed {original.seed}"))
-    refit = automl.refit_config(train, exp.target, exp.task, original.learner, original.config, original.seed,
-                                feature_columns=original.input_columns, n_jobs=original.n_jobs)
-    on_progress(Progress(0.9, f"Comparing predictions on {len(test)} held-out rows"))
-    a, b = _outputs(original, test), _outputs(refit, test)
-    identical = a.shape == b.shape and bool(np.array_equal(a, b))
-    diff = float(np.max(np.abs(a - b))) if a.shape == b.shape and a.size else float("inf")
-    result = ReproduceResult(model_id, identical, int(len(test)), diff, time.monotonic() - started, exp.data_sha256)
-    verdict = "identical" if identical else f"differs (max {diff:.3g})"
-    with ws.write() as db:
-        record_event(db, object_kind="model", object_id=model_id, verb="reproduced",
-                     message=f"Model {model_id} reproduced: {verdict} predictions on {len(test)} held-out rows",
-                     project_id=exp.project_id)
-    on_progress(Progress(1.0, f"Predictions {verdict} on {len(test)} held-out rows"))
-    return result
-
-
-# ---------------------------------------------------------------- refit and reproduce as jobs
-
-def _find_job(ws: Workspace, kind: str, payload: dict[str, Any]) -> Job | None:
-    """The job of this kind and payload that is queued or running, else the newest one; ``None`` if none."""
-    matching = [j for j in list_jobs(ws, kind=kind, limit=200) if j.payload == payload]
-    pending = [j for j in matching if not j.finished]
-    return (pending or matching or [None])[0]
-
-
-def find_refit_job(ws: Workspace, experiment_id: str) -> Job | None:
-    """Return the experiment's refit job: a queued or running one, else the last one; ``None`` if none."""
-    return _find_job(ws, "refit", {"experiment_id": experiment_id})
-
-
-def find_reproduce_job(ws: Workspace, model_id: str) -> Job | None:
-    """Return the model's reproduce job: a queued or running one, else the last one; ``None`` if none."""
-    return _find_job(ws, "reproduce", {"model_id": model_id})
-
-
-def enqueue_refit(ws: Workspace, experiment_id: str, *, start_worker: bool = True) -> Job:
-    """Check that a stopped search's best trial can be refit, then queue a ``refit`` job for it.
-
-    A refit job of the same experiment that is still queued or running is returned instead of
-    queueing a second one. When the job is done, its result names the new model (``model_id``).
-
-    Args:
-        ws: the workspace.
-        experiment_id: the finished experiment.
-        start_worker: start a worker process if none is alive.
-
-    Returns:
-        The queued (or already pending) job.
-
-    Raises:
-        NotFound: if there is no such experiment.
-        Conflict: if the search is still running, or no trial has finished.
-    """
-    exp = _refittable(ws, experiment_id)
-    payload = {"experiment_id": exp.id}
-    pending = find_refit_job(ws, exp.id)
-    if pending is not None and not pending.finished:
-        return pending
-    return enqueue(ws, "refit", payload, title=f"Refit best trial: {exp.name}", project_id=exp.project_id,
-                   start_worker=start_worker)
-
-
-def enqueue_reproduce(ws: Workspace, model_id: str, *, start_worker: bool = True) -> Job:
-    """Check that a model can be reproduced, then queue a ``reproduce`` job for it.
-
-    A reproduce job of the same model that is still queued or running is returned instead of
-    queueing a second one. When the job is done, its result is :meth:`ReproduceResult.as_dict`.
-
-    Args:
-        ws: the workspace.
-        model_id: the model to refit and compare.
-        start_worker: start a worker process if none is alive.
-
-    Returns:
-        The queued (or already pending) job.
-
-    Raises:
-        NotFound: if the model, its file, its experiment or its data versions are missing.
-    """
-    model, exp = _reproducible(ws, model_id)
-    payload = {"model_id": model.id}
-    pending = find_reproduce_job(ws, model.id)
-    if pending is not None and not pending.finished:
-        return pending
-    return enqueue(ws, "reproduce", payload, title=f"Reproduce {model.learner} model {model.id} of '{exp.name}'",
-                   project_id=exp.project_id, start_worker=start_worker)
-
-
-def _progress_until_cancelled(ctx: JobContext) -> ProgressFn:
-    """Record each report; before the last one (every report before it precedes any write), honour cancel."""
-
-    def report(progress: Progress) -> None:
-        ctx.on_progress(progress)
-        if progress.fraction is None or progress.fraction < 1.0:
-            ctx.check_cancelled()
-
-    return report
-
-
-def run_refit_job(ctx: JobContext) -> dict[str, Any]:
-    """Refit an experiment's best finished trial in the worker (job kind ``refit``).
-
-    Returns:
-        ``{"experiment_id", "model_id", "run_id", "learner", "holdout"}`` of the new model.
-    """
-    ctx.check_cancelled()
-    model = refit_best_run(ctx.ws, ctx.payload["experiment_id"], on_progress=_progress_until_cancelled(ctx))
-    ctx.log(f"Refit {model.learner} from run {model.run_id} as model {model.id}")
-    return {"experiment_id": model.experiment_id, "model_id": model.id, "run_id": model.run_id,
-            "learner": model.learner, "holdout": model.holdout}
-
-
-def run_reproduce_job(ctx: JobContext) -> dict[str, Any]:
-    """Reproduce a model in the worker (job kind ``reproduce``).
-
-    Returns:
-        :meth:`ReproduceResult.as_dict`: ``identical``, ``max_abs_diff``, ``n_rows``, ``seconds``...
-    """
-    ctx.check_cancelled()
-    result = reproduce_model(ctx.ws, ctx.payload["model_id"], on_progress=_progress_until_cancelled(ctx))
-    verdict = "identical" if result.identical else f"different (max abs diff {result.max_abs_diff:.3g})"
-    ctx.log(f"Predictions on {result.n_rows} held-out rows are {verdict}")
-    return result.as_dict()
 
 
 def list_models_of(ws: Workspace, experiment_ids: list[str]) -> dict[str, list[Model]]:

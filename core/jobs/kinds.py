@@ -42,8 +42,8 @@ KINDS: dict[str, JobKind] = {
     "profile": JobKind("core.data.profiling:run_profile_job"),
     "automl": JobKind("core.experiments.service:run_automl_job",
                       on_interrupt="core.experiments.service:on_automl_job_ended"),
-    "refit": JobKind("core.experiments.service:run_refit_job"),
-    "reproduce": JobKind("core.experiments.service:run_reproduce_job"),
+    "refit": JobKind("core.experiments.reproduce:run_refit_job"),
+    "reproduce": JobKind("core.experiments.reproduce:run_reproduce_job"),
 }
 
 

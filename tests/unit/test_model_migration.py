@@ -245,7 +245,7 @@ def test_a_model_that_cannot_be_migrated_is_left_as_it_was_and_the_cli_says_so(w
 def test_reproducing_a_model_refits_with_its_recorded_threads_not_this_machines(ws, samples, monkeypatch):
     import os
 
-    from core.experiments import search, service
+    from core.experiments import reproduce, search, service
 
     _, model_id, _ = _workspace_with_old_model(ws, samples)
     migrate.migrate_models(ws)
@@ -259,5 +259,5 @@ def test_reproducing_a_model_refits_with_its_recorded_threads_not_this_machines(
 
     monkeypatch.setattr(os, "cpu_count", lambda: recorded + 7)  # "another machine"
     monkeypatch.setattr(search, "refit_config", spy)
-    service.reproduce_model(ws, model_id)
+    reproduce.reproduce_model(ws, model_id)
     assert seen["n_jobs"] == recorded
