@@ -3,6 +3,12 @@
 ``mlcycle [--workspace DIR] <group> <command> ... [--json]``. With ``--json`` every
 command prints exactly one JSON object on stdout (created objects carry ``"id"``);
 errors go to stderr with a non-zero exit code.
+
+One module per command group (``basics``: projects, jobs, worker, demo; ``hypotheses``,
+``datasets`` with ``profile``, ``experiments``, ``models``), and ``demo``, which seeds the
+demo projects from the repository's ``data/samples/`` (it reads files of the repository,
+so it lives here and not in the library). The CLI is the last layer: it may import every
+package of ``core``.
 """
 
 from __future__ import annotations
