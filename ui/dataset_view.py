@@ -167,7 +167,7 @@ def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
                 + (f"  \n{escape_markdown(ds.description)}" if ds.description else ""))
     _versions_table(versions)
     by_id = {v.id: v for v in versions}
-    newest = max(versions, key=lambda v: v.number)
+    newest = max(versions, key=lambda v: (not v.is_split, v.number))  # what the name means: splits are children
     if st.session_state.get("ds_version_next") in by_id:
         st.session_state["ds_version_pick"] = st.session_state.pop("ds_version_next")
     if st.session_state.get("ds_version_pick") not in by_id:

@@ -1,7 +1,9 @@
 """`mlcycle datasets ...`: add, list, show, export, derive, split, diff, share and trace datasets.
 
-VERSION arguments accept a version id (``dsv_…``), a dataset id or name (its latest
-version) or ``name:vN``; DATASET arguments accept a dataset id or name.
+VERSION arguments accept a version id (``dsv_…``), a dataset id or name (its newest version
+the user made: train/test splits are skipped) or ``name:vN``, all through
+:func:`core.data.datasets.resolve_version`; DATASET arguments accept a dataset id, a name or
+any of its versions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from core.cli import table
 from core.data import datasets
 from core.data.entities import Dataset, DatasetVersion
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.workspace import Workspace
 
 
@@ -32,12 +34,9 @@ def _version_dict(v: DatasetVersion, *, reused: bool = False, schema: bool = Fal
 
 
 def _dataset(ws: Workspace, ref: str) -> Dataset:
-    if ref.startswith("ds_"):
-        return datasets.get_dataset(ws, ref)
-    found = datasets.find_dataset_by_name(ws, ref)
-    if found is None:
-        raise NotFound(f"There is no dataset called '{ref}'.", hint="See `mlcycle datasets list`.")
-    return found
+    if ref.strip().startswith("ds_"):
+        return datasets.get_dataset(ws, ref.strip())
+    return datasets.get_dataset(ws, datasets.resolve_version(ws, ref).dataset_id)
 
 
 def _schema_table(v: DatasetVersion) -> str:

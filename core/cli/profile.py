@@ -1,5 +1,8 @@
 """`mlcycle datasets profile VERSION [--target COL] [--background [--wait]] [--json]`.
 
+VERSION is what every datasets command accepts (a version id, a dataset id or name, or
+``name:vN``), resolved by :func:`core.data.datasets.resolve_version`.
+
 The datasets command group calls :func:`register_profile_command` with its
 sub-parsers, so this command lives beside the profiling code it drives.
 """
@@ -67,7 +70,8 @@ def cmd_datasets_profile(ws: Workspace, args: argparse.Namespace) -> tuple[dict[
 
     Args:
         ws: the workspace.
-        args: ``version``, ``target``, ``background``, ``wait``.
+        args: ``version`` (a version id, dataset id, name or ``name:vN``), ``target``,
+            ``background``, ``wait``.
 
     Returns:
         The profile as a dict (or the job when queued) and the text to print.
@@ -78,7 +82,7 @@ def cmd_datasets_profile(ws: Workspace, args: argparse.Namespace) -> tuple[dict[
     """
     from core.data import datasets
 
-    version = datasets.get_version(ws, args.version)
+    version = datasets.resolve_version(ws, args.version)
     label = str(getattr(version, "label", version.id))
     if args.background:
         job = profiling.enqueue_profile(ws, version.id, args.target)
@@ -99,7 +103,7 @@ def register_profile_command(dsub: argparse._SubParsersAction, common: argparse.
         common: the parent parser that carries ``--json``.
     """
     c = dsub.add_parser("profile", parents=[common], help="profile a dataset version (cached after the first run)")
-    c.add_argument("version", help="dataset version id")
+    c.add_argument("version", help="a version id, a dataset id or name (its newest version), or NAME:vN")
     c.add_argument("--target", default=None, metavar="COL", help="target column for balance and leakage checks")
     c.add_argument("--background", action="store_true", help="run as a background job instead of here")
     c.add_argument("--wait", action="store_true", help="with --background: wait for the job and print the profile")

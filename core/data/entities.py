@@ -110,6 +110,15 @@ class DatasetVersion(_Entity):
         return f"{self.dataset_name or 'dataset'} v{self.number} · {self.id}"
 
     @property
+    def is_split(self) -> bool:
+        """Whether this is the train or test part of a split (a child of its source version).
+
+        A dataset's name resolves to its newest version that is not a split
+        (:func:`core.data.reads.resolve_version`).
+        """
+        return (self.operation or {}).get("op") == "split"
+
+    @property
     def columns(self) -> list[str]:
         """Column names in order."""
         return [c.name for c in self.schema]

@@ -4,14 +4,19 @@ Everything here only reads the store and the artifact store; :mod:`core.data.dat
 re-exports these functions) writes. A version's data is read from its Parquet artifact
 after its hash is checked, with every column nullable as canonical tables are.
 
+A dataset's name (or id) stands for its newest version the user made: train/test splits
+(those of ``datasets split`` and those every experiment makes) are children of their
+source and never become what a name means; reach them by id or ``name:vN``.
+
 Example:
-    >>> version = resolve_version(ws, "churn")      # the latest version of 'churn'
+    >>> version = resolve_version(ws, "churn")      # the newest non-split version of 'churn'
     >>> frame = load_frame(ws, version.id, columns=["age", "churned"])
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -24,11 +29,13 @@ from core.errors import NotFound
 from core.workspace import Workspace
 
 VERSION_ROWS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
+IS_SPLIT = "(json_extract(v.operation, '$.op') IS 'split')"  # a train/test part: never what a name means
 DATASET_ROWS = (
     "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS n_versions,"
-    " (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1)"
+    f" (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY {IS_SPLIT}, v.number DESC LIMIT 1)"
     " AS latest_version_id FROM datasets d"
 )
+_NUMBERED = re.compile(r"^(?P<name>.+):v(?P<number>\d+)$", re.IGNORECASE)
 IN_JSON = "IN (SELECT value FROM json_each(?))"  # one parameter for a list of any length: json.dumps(ids)
 
 
@@ -40,7 +47,8 @@ def get_dataset(ws: Workspace, dataset_id: str) -> Dataset:
         dataset_id: the dataset's id (``ds_…``).
 
     Returns:
-        The dataset, with its version count and latest version id.
+        The dataset, with its version count and latest version id (its newest version
+        that is not a train/test split).
 
     Raises:
         NotFound: if there is no such dataset.
@@ -164,14 +172,18 @@ def list_versions_of(ws: Workspace, dataset_ids: Sequence[str]) -> dict[str, lis
 
 
 def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
-    """Return the newest version of a dataset.
+    """Return the newest version of a dataset that the user made (not a train/test split).
+
+    Uploads and derived versions count; the train and test parts of a split (made by
+    ``datasets split`` or by an experiment) are children of their source and are skipped.
 
     Args:
         ws: the workspace.
         dataset_id: the dataset.
 
     Returns:
-        The version with the highest number.
+        The non-split version with the highest number (the newest split only when a
+        dataset somehow holds nothing else).
 
     Raises:
         NotFound: if the dataset does not exist or has no versions.
@@ -179,11 +191,17 @@ def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
     versions = list_versions(ws, dataset_id)
     if not versions:
         raise NotFound(f"Dataset {dataset_id} has no versions yet.", hint="Add a file to it first.")
-    return versions[-1]
+    made = [v for v in versions if not v.is_split]
+    return (made or versions)[-1]
 
 
 def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:
-    """Find a version from what a user typed: ``dsv_…``, ``ds_…`` or a name (latest), ``name:v2``.
+    """Find the version a user means: the one resolver every command and page uses.
+
+    ``dsv_…`` is that version; ``ds_…`` or a dataset name (case-insensitive, spaces
+    ignored) is the dataset's newest version the user made (:func:`latest_version`:
+    train/test splits made by ``datasets split`` or by experiments are skipped);
+    ``name:vN`` is version N of that dataset.
 
     Args:
         ws: the workspace.
@@ -193,25 +211,31 @@ def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:
         The version.
 
     Raises:
-        NotFound: if nothing matches.
+        NotFound: if nothing matches (the message names what was typed and the hint how
+            to list datasets).
     """
-    ref = ref.strip()
+    ref = " ".join((ref or "").split())
+    if not ref:
+        raise NotFound("No dataset or version was given.",
+                       hint="Give a version id (dsv_…), a dataset id (ds_…) or a name; see `mlcycle datasets list`.")
     if ref.startswith("dsv_"):
         return get_version(ws, ref)
     if ref.startswith("ds_"):
         return latest_version(ws, ref)
-    name, _, number = ref.rpartition(":v") if ":v" in ref else (ref, "", "")
-    dataset = find_dataset_by_name(ws, name)
+    dataset = find_dataset_by_name(ws, ref)
+    if dataset is not None:
+        return latest_version(ws, dataset.id)
+    numbered = _NUMBERED.match(ref)
+    dataset = find_dataset_by_name(ws, numbered["name"]) if numbered else None
     if dataset is None:
         raise NotFound(f"There is no dataset or version called '{ref}'.",
                        hint="Use a version id (dsv_…), a dataset id (ds_…) or a name; see `mlcycle datasets list`.")
-    if not number:
-        return latest_version(ws, dataset.id)
+    number = int(numbered["number"])
     for version in list_versions(ws, dataset.id):
-        if str(version.number) == number:
+        if version.number == number:
             return version
     raise NotFound(f"Dataset '{dataset.name}' has no version {number}.",
-                   hint=f"It has {dataset.n_versions} version(s).")
+                   hint=f"It has {dataset.n_versions} version(s); see `mlcycle datasets versions {dataset.id}`.")
 
 
 def load_table(ws: Workspace, version_id: str, columns: Sequence[str] | None = None) -> pa.Table:
