@@ -59,7 +59,7 @@ from core.data.reads import (
 )
 from core.data.views import diff_versions, export_version, lineage_graph, read_preview
 from core.data.entities import AddResult, ColumnSchema, Dataset, DatasetVersion
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Corrupted, InvalidInput, NotFound
 from core.ids import new_id, utcnow
 from core.store.lineage import add_link
 from core.progress import Progress, ProgressFn, no_progress
@@ -110,7 +110,10 @@ def add_dataset(
     The file is parsed, canonicalised, hashed, written as Parquet to the artifact store
     and its schema inferred; then the dataset (created when no active dataset has this
     name) gets the next version number, all in one transaction. A failed ingest leaves
-    nothing behind.
+    no row behind (a Parquet copy placed just before a failed transaction stays, unreferenced,
+    for garbage collection: copies are shared by content and never deleted here). When the
+    content is already stored, that version is reused, and its stored copy is checked and
+    rewritten from this file if it is missing or damaged.
 
     Args:
         ws: the workspace.
@@ -169,19 +172,58 @@ def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:
     ).fetchone()
 
 
-def _place_artifact(ws: Workspace, parquet: Path, sha: str) -> bool:
-    """Move a written Parquet file into the artifact store under ``sha``; return whether it was new.
+def _intact(ws: Workspace, sha: str) -> bool:
+    """Whether the artifact ``sha`` is stored with the bytes its name promises."""
+    try:
+        ws.artifacts.verified_path(sha)
+    except (NotFound, Corrupted):
+        return False
+    return True
+
+
+def _place_artifact(ws: Workspace, parquet: Path, sha: str) -> None:
+    """Move a written Parquet file into the artifact store under ``sha`` unless an intact copy is there.
 
     ``sha`` was computed from the bytes as they were written (:class:`core.data.canonical.ParquetSink`),
-    so the file is not read again; the move is an atomic rename within the store.
+    so the file is not read again; the move is an atomic rename within the store. A copy
+    that is there but damaged is replaced. Files in the store are shared by every row
+    whose content has this hash, so nothing here ever deletes one: a copy left
+    unreferenced by a failed or raced ingest is garbage collection's to sweep.
     """
     dest = ws.artifacts.path(sha)
-    if dest.exists():
-        return False
+    if not parquet.exists() or (dest.exists() and _intact(ws, sha)):
+        return
     dest.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(parquet, 0o444)
     os.replace(parquet, dest)
-    return True
+
+
+def _repair(ws: Workspace, version: DatasetVersion, prepared: Prepared, parquet: Path) -> list[str]:
+    """Make sure a reused version's artifact is there and intact; rewrite it from fresh bytes if not.
+
+    ``prepared`` has the same content hash as ``version``. Its Parquet bytes usually have the
+    same artifact hash too; when they do not (the same table read from another format or in
+    other chunks), the version is pointed at the fresh file, which holds the same table.
+
+    Returns:
+        A note for the user when something was repaired, else nothing.
+
+    Raises:
+        Corrupted: if the fresh copy cannot be stored intact either.
+    """
+    if _intact(ws, version.artifact):
+        return []
+    fresh = prepared.artifact_sha
+    _place_artifact(ws, parquet, fresh)
+    if not _intact(ws, fresh):
+        raise Corrupted(f"The stored copy of {version.label} is missing or damaged, and writing it again failed.",
+                        hint="Check the disk and the workspace's artifacts folder, then add the file again.")
+    with ws.write() as db:
+        if fresh != version.artifact:
+            db["dataset_versions"].update(version.id, {"artifact": fresh, "size_bytes": prepared.size_bytes})
+        record_event(db, object_kind="dataset_version", object_id=version.id, verb="repaired",
+                     message=f"{version.label}: its stored copy was missing or damaged and was written again")
+    return [f"The stored copy of {version.label} was missing or damaged; it was repaired from this file."]
 
 
 def _store(
@@ -196,11 +238,12 @@ def _store(
     with ws.read() as db:
         existing = _find_by_sha(db, sha, dataset_name)
     if existing is not None:
-        return _reuse(ws, DatasetVersion.from_row(existing), project_id=project_id, parent_id=parent_id,
-                      relation=relation, warnings=warnings)
+        version = DatasetVersion.from_row(existing)
+        return _reuse(ws, version, project_id=project_id, parent_id=parent_id, relation=relation,
+                      warnings=_repair(ws, version, prepared, parquet) + warnings)
     on_progress(Progress(0.95, "Saving the version"))
     artifact = prepared.artifact_sha
-    had_artifact = not _place_artifact(ws, parquet, artifact)
+    _place_artifact(ws, parquet, artifact)  # never removed again here: another row may point at it
     schema, size = prepared.schema, prepared.size_bytes
     row = {
         "id": new_id("dsv"), "sha256": sha, "artifact": artifact, "n_rows": table.num_rows,
@@ -228,13 +271,10 @@ def _store(
                          verb="derived" if parent_id else "added", project_id=project_id,
                          message=f"Dataset '{ds_name}' v{number}: {what} "
                                  f"({table.num_rows:,} rows x {table.num_columns} columns)")
-    except _Raced as raced:
-        _drop_artifact(ws, artifact, had_artifact)
-        return _reuse(ws, DatasetVersion.from_row(raced.row), project_id=project_id, parent_id=parent_id,
-                      relation=relation, warnings=warnings)
-    except BaseException:
-        _drop_artifact(ws, artifact, had_artifact)
-        raise
+    except _Raced as raced:  # another writer stored this content first: its row may use our file
+        version = DatasetVersion.from_row(raced.row)
+        return _reuse(ws, version, project_id=project_id, parent_id=parent_id, relation=relation,
+                      warnings=_repair(ws, version, prepared, parquet) + warnings)
     version = get_version(ws, row["id"])
     on_progress(Progress(1.0, f"Saved {version.label}"))
     return AddResult(version, get_dataset(ws, version.dataset_id), False, warnings)
@@ -244,11 +284,6 @@ class _Raced(Exception):
     def __init__(self, row: Any) -> None:
         super().__init__("same content stored concurrently")
         self.row = row
-
-
-def _drop_artifact(ws: Workspace, sha: str, had: bool) -> None:
-    if not had:
-        ws.artifacts.path(sha).unlink(missing_ok=True)
 
 
 def _dataset_for_name(db: Any, name: str, *, description: str, license: str, created_by: str) -> str:

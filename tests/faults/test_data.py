@@ -6,11 +6,19 @@ Each test reproduces one case of issue #9 as it was written; its docstring start
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
 
 from core.cli import main
 from core.data import datasets as D
-from tests.conftest import SAMPLES
+from core.workspace import Workspace
+from tests.conftest import REPO_ROOT, SAMPLES
 
 
 def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
@@ -23,6 +31,74 @@ def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
 def _csv_rows(path: Path) -> int:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
+
+
+# ----------------------------------------------------------------------- item 1
+
+
+def _intact(ws: Workspace) -> list[str]:
+    """Labels of the committed versions whose artifact is missing or damaged."""
+    broken = []
+    for dataset in D.list_datasets(ws, include_archived=True):
+        for version in D.list_versions(ws, dataset.id):
+            try:
+                D.load_table(ws, version.id)
+            except Exception as exc:  # noqa: BLE001 - any failure to read is what we look for
+                broken.append(f"{version.label}: {exc}")
+    return broken
+
+
+@pytest.mark.slow
+def test_item1_parallel_ingest_of_one_file_never_deletes_a_committed_artifact(tmp_path):
+    """Item 1: eight rounds of six parallel `datasets add` of one file leave every version readable."""
+    rng = np.random.default_rng(1)
+    data = tmp_path / "same.csv"
+    pd.DataFrame({"a": rng.normal(size=20_000), "b": rng.integers(0, 9, 20_000),
+                  "c": rng.choice(["x", "y", "z"], 20_000)}).to_csv(data, index=False)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    for round_ in range(8):
+        root = tmp_path / f"ws{round_}"
+        Workspace(root)  # created once, before the writers race
+        writers = [subprocess.Popen([sys.executable, "-m", "core.cli", "--workspace", str(root), "datasets", "add",
+                                     str(data), "--name", "same"], cwd=REPO_ROOT, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for _ in range(6)]
+        results = [(w.wait(timeout=300), w.stdout.read(), w.stderr.read()) for w in writers]
+        for w in writers:
+            w.stdout.close()
+            w.stderr.close()
+        assert all(code == 0 for code, _, _ in results), results
+        ws = Workspace(root)
+        assert [d.n_versions for d in D.list_datasets(ws)] == [1], f"round {round_}"
+        assert _intact(ws) == [], f"round {round_}"
+
+
+@pytest.mark.parametrize("damage", ["deleted", "overwritten"])
+def test_item1_re_adding_the_file_repairs_a_missing_or_damaged_artifact(ws, tmp_path, damage):
+    """Item 1: re-adding a file whose stored copy was lost or damaged says "Reused" and repairs it."""
+    version = D.add_dataset(ws, SAMPLES / "iris.csv").version
+    path = ws.artifacts.path(version.artifact)
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.chmod(0o644)
+        path.write_bytes(b"not parquet any more")
+    assert _intact(ws) != []
+    again = D.add_dataset(ws, SAMPLES / "iris.csv")
+    assert again.reused and again.version.id == version.id
+    assert any("repaired" in w for w in again.warnings), again.warnings
+    assert _intact(ws) == []
+    assert D.load_table(ws, version.id).num_rows == 150
+
+
+def test_item1_re_adding_as_another_format_repairs_the_artifact_too(ws, tmp_path):
+    """Item 1: the same table from another format (other Parquet bytes) also repairs a lost copy."""
+    version = D.add_dataset(ws, SAMPLES / "churn.csv").version
+    ws.artifacts.path(version.artifact).unlink()
+    again = D.add_dataset(ws, SAMPLES / "churn.parquet", name="churn")
+    assert again.reused and again.version.id == version.id
+    assert _intact(ws) == []
+    assert D.load_frame(ws, version.id).shape == (version.n_rows, version.n_cols)
 
 
 # ----------------------------------------------------------------------- item 3
