@@ -89,7 +89,7 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 def cmd_export(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     v = datasets.resolve_version(ws, args.version)
-    fmt = args.format or ("parquet" if Path(args.out).suffix.lower() in (".parquet", ".pq") else "csv")
+    fmt = datasets.export_format(args.out, args.format)
     result = datasets.export_version(ws, v.id, Path(args.out), fmt=fmt)
     note = f"; {result.neutralised_cells} formula-like cell(s) prefixed with '" if result.neutralised_cells else ""
     return result.as_dict(), f"Wrote {v.label} to {args.out} ({fmt}, {result.size_bytes:,} bytes{note})"
@@ -243,7 +243,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     c = ds.add_parser("export", parents=[common], help="write a version as CSV (UTF-8 BOM) or Parquet")
     c.add_argument("version")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--out", required=True, metavar="FILE", help="a file in an existing folder: .csv (default) "
+                                                                  "or .parquet")
     c.add_argument("--format", choices=("csv", "parquet"), default=None, help="default: from the extension")
     c.set_defaults(handler=cmd_export)
 

@@ -57,7 +57,7 @@ from core.data.reads import (
     load_table,
     resolve_version,
 )
-from core.data.views import diff_versions, export_version, lineage_graph, read_preview
+from core.data.views import diff_versions, export_format, export_version, lineage_graph, read_preview
 from core.data.entities import AddResult, ColumnSchema, Dataset, DatasetVersion
 from core.errors import Conflict, Corrupted, InvalidInput, NotFound
 from core.ids import new_id, utcnow
@@ -68,9 +68,9 @@ from core.workspace import Workspace
 
 __all__ = [
     "add_dataset", "archive_dataset", "attach_dataset", "derive_version", "detach_dataset", "diff_versions",
-    "export_version", "find_dataset_by_name", "get_dataset", "get_version", "latest_version", "lineage_graph",
-    "link_dataset_to_hypothesis", "list_datasets", "list_versions", "load_frame", "load_table", "read_preview",
-    "resolve_version", "restore_dataset", "set_semantic_types", "split_version",
+    "export_format", "export_version", "find_dataset_by_name", "get_dataset", "get_version", "latest_version",
+    "lineage_graph", "link_dataset_to_hypothesis", "list_datasets", "list_versions", "load_frame", "load_table",
+    "read_preview", "resolve_version", "restore_dataset", "set_semantic_types", "split_version",
 ]
 
 MAX_NAME = 120

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,6 +30,10 @@ from core.errors import InvalidInput
 from core.workspace import Workspace
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
+# names that promise a format MLCycle does not write: refused rather than filled with CSV
+OTHER_FORMATS = (".xlsx", ".xlsm", ".xls", ".ods", ".json", ".jsonl", ".ndjson", ".tsv", ".feather", ".arrow",
+                 ".orc", ".avro", ".zip", ".gz")
 
 
 def _neutralise(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
@@ -58,30 +61,84 @@ def _friendly_times(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return col
 
 
+def export_format(path: str | Path, fmt: str | None = None) -> str:
+    """Choose the export format for a file name, refusing a name that promises another format.
+
+    Args:
+        path: the file to write.
+        fmt: ``"csv"``, ``"parquet"`` or ``None`` (from the extension: ``.parquet``/``.pq``
+            is Parquet, anything else CSV).
+
+    Returns:
+        ``"csv"`` or ``"parquet"``.
+
+    Raises:
+        InvalidInput: an unknown format, a name ending in another format's extension
+            (``.xlsx``, ``.json``…), or an extension that contradicts ``fmt``.
+    """
+    if fmt is not None and fmt not in ("csv", "parquet"):
+        raise InvalidInput(f"'{fmt}' is not an export format.", hint="Use csv or parquet.")
+    name = Path(path).name
+    suffix = Path(path).suffix.lower()
+    implied = EXPORT_SUFFIXES.get(suffix)
+    if suffix in OTHER_FORMATS:
+        raise InvalidInput(f"'{name}' ends in {suffix}, but a version is exported as CSV or Parquet only.",
+                           hint=f"Name the file {Path(name).stem}.csv (Excel opens it; formula cells are "
+                                f"neutralised) or {Path(name).stem}.parquet.")
+    if fmt is not None and implied is not None and implied != fmt:
+        raise InvalidInput(f"'{name}' ends in {suffix}, which is not {fmt}.",
+                           hint=f"Name the file {Path(name).stem}.{fmt}, or leave out the format.")
+    return fmt or implied or "csv"
+
+
+def _check_target(path: Path, fmt: str, stem: str) -> None:
+    """Refuse an output path that is a folder or lies in a folder that does not exist."""
+    if path.is_dir():
+        raise InvalidInput(f"'{path}' is a folder; the export needs a file name.",
+                           hint=f"Give a file name in it, e.g. {path / (stem + '.' + fmt)}.")
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise InvalidInput(f"'{parent}' is a file, not a folder, so '{path.name}' cannot be written in it.",
+                           hint="Choose a path in an existing folder.")
+    if not parent.exists():
+        raise InvalidInput(f"The folder '{parent}' does not exist.",
+                           hint=f"Create it first (mkdir -p '{parent}') or choose an existing folder.")
+
+
 def export_version(ws: Workspace, version_id: str, out_path_or_buffer: str | Path | BinaryIO,
-                   fmt: str = "csv") -> ExportResult:
+                   fmt: str | None = "csv") -> ExportResult:
     """Write a version as CSV (UTF-8 with BOM, formula cells neutralised) or Parquet.
 
     CSV is for people and spreadsheets: text cells starting with ``= + - @`` (or tab/CR)
     get a leading single quote so Excel does not run them, and the BOM makes Excel read
     Hangul correctly. Parquet is the exact canonical copy (same bytes as the artifact).
+    A file is written beside its target first and renamed into place, so a failed export
+    never leaves half a file or damages the file it would have replaced.
 
     Args:
         ws: the workspace.
         version_id: the version.
-        out_path_or_buffer: a file path or a writable binary buffer.
-        fmt: ``"csv"`` or ``"parquet"``.
+        out_path_or_buffer: a file path (its folder must exist) or a writable binary buffer.
+        fmt: ``"csv"``, ``"parquet"`` or ``None`` (from the file's extension, see
+            :func:`export_format`).
 
     Returns:
         What was written.
 
     Raises:
         NotFound: unknown version.
-        InvalidInput: an unknown format.
+        InvalidInput: an unknown format; a file name that promises another format
+            (``x.xlsx``) or contradicts ``fmt``; a path that is a folder, lies in a folder
+            that does not exist, or cannot be written (the message names the path).
     """
-    if fmt not in ("csv", "parquet"):
+    is_path = isinstance(out_path_or_buffer, str | Path)
+    if is_path:
+        fmt = export_format(out_path_or_buffer, fmt)
+    elif fmt not in ("csv", "parquet"):
         raise InvalidInput(f"'{fmt}' is not an export format.", hint="Use csv or parquet.")
     version = get_version(ws, version_id)
+    if is_path:
+        _check_target(Path(out_path_or_buffer), fmt, f"{version.dataset_name or 'dataset'}_v{version.number}")
     neutralised = 0
     if fmt == "parquet":
         data = ws.artifacts.read_bytes(version.artifact)
@@ -112,15 +169,22 @@ def export_version(ws: Workspace, version_id: str, out_path_or_buffer: str | Pat
 
 
 def _write_out(target: str | Path | BinaryIO, parts: list[Any]) -> None:
-    if isinstance(target, str | Path):
-        path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as handle:
-            for part in parts:
-                handle.write(part)
-    else:
+    if not isinstance(target, str | Path):
         for part in parts:
             target.write(part)
+        return
+    path = Path(target)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as handle:
+            for part in parts:
+                handle.write(part)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInput(f"Could not write '{path}': {reason}.",
+                           hint="Choose a path in a folder you can write to, with free space.") from exc
 
 
 def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> VersionDiff:
@@ -252,20 +316,17 @@ def _labels(db: Any, kinds: dict[str, str]) -> dict[str, str]:
     by_kind: dict[str, list[str]] = {}
     for oid, kind in kinds.items():
         by_kind.setdefault(kind, []).append(oid)
-    for kind, oids in by_kind.items():
-        try:
-            if kind == "dataset_version":
-                for row in db.execute(VERSION_ROWS + f" WHERE v.id {IN_JSON}", [json.dumps(oids)]).fetchall():
-                    labels[row["id"]] = f"{row['dataset_name']} v{row['number']}"
-            elif kind in _LABELS:
-                table, col = _LABELS[kind]
-                for oid, text in db.execute(f"SELECT id, {col} FROM {table} WHERE id {IN_JSON}",  # noqa: S608
-                                            [json.dumps(oids)]).fetchall():
-                    if text:
-                        text = str(text)
-                        labels[oid] = text if len(text) <= 40 else text[:39] + "…"
-        except sqlite3.OperationalError:
-            pass
+    for kind, oids in by_kind.items():  # a failing query is a bug or a damaged store: it is not hidden
+        if kind == "dataset_version":
+            for row in db.execute(VERSION_ROWS + f" WHERE v.id {IN_JSON}", [json.dumps(oids)]).fetchall():
+                labels[row["id"]] = f"{row['dataset_name']} v{row['number']}"
+        elif kind in _LABELS:
+            table, col = _LABELS[kind]
+            for oid, text in db.execute(f"SELECT id, {col} FROM {table} WHERE id {IN_JSON}",  # noqa: S608
+                                        [json.dumps(oids)]).fetchall():
+                if text:
+                    text = str(text)
+                    labels[oid] = text if len(text) <= 40 else text[:39] + "…"
     return labels
 
 

@@ -6,6 +6,7 @@ Each test reproduces one case of issue #9 as it was written; its docstring start
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -141,3 +142,57 @@ def test_item20_datasets_profile_accepts_the_names_other_commands_accept(ws, cap
         assert out.startswith(f"Profile of {version.label}")
     code, _, err = _cli(ws, capsys, "datasets", "profile", "irises")
     assert code == 2 and "'irises'" in err and "datasets list" in err
+
+
+# ---------------------------------------------------------------------- item 10
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "under a file"])
+def test_item10_export_to_a_bad_out_path_says_what_is_wrong(ws, tmp_path, capsys, where):
+    """Item 10: `datasets export V --out` a path whose folder does not exist, or a directory: a message, exit 2."""
+    D.add_dataset(ws, SAMPLES / "iris.csv")
+    (tmp_path / "afile").write_text("keep me")
+    out = {"missing folder": tmp_path / "nope" / "iris.csv", "a folder": tmp_path,
+           "under a file": tmp_path / "afile" / "iris.csv"}[where]
+    code, stdout, err = _cli(ws, capsys, "datasets", "export", "iris", "--out", str(out))
+    assert code == 2 and stdout == ""
+    assert "Traceback" not in err and err.count("\n") == 1
+    named = {"missing folder": str(out.parent), "a folder": str(out), "under a file": str(out.parent)}[where]
+    assert f"'{named}'" in err
+    assert not (tmp_path / "nope").exists()
+    assert (tmp_path / "afile").read_text() == "keep me"
+    code, _, err = _cli(ws, capsys, "datasets", "export", "iris", "--out", str(out), "--json")
+    assert code == 2 and json.loads(err)["hint"]
+
+
+def test_item20_export_to_an_xlsx_name_is_refused_not_written_as_csv(ws, tmp_path, capsys):
+    """Item 20: `--out x.xlsx` no longer writes CSV into an .xlsx name; the message names the formats."""
+    D.add_dataset(ws, SAMPLES / "iris.csv")
+    out = tmp_path / "x.xlsx"
+    code, _, err = _cli(ws, capsys, "datasets", "export", "iris", "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert ".xlsx" in err and ".csv" in err and ".parquet" in err
+    code, _, err = _cli(ws, capsys, "datasets", "export", "iris", "--out", str(tmp_path / "x.csv"), "--format",
+                        "parquet")
+    assert code == 2 and "parquet" in err and not (tmp_path / "x.csv").exists()
+    for name, magic in (("x.parquet", b"PAR1"), ("x.csv", b"\xef\xbb\xbf"), ("x", b"\xef\xbb\xbf")):
+        code, _, err = _cli(ws, capsys, "datasets", "export", "iris", "--out", str(tmp_path / name))
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(magic)
+
+
+# ---------------------------------------------------------------------- item 14
+
+
+def test_item14_lineage_does_not_swallow_a_database_error(ws):
+    """Item 14: the lineage view no longer ignores OperationalError (it showed bare ids as if all was well)."""
+    import sqlite3
+
+    from core.store.lineage import add_link
+
+    version = D.add_dataset(ws, SAMPLES / "iris.csv").version
+    with ws.write() as db:
+        add_link(db, "experiment", "exp_0123456789ab", "uses", "dataset_version", version.id)
+        db.execute("ALTER TABLE experiments RENAME COLUMN name TO title")  # a damaged or foreign schema
+    with pytest.raises(sqlite3.OperationalError, match="name"):
+        D.lineage_graph(ws, version.dataset_id)

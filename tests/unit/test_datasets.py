@@ -317,6 +317,7 @@ def test_csv_export_has_bom_and_neutralises_formulas(ws, tmp_path):
 
 
 def test_csv_export_reimports_as_the_same_version(ws, tmp_path, people):
+    (tmp_path / "out").mkdir()  # an export never creates folders: a missing one is refused (issue #9, item 10)
     out = tmp_path / "out" / "people.csv"
     D.export_version(ws, people.id, out)
     assert D.add_dataset(ws, out).version.id == people.id
