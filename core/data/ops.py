@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import InvalidInput, NotFound
+from core.modeling.columns import FALSE_WORDS, TRUE_WORDS  # the true/false words every step reads
 
 OPERATIONS = ("drop_columns", "rename_columns", "filter_rows", "cast_columns", "deduplicate")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null",
@@ -31,8 +32,6 @@ CAST_TARGETS: dict[str, pa.DataType] = {
     "category": pa.string(), "categorical": pa.string(),  # stored as text; the version marks it categorical
 }
 CATEGORY_TARGETS = frozenset({"category", "categorical"})
-TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "on", "예", "네"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "off", "아니오", "아니요"})
 _COMPARE = {"==": pc.equal, "!=": pc.not_equal, "<": pc.less, "<=": pc.less_equal,
             ">": pc.greater, ">=": pc.greater_equal}
 

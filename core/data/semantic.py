@@ -13,8 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -24,146 +22,25 @@ import pyarrow.compute as pc
 
 from core.data.entities import SEMANTIC_TYPES, ColumnSchema
 from core.errors import InvalidInput
+from core.modeling.columns import (  # noqa: F401 - re-exported: the rule set the data step always had
+    BOOLEAN_PAIRS,
+    IMAGE_EXTENSIONS,
+    MAX_CATEGORIES,
+    MAX_INT_CODES,
+    MIN_ROWS_FOR_ID,
+    SAMPLE,
+    TEXT_MEAN_LENGTH,
+    infer_semantic,
+    looks_like_id_name,
+)
 
 __all__ = [
     "SEMANTIC_TYPES", "ColumnSchema", "apply_overrides", "infer_column", "infer_schema", "infer_schema_table",
 ]
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
-BOOLEAN_PAIRS = frozenset(
-    frozenset(pair)
-    for pair in (
-        ("yes", "no"), ("y", "n"), ("true", "false"), ("t", "f"), ("0", "1"),
-        ("1.0", "0.0"), ("on", "off"), ("예", "아니오"), ("네", "아니오"), ("o", "x"),
-    )
-)
-MAX_CATEGORIES = 50          # at most this many distinct strings: categorical
-MAX_INT_CODES = 10           # small-int codes with at most this many distinct values
-TEXT_MEAN_LENGTH = 40        # strings this long on average are free text
-SAMPLE = 20_000              # distinct values examined by the pattern checks
-MIN_ROWS_FOR_ID = 20         # fewer rows than this: uniqueness says little
+# The rules themselves live in core.modeling.columns, so the model reads a column the way this
+# step describes it; they are re-exported here under their old names.
 SAMPLE_ROWS = 50_000        # rows examined by infer_schema_table
-
-_ID_NAME = re.compile(
-    r"(?:^(?:id|uuid|guid|key|pk)$)"          # id
-    r"|(?:[_\s.\-](?:id|uuid|guid|key)$)"     # customer_id, order key
-    r"|(?:^(?:id)[_\s.\-])"                   # id_customer
-    r"|(?:^(?:번호|아이디)$)",
-    re.IGNORECASE,
-)
-_CAMEL_ID = re.compile(r"[a-z0-9가-힣](?:ID|Id)$")  # customerID, customerId, 고객ID (case matters)
-_NUMBER = r"^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?\s*$"
-_DATE = (
-    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
-    r"(?:[T\s]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
-)
-_IDLIKE = r"^[\w\-.:]{1,64}$"
-_IMAGE = r"\.(?:" + "|".join(e.lstrip(".") for e in IMAGE_EXTENSIONS) + r")$"
-
-
-def looks_like_id_name(name: str) -> bool:
-    """Return whether a column name reads like a key (``id``, ``customer_id``, ``customerID``).
-
-    Args:
-        name: the column name.
-
-    Returns:
-        ``True`` for key-like names.
-    """
-    name = str(name).strip()
-    return bool(_CAMEL_ID.search(name) or _ID_NAME.search(name))
-
-
-def _distinct_strings(values: pd.Series) -> pa.Array:
-    """Distinct non-null values as an Arrow string array (a deterministic sample when many)."""
-    uniq = pd.unique(values)
-    if values.dtype == object:
-        arr = pa.array([v if isinstance(v, str) else str(v) for v in uniq], type=pa.string())
-    else:
-        arr = pa.array(uniq, type=pa.string(), from_pandas=True)
-    if len(arr) > SAMPLE:
-        arr = arr.take(pa.array(np.linspace(0, len(arr) - 1, SAMPLE).astype(np.int64)))
-    return arr
-
-
-def _share(mask: pa.Array) -> float:
-    """Share of true values in a boolean array (0 when empty)."""
-    if len(mask) == 0:
-        return 0.0
-    return float(pc.sum(mask.cast(pa.int64())).as_py() or 0) / len(mask)
-
-
-def _is_int_like(s: pd.Series) -> bool:
-    if pd.api.types.is_integer_dtype(s.dtype):
-        return True
-    if pd.api.types.is_float_dtype(s.dtype):
-        vals = s.to_numpy(dtype="float64", na_value=np.nan)
-        vals = vals[~np.isnan(vals)]
-        return bool(len(vals)) and bool(np.all(np.isfinite(vals)) and np.all(np.mod(vals, 1) == 0))
-    return False
-
-
-def _numeric_semantic(s: pd.Series, name: str, k: int, n: int, n_unique: int) -> str:
-    if n_unique == 2:
-        uniq = set(pd.unique(s).tolist())
-        if uniq <= {0, 1}:
-            return "boolean"
-    if not _is_int_like(s):
-        return "numeric"
-    ratio = n_unique / k if k else 0.0
-    unique_per_row = k == n and n_unique == n and n >= 2
-    if looks_like_id_name(name) and (unique_per_row or ratio >= 0.5):
-        return "id"
-    if unique_per_row and n >= MIN_ROWS_FOR_ID:
-        diffs = np.diff(s.to_numpy().astype("float64"))
-        if len(diffs) and (np.all(diffs > 0) or np.all(diffs < 0)):
-            return "id"  # strictly monotonic distinct integers: a row number
-    if n_unique <= min(MAX_INT_CODES, k // 3):
-        return "categorical"
-    return "numeric"
-
-
-def _string_semantic(
-    values: pd.Series, name: str, k: int, n: int, n_unique: int, flags: list[str]
-) -> str:
-    """Classify a column of strings (or of mixed Python objects turned into strings)."""
-    uniq = _distinct_strings(values)
-    stripped = pc.utf8_trim_whitespace(uniq)
-    numeric = pc.match_substring_regex(stripped, _NUMBER)
-    if 0 < _share(numeric) < 1 and "mixed_types" not in flags:
-        flags.append("mixed_types")
-    lower = pc.utf8_lower(stripped)
-    if n_unique == 2 and frozenset(lower.to_pylist()) in BOOLEAN_PAIRS:
-        return "boolean"
-    ratio = n_unique / k if k else 0.0
-    unique_per_row = k == n and n_unique == n and n >= 2
-    if _share(pc.match_substring_regex(lower, _IMAGE)) >= 0.9:
-        return "image_path"
-    if _share(pc.match_substring_regex(stripped, _DATE)) >= 0.9:
-        sample = pd.Series(stripped.slice(0, 2000).to_pylist(), dtype=object)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
-        if float(parsed.notna().mean()) >= 0.9:
-            return "datetime"
-    if looks_like_id_name(name) and (unique_per_row or ratio >= 0.5):
-        return "id"
-    if (
-        unique_per_row
-        and n >= MIN_ROWS_FOR_ID
-        and _share(pc.match_substring_regex(stripped, _IDLIKE)) >= 0.99
-        and _share(pc.match_substring_regex(uniq, r"\d")) >= 0.9
-        and _share(numeric) < 1
-    ):
-        return "id"
-    if n_unique <= MAX_CATEGORIES:
-        return "categorical"
-    mean_length = pc.mean(pc.utf8_length(uniq)).as_py() or 0.0
-    if mean_length >= TEXT_MEAN_LENGTH:
-        return "text"
-    if ratio > 0.5 and _share(pc.match_substring_regex(stripped, r"\s")) >= 0.5:
-        return "text"  # mostly distinct phrases
-    return "categorical"  # short codes or names; high cardinality is the features page's concern
 
 
 def infer_column(
@@ -174,7 +51,7 @@ def infer_column(
     n_rows: int | None = None,
     n_valid: int | None = None,
 ) -> ColumnSchema:
-    """Infer the semantic type of one column.
+    """Infer the semantic type of one column (the rules: :func:`core.modeling.columns.infer_semantic`).
 
     Args:
         s: the column's values (any pandas dtype), possibly an evenly spaced sample.
@@ -187,45 +64,8 @@ def infer_column(
         The column's schema with ``semantic`` and ``flags`` filled in.
     """
     name = str(s.name if name is None else name)
-    dtype = str(s.dtype)
-    nn = s.dropna()
-    n = len(s) if n_rows is None else n_rows
-    k = len(nn) if n_valid is None else n_valid
-    flags: list[str] = []
-    if k == 0 or len(nn) == 0:
-        flags.append("all_missing")
-        semantic = "numeric" if pd.api.types.is_numeric_dtype(s.dtype) else "text"
-        return ColumnSchema(name, dtype, semantic, flags=tuple(flags))
-    if n_unique is None:
-        n_unique = int(nn.nunique())
-    if n_unique == 1:
-        flags.append("constant")
-
-    if pd.api.types.is_bool_dtype(s.dtype):
-        semantic = "boolean"
-    elif pd.api.types.is_datetime64_any_dtype(s.dtype):
-        semantic = "datetime"
-    elif pd.api.types.is_timedelta64_dtype(s.dtype):
-        semantic = "numeric"
-    elif pd.api.types.is_numeric_dtype(s.dtype):
-        semantic = _numeric_semantic(nn, name, k, n, n_unique)
-    elif isinstance(s.dtype, pd.CategoricalDtype):
-        semantic = _string_semantic(nn.astype(str), name, k, n, n_unique, flags)
-        if semantic not in ("boolean", "id"):
-            semantic = "categorical"
-    else:
-        kind = pd.api.types.infer_dtype(nn, skipna=True) if s.dtype == object else "string"
-        if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
-            semantic = _numeric_semantic(pd.to_numeric(nn), name, k, n, n_unique)
-        elif kind == "boolean":
-            semantic = "boolean"
-        elif kind in ("datetime", "datetime64", "date"):
-            semantic = "datetime"
-        else:
-            if kind in ("mixed", "mixed-integer"):
-                flags.append("mixed_types")
-            semantic = _string_semantic(nn, name, k, n, n_unique, flags)
-    return ColumnSchema(name, dtype, semantic, flags=tuple(flags))
+    semantic, flags = infer_semantic(s, name, n_unique=n_unique, n_rows=n_rows, n_valid=n_valid)
+    return ColumnSchema(name, str(s.dtype), semantic, flags=flags)
 
 
 def infer_schema(df: pd.DataFrame, *, n_unique: Mapping[str, int] | None = None) -> list[ColumnSchema]:

@@ -10,20 +10,14 @@ the same model (:func:`build_estimator`).
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
 
-# OpenMP threads (LightGBM, XGBoost) otherwise spin while they wait; on a busy machine
-# (the app, a browser, other jobs) that makes a 2-thread trial up to 10x slower than 1 thread.
-# Read when the OpenMP runtime loads, so it is set before FLAML imports the learners.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from flaml.automl.contrib.histgb import HistGradientBoostingEstimator  # noqa: E402
-from flaml.automl.model import (  # noqa: E402
+import numpy as np
+import pandas as pd
+from flaml.automl.contrib.histgb import HistGradientBoostingEstimator
+from flaml.automl.model import (
     ElasticNetEstimator,
     ExtraTreesEstimator,
     KNeighborsEstimator,
@@ -38,10 +32,10 @@ from flaml.automl.model import (  # noqa: E402
     XGBoostLimitDepthEstimator,
     XGBoostSklearnEstimator,
 )
-from flaml.tune import loguniform  # noqa: E402
+from flaml.tune import loguniform
 
-from core.errors import InvalidInput  # noqa: E402
-from core.modeling.native import NativeModel  # noqa: E402
+from core.errors import InvalidInput
+from core.modeling.native import NativeModel
 
 # ---------------------------------------------------------------- learners
 
@@ -140,7 +134,9 @@ class RBFSVM(_Unthreaded, _ScaledLinear, SKLearnEstimator):
         super().__init__(task, **config)
         from sklearn.svm import SVC
 
-        assert self._task.is_classification(), "rbf_svm is for classification only"
+        if not self._task.is_classification():
+            raise InvalidInput(f"Learner 'rbf_svm' is for classification only, not {getattr(self._task, 'name', task)}.",
+                               hint="Choose a regression learner, e.g. ridge or lgbm.")
         self.estimator_class = SVC
 
     def _make_model(self, n_encoded: int) -> Any:
@@ -180,7 +176,9 @@ class RidgeEstimator(_Unthreaded, _ScaledLinear, SKLearnEstimator):
         super().__init__(task, **config)
         from sklearn.linear_model import Ridge
 
-        assert self._task.is_regression(), "ridge is for regression only"
+        if not self._task.is_regression():
+            raise InvalidInput(f"Learner 'ridge' is for regression only, not {getattr(self._task, 'name', task)}.",
+                               hint="Choose a classification learner, e.g. lrl2 or lgbm.")
         self.estimator_class = Ridge
 
 

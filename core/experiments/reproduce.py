@@ -102,7 +102,8 @@ def refit_best_run(ws: Workspace, experiment_id: str, *, on_progress: ProgressFn
     on_progress(Progress(0.2, f"Refitting trial {best.trial} ({best.learner}) on {len(train)} rows"))
     resolved = exp.spec["resolved"]
     bundle = automl.refit_config(train, exp.target, exp.task, best.learner, best.params, int(resolved["seed"]),
-                                 feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1))
+                                 feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1),
+                                 semantic=exp.spec.get("semantic"))
     on_progress(Progress(0.9, f"Scoring on {len(test)} held-out rows and storing the model"))
     model = _save_model(ws, exp, bundle, best.id, train, test)
     on_progress(Progress(1.0, f"Stored model {model.id} ({model.learner})"))
@@ -150,7 +151,8 @@ def _reproducible(ws: Workspace, model_id: str) -> tuple[Model, Experiment]:
 def reproduce_model(ws: Workspace, model_id: str, *, on_progress: ProgressFn = no_progress) -> ReproduceResult:
     """Refit a model's recorded configuration on its recorded data with its seed, then compare.
 
-    Predictions (probabilities for classifiers) on the held-out rows must be identical. This
+    Each input column is read as the model read it (its recorded kind), so a model trained
+    before the column-kind rules changed reproduces too. Predictions (probabilities for classifiers) on the held-out rows must be identical. This
     trains in the calling process; the app and the CLI queue it as a ``reproduce`` job
     (:func:`enqueue_reproduce`), whose body this is.
 
@@ -173,8 +175,9 @@ def reproduce_model(ws: Workspace, model_id: str, *, on_progress: ProgressFn = n
     train = datasets.load_frame(ws, exp.train_version_id)
     test = datasets.load_frame(ws, exp.test_version_id)
     on_progress(Progress(0.2, f"Refitting {original.learner} on {len(train)} rows with seed {original.seed}"))
+    kinds = {c.name: c.kind for c in original.preprocessor.columns}  # each column becomes the same features
     refit = automl.refit_config(train, exp.target, exp.task, original.learner, original.config, original.seed,
-                                feature_columns=original.input_columns, n_jobs=original.n_jobs)
+                                feature_columns=original.input_columns, n_jobs=original.n_jobs, semantic=kinds)
     on_progress(Progress(0.9, f"Comparing predictions on {len(test)} held-out rows"))
     a, b = _outputs(original, test), _outputs(refit, test)
     identical = a.shape == b.shape and bool(np.array_equal(a, b))

@@ -25,7 +25,7 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -402,6 +402,7 @@ def run_search(
     on_progress: ProgressFn = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
     refit_on_stop: bool = False,
+    semantic: Mapping[str, str] | None = None,
 ) -> SearchResult:
     """Search for the best model of the training rows, tracking every trial.
 
@@ -415,6 +416,8 @@ def run_search(
         should_stop: polled between trials (at most every 0.25 s, on the calling thread);
             ``True`` ends the search after the running trial.
         refit_on_stop: whether to refit the best trial found so far when stopped early.
+        semantic: each column's semantic type (the dataset version's, overrides included), which
+            decides its feature kind; columns not named are inferred by the same rules.
 
     Returns:
         The result, with the refit bundle.
@@ -426,7 +429,7 @@ def run_search(
     started = time.monotonic()
     rc = validate(config, train_df)
     on_progress(Progress(0.0, f"Preparing {rc.n_rows} rows for a {rc.task} search"))
-    pre, X, y, classes = prepare_training_data(train_df, rc.target, rc.task, list(rc.feature_columns))
+    pre, X, y, classes = prepare_training_data(train_df, rc.target, rc.task, list(rc.feature_columns), semantic)
     tracker = _Tracker(rc, on_trial, on_progress, should_stop)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -578,6 +581,7 @@ def refit_config(
     *,
     feature_columns: list[str] | tuple[str, ...] | None = None,
     n_jobs: int = 1,
+    semantic: Mapping[str, str] | None = None,
 ) -> ModelBundle:
     """Refit a recorded configuration on the same training rows: the same model, bit for bit.
 
@@ -591,6 +595,8 @@ def refit_config(
         feature_columns: the resolved feature columns of the search.
         n_jobs: the threads the original bundle used (``bundle.n_jobs``); LightGBM is only
             bit-identical with the same thread count.
+        semantic: the columns' semantic types the original was trained with (or, for a model,
+            its columns' kinds), so every column becomes the same features.
 
     Returns:
         The refit bundle.
@@ -602,7 +608,8 @@ def refit_config(
     if task not in TASKS:
         raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
     pre, X, y, classes = prepare_training_data(train_df, target, task,
-                                               list(feature_columns) if feature_columns is not None else None)
+                                               list(feature_columns) if feature_columns is not None else None,
+                                               semantic)
     with map_errors(f"Refitting {learner} for '{target}'"):
         return fit_prepared(pre, X, y, classes, target=target, task=task, learner=learner, config=config,
                             seed=seed, n_jobs=n_jobs)

@@ -5,7 +5,7 @@ both the search and every refit); :func:`fit_prepared` trains one learner with o
 on it, through the FLAML estimator classes of :mod:`core.experiments.learners`.
 
 Example:
-    >>> pre, X, y, classes = prepare_training_data(train_df, "churned", "binary")
+    >>> pre, X, y, classes = prepare_training_data(train_df, "churned", "binary", semantic={"store": "categorical"})
     >>> bundle = fit_prepared(pre, X, y, classes, target="churned", task="binary",
     ...                       learner="lgbm", config={"n_estimators": 50}, seed=0)
     >>> bundle.predict(raw_rows)
@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,7 @@ def split_xy(df: pd.DataFrame, target: str, feature_columns: list[str] | None = 
 
 def prepare_training_data(
     df: pd.DataFrame, target: str, task: str, feature_columns: list[str] | None = None,
+    semantic: Mapping[str, str] | None = None,
 ) -> tuple[Preprocessor, pd.DataFrame, np.ndarray, list[Any] | None]:
     """Fit the preprocessor and encode the target: the input of both search and refit.
 
@@ -58,16 +60,19 @@ def prepare_training_data(
         target: the target column.
         task: ``binary``, ``multiclass`` or ``regression``.
         feature_columns: raw columns to use (all but the target when ``None``).
+        semantic: each column's semantic type (a dataset version's, the user's overrides
+            included), which decides its feature kind; columns not named are inferred.
 
     Returns:
         ``(preprocessor, model_features, labels, classes)``.
 
     Raises:
-        InvalidInput: if a column is missing, no feature is usable, or the target does not fit the task.
+        InvalidInput: if a column is missing, no feature is usable, a column's values do not fit its
+            semantic type, or the target does not fit the task.
     """
     X_raw, y = split_xy(df, target, feature_columns)
     labels, classes = encode_target(y, task)
-    pre = Preprocessor()
+    pre = Preprocessor(semantic=semantic)
     return pre, pre.fit_transform(X_raw), labels, classes
 
 

@@ -3,7 +3,9 @@
 A :class:`Preprocessor` is fitted on the training rows and stored inside the model
 (:class:`core.modeling.ModelBundle`), so a model predicts from raw rows: it fixes each
 column's kind (numeric, boolean, categorical, datetime parts, or dropped as text/ID),
-its fill values and category levels, and the feature names and order.
+its fill values and category levels, and the feature names and order. A column's kind
+follows its semantic type (given, e.g. a dataset version's, overrides included; or inferred
+by the same rules, :mod:`core.modeling.columns`).
 :func:`encode_target` turns a target column into the labels a learner trains on.
 
 Example:
@@ -14,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,14 +24,12 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InvalidInput
+from core.modeling.columns import FALSE_WORDS, TRUE_WORDS, feature_kind, infer_kind
 
 TASKS = ("binary", "multiclass", "regression")
 MISSING = "__missing__"
 OTHER = "__other__"
 _BAD_NAME_CHARS = re.compile(r'[\[\]{}<>":,\'\\\s]+')
-_ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|guid|key)$", re.IGNORECASE)
-_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
-_FALSE = {"false", "f", "no", "n", "0", "0.0"}
 
 
 # ---------------------------------------------------------------- preprocessing
@@ -68,19 +69,23 @@ class ColumnSpec:
 class Preprocessor:
     """Turns a raw pandas frame into the model's feature frame, the same way at fit and predict.
 
-    Numeric and boolean columns become floats (missing values filled with the train median,
-    plus a ``<col>__missing`` 0/1 feature when the training data had gaps); text columns with
-    few distinct values become pandas categoricals with a fixed category list; datetimes
-    become numeric parts; ID-like, free-text, empty and constant columns are dropped.
+    Each column's kind comes from its semantic type (:func:`core.modeling.columns.feature_kind`):
+    the one given in ``semantic`` (a dataset version's, the user's overrides included), else
+    the one the same rules infer from the values. Numeric and boolean columns become floats
+    (missing values filled with the train median, plus a ``<col>__missing`` 0/1 feature when
+    the training data had gaps); categorical columns become pandas categoricals with a fixed
+    category list; datetimes become numeric parts; ID, free-text, image-path, empty and
+    constant columns are dropped.
 
     Example:
-        >>> pre = Preprocessor().fit(train_df[["age", "plan"]])
+        >>> pre = Preprocessor(semantic={"store": "categorical"}).fit(train_df[["age", "store"]])
         >>> pre.transform(new_rows)          # extra columns are ignored
         >>> pre.feature_map                  # model feature -> raw column
     """
 
-    def __init__(self, *, max_categories: int = 50) -> None:
+    def __init__(self, *, max_categories: int = 50, semantic: Mapping[str, str] | None = None) -> None:
         self.max_categories = max_categories
+        self.semantic: dict[str, str] = {str(k): str(v) for k, v in (semantic or {}).items()}
         self.columns: list[ColumnSpec] = []
         self.dropped: dict[str, str] = {}
 
@@ -95,7 +100,8 @@ class Preprocessor:
             This preprocessor.
 
         Raises:
-            InvalidInput: if no column is usable as a feature.
+            InvalidInput: if no column is usable as a feature, a semantic type is unknown, or a
+                column's values do not fit its semantic type (text in a ``numeric`` column...).
         """
         self.columns, self.dropped, used = [], {}, set()
         for name in X.columns:
@@ -109,10 +115,27 @@ class Preprocessor:
         return self
 
     def _fit_column(self, name: str, s: pd.Series, used: set[str]) -> ColumnSpec | None:
-        kind, reason = _infer_kind(name, s)
+        semantic = self.semantic.get(name)
+        if s.dropna().empty or (not pd.api.types.is_numeric_dtype(s.dtype) and as_text(s).dropna().empty):
+            kind, reason = None, "empty (no values)"
+        elif pd.api.types.is_timedelta64_dtype(s.dtype):
+            kind, reason = None, "durations are not supported yet"
+        elif semantic is None:
+            kind, reason = infer_kind(name, s)
+        else:
+            kind, reason = feature_kind(semantic)
         if kind is None:
             self.dropped[name] = reason
             return None
+        try:
+            return self._fit_kind(name, s, kind, used)
+        except InvalidInput as exc:
+            why = f"Its semantic type is '{semantic}'." if semantic else f"Most of its values read as {kind}."
+            raise InvalidInput(f"{exc} {why}", hint=f"Set the semantic type of '{name}' to what its values are "
+                               f"(`mlcycle datasets types VERSION '{name}=TYPE'` or the Data page), "
+                               "or fix the value.") from exc
+
+    def _fit_kind(self, name: str, s: pd.Series, kind: str, used: set[str]) -> ColumnSpec | None:
         dtype = str(s.dtype)
         if kind == "categorical":
             values = as_text(s)
@@ -335,42 +358,6 @@ def _array(items: list[Any]) -> np.ndarray:
     return out
 
 
-def _infer_kind(name: str, s: pd.Series) -> tuple[str | None, str]:
-    nonnull = s.dropna()
-    if nonnull.empty:
-        return None, "empty (no values)"
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return "boolean", ""
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return "datetime", ""
-    if pd.api.types.is_timedelta64_dtype(s.dtype):
-        return None, "durations are not supported yet"
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        if (_ID_NAME.search(name) and pd.api.types.is_integer_dtype(s.dtype)
-                and nonnull.nunique() == len(nonnull) and len(nonnull) > 20):
-            return None, "looks like an ID (unique integer per row)"
-        return "numeric", ""
-    values = as_text(s).dropna()
-    if values.empty:
-        return None, "empty (no values)"
-    lowered = set(values.str.lower().unique())
-    if lowered <= _TRUE | _FALSE and len(lowered) == 2 and lowered & _TRUE and lowered & _FALSE:
-        return "boolean", ""
-    if pd.to_numeric(values, errors="coerce").notna().all():
-        return "numeric", ""
-    sample = values.iloc[:500]
-    if sample.str.contains(r"\d").all() and sample.str.contains(r"[-/:.]").all():
-        parsed = _parse_dates(sample)
-        if parsed.notna().mean() >= 0.95:
-            return "datetime", ""
-    n_unique = values.nunique()
-    if n_unique > 50 and n_unique >= 0.9 * len(values):
-        return None, "identifier or free text (almost every value is unique)"
-    if n_unique > 0.5 * len(values) and values.str.len().mean() > 50:
-        return None, "free text (long, mostly unique values)"
-    return "categorical", ""
-
-
 def _parse_dates(s: pd.Series) -> pd.Series:
     try:
         out = pd.to_datetime(s, errors="coerce", format="mixed", utc=True)
@@ -405,8 +392,8 @@ def _to_bool(s: pd.Series, name: str) -> pd.Series:
         return s.astype(float)
     text = as_text(s).str.lower()
     out = pd.Series(np.nan, index=s.index)
-    out[text.isin(_TRUE)] = 1.0
-    out[text.isin(_FALSE)] = 0.0
+    out[text.isin(TRUE_WORDS)] = 1.0
+    out[text.isin(FALSE_WORDS)] = 0.0
     bad = text.notna() & out.isna()
     if bad.any():
         raise _bad_value(s, bad, name, "true/false values")

@@ -65,9 +65,11 @@ def test_every_public_core_function_has_a_docstring():
 
 
 # Lifecycle order of core's packages: a package may import the ones before it, never after.
+# `modeling` (the model format and the column-kind rules) comes first: it imports nothing of
+# core but errors, so every step may use it (the data step describes columns by its rules).
 # Top-level modules (errors, ids, progress, workspace) are shared by all; `overview` reads
 # every step's tables through the store only.
-STEP_ORDER = ["store", "jobs", "define", "data", "labeling", "features", "modeling", "experiments",
+STEP_ORDER = ["modeling", "store", "jobs", "define", "data", "labeling", "features", "experiments",
               "evaluation", "explain", "deploy", "monitor", "cli"]
 BASE_MODULES = {"errors", "ids", "progress", "workspace"}
 
