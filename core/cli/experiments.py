@@ -7,6 +7,7 @@ from typing import Any
 
 from core import jobs
 from core.cli import table
+from core.data import datasets
 from core.errors import InvalidInput, MLCycleError
 from core.experiments.entities import Experiment, Model
 from core.jobs.entities import Job
@@ -55,12 +56,16 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
         learners=tuple(s.strip() for s in args.learners.split(",") if s.strip()) if args.learners else None,
         eval_method=args.eval, n_splits=args.folds, seed=args.seed, n_concurrent_trials=args.concurrent,
     )
-    exp = experiments.create_experiment(ws, args.dataset, config, project_id=args.project,
+    version = datasets.resolve_version(ws, args.dataset)  # a name, name:vN, a dataset or a version id
+    exp = experiments.create_experiment(ws, version.id, config, project_id=args.project,
                                         hypothesis_id=args.hypothesis, name=args.name or "",
                                         test_size=args.test_size)
     if args.wait:
         jobs.wait_for(ws, exp.job_id)
         exp = experiments.get_experiment(ws, exp.id)
+        if exp.status != "done":
+            raise JobFailed(f"Experiment {exp.id} {exp.status}" + (f": {exp.error}" if exp.error else "."),
+                            hint=_after_stop_hint(exp))
     data = _experiment_dict(ws, exp)
     text = f"Experiment {exp.id} {exp.status}"
     if exp.status == "done":
@@ -69,6 +74,14 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     elif not exp.finished:
         text += f" (job {exp.job_id}); follow it with `mlcycle experiments show {exp.id}`"
     return data, text
+
+
+def _after_stop_hint(exp: Experiment) -> str:
+    """What to do after a search ended without a model."""
+    if exp.best_run_id:
+        return (f"Its {exp.n_trials} finished trial(s) are kept: refit the best with "
+                f"`mlcycle experiments refit {exp.id}`, or see `mlcycle experiments show {exp.id}`.")
+    return f"See `mlcycle experiments show {exp.id}`, fix the cause and run it again."
 
 
 def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
@@ -152,7 +165,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("experiments", help="AutoML experiments, their trials and models")
     es = p.add_subparsers(dest="command", required=True, metavar="<command>")
     c = es.add_parser("run", parents=[common], help="queue an AutoML search (starts a worker if needed)")
-    c.add_argument("--dataset", required=True, metavar="VERSION", help="dataset version id")
+    c.add_argument("--dataset", required=True, metavar="DATASET",
+                   help="a dataset name (its newest version), name:vN, a dataset id or a version id")
     c.add_argument("--target", required=True)
     c.add_argument("--task", default="auto", choices=["auto", "binary", "multiclass", "regression"])
     c.add_argument("--metric", default="auto")
@@ -167,7 +181,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("--project", default=None)
     c.add_argument("--name", default=None)
     c.add_argument("--concurrent", type=int, default=1, help="parallel trials on Ray (needs requirements-ray.txt)")
-    c.add_argument("--wait", action="store_true", help="return when the search ends")
+    c.add_argument("--wait", action="store_true",
+                   help="return when the search ends (exits non-zero if it failed or was cancelled)")
     c.set_defaults(handler=cmd_run)
     c = es.add_parser("list", parents=[common], help="list experiments")
     c.add_argument("--project", default=None)

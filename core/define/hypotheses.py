@@ -131,16 +131,35 @@ def find_hypothesis(ws: Workspace, hypothesis_id: str | None) -> Hypothesis | No
     return Hypothesis.from_row(row) if row else None
 
 
-def get_hypothesis(ws: Workspace, hypothesis_id: str) -> Hypothesis:
-    """Return the hypothesis with this id.
+def get_hypothesis(ws: Workspace, hypothesis_id: str, *, project_id: str | None = None) -> Hypothesis:
+    """Return the hypothesis with this id, optionally checking that it belongs to a project.
+
+    A hypothesis belongs to one project, so whatever links to it (an experiment testing it)
+    must be in that project too.
+
+    Args:
+        ws: the workspace.
+        hypothesis_id: the hypothesis.
+        project_id: the project it must belong to (``None``: any project).
+
+    Returns:
+        The hypothesis.
 
     Raises:
-        NotFound: if there is no such hypothesis.
+        NotFound: if there is no such hypothesis (or no such project).
+        InvalidInput: if it belongs to another project than ``project_id``.
     """
     found = find_hypothesis(ws, hypothesis_id)
     if found is None:
         raise NotFound(f"There is no hypothesis with id '{hypothesis_id}'.",
                        hint="List them with `mlcycle hypotheses list --project ID`.")
+    if project_id is not None and found.project_id != project_id:
+        wanted, owner = get_project(ws, project_id), get_project(ws, found.project_id)
+        raise InvalidInput(
+            f"Hypothesis {found.id} ('{found.statement[:60]}') belongs to project '{owner.name}', "
+            f"not to project '{wanted.name}'.",
+            hint=f"Choose a hypothesis of '{wanted.name}' (`mlcycle hypotheses list --project {wanted.id}`), "
+                 f"or work in project '{owner.name}' ({owner.id}).")
     return found
 
 

@@ -15,6 +15,7 @@ queue a ``refit`` or ``reproduce`` job, whose bodies are ``refit_best_run`` and
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.data import datasets
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, MLCycleError, NotFound
 from core.experiments import search as automl
 from core.experiments.entities import Experiment, Model, Run
 from core.experiments.environment import capture_environment
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 DEFAULT_TEST_SIZE = 0.2
+log = logging.getLogger("mlcycle.experiments")
 
 
 # ---------------------------------------------------------------- create and read
@@ -69,12 +71,19 @@ def create_experiment(
 ) -> Experiment:
     """Check a search spec against its data, split off the held-out test set and queue the search.
 
+    Everything is checked before anything is written: the project, the hypothesis (it must
+    belong to the experiment's project), the spec against the data, and the spec against the
+    training part the split would leave (a class with too few rows after holding out). The
+    writes (the split versions, the experiment, its job) are undone if one of them fails, so
+    a failed call leaves nothing behind. The columns' semantic types (the version's, the
+    user's overrides included) are recorded with the spec and decide each feature's kind.
+
     Args:
         ws: the workspace.
         dataset_version_id: the data to learn from (a held-out split of it is made here).
         config: the search spec (target, task, metric, budget, learners, evaluation, seed...).
         project_id: the project it belongs to.
-        hypothesis_id: the hypothesis it tests.
+        hypothesis_id: the hypothesis it tests (of the same project).
         name: a short name (defaults to "<target> on <dataset>").
         test_size: share of rows held out for the final, never-searched-on evaluation.
         start_worker: start a background worker if none is alive.
@@ -83,59 +92,160 @@ def create_experiment(
         The queued experiment (``job_id`` set).
 
     Raises:
-        NotFound: if the version or the hypothesis does not exist.
-        InvalidInput: if the spec does not fit the data (missing target, one class, budget 0...).
+        NotFound: if the version, the project or the hypothesis does not exist.
+        InvalidInput: if the spec does not fit the data (missing target, one class, budget 0...),
+            the split would leave a class too few training rows, no column is usable as a
+            feature, or the hypothesis belongs to another project.
     """
     version = datasets.get_version(ws, dataset_version_id)
-    if hypothesis_id:
-        from core.define.hypotheses import get_hypothesis
-
-        hypothesis = get_hypothesis(ws, hypothesis_id)
-        project_id = project_id or hypothesis.project_id
-    if project_id is None:
-        with ws.read() as db:
-            owners = [r[0] for r in db.execute("SELECT project_id FROM project_datasets WHERE dataset_id = ?",
-                                              [version.dataset_id]).fetchall()]
-        project_id = owners[0] if len(owners) == 1 else None
+    project_id = _owning_project(ws, version, project_id, hypothesis_id)
     if not 0.05 <= float(test_size) <= 0.5:
         raise InvalidInput(f"A held-out share of {test_size:g} is outside 0.05-0.5.",
                            hint="Hold out between 5% and 50% of the rows (20% is usual).")
     frame = datasets.load_frame(ws, version.id)
     resolved = automl.validate(config, frame)  # explains bad specs before anything is written
+    semantic = {c.name: c.semantic for c in version.schema}
+    _check_features(resolved, semantic, version.label)
     stratify = resolved.task in ("binary", "multiclass")
-    train, test = datasets.split_version(ws, version.id, target=resolved.target, test_size=test_size,
-                                         seed=config.seed, stratify=stratify)
-    automl.validate(config, datasets.load_frame(ws, train.id))  # e.g. a class left with one row
-    experiment_id = new_id("exp")
-    spec = {"search": config.as_dict(), "resolved": resolved.as_dict(), "test_size": float(test_size)}
-    row = {
-        "id": experiment_id, "project_id": project_id, "hypothesis_id": hypothesis_id,
-        "name": (name or f"{resolved.target} on {version.label.split(' · ')[0]}").strip(),
-        "dataset_version_id": version.id, "train_version_id": train.id, "test_version_id": test.id,
-        "target": resolved.target, "task": resolved.task, "metric": resolved.metric,
-        "spec": json.dumps(spec, default=str), "status": "queued", "n_trials": 0,
-        "data_sha256": version.sha256, "environment": json.dumps(capture_environment()),
-        "created_at": utcnow(),
-    }
-    with ws.write() as db:
-        db["experiments"].insert(row)
-        add_link(db, "experiment", experiment_id, "uses", "dataset_version", version.id)
-        add_link(db, "experiment", experiment_id, "trained_on", "dataset_version", train.id)
-        add_link(db, "experiment", experiment_id, "evaluated_on", "dataset_version", test.id)
-        if hypothesis_id:
-            add_link(db, "experiment", experiment_id, "tests", "hypothesis", hypothesis_id)
-        record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
-                     message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
-                     project_id=project_id)
-    job = enqueue(ws, "automl", {"experiment_id": experiment_id}, title=f"AutoML: {row['name']}",
-                  project_id=project_id, start_worker=False)
-    with ws.write() as db:
-        db["experiments"].update(experiment_id, {"job_id": job.id})
+    _check_training_part(ws, version, frame, config, resolved.target, test_size, stratify)
+    experiment_id, job_id = new_id("exp"), None
+    before = {v.id for v in datasets.list_versions(ws, version.dataset_id)}
+    try:
+        train, test = datasets.split_version(ws, version.id, target=resolved.target, test_size=test_size,
+                                             seed=config.seed, stratify=stratify)
+        spec = {"search": config.as_dict(), "resolved": resolved.as_dict(), "test_size": float(test_size),
+                "semantic": semantic}
+        row = {
+            "id": experiment_id, "project_id": project_id, "hypothesis_id": hypothesis_id,
+            "name": (name or f"{resolved.target} on {version.label.split(' · ')[0]}").strip(),
+            "dataset_version_id": version.id, "train_version_id": train.id, "test_version_id": test.id,
+            "target": resolved.target, "task": resolved.task, "metric": resolved.metric,
+            "spec": json.dumps(spec, default=str), "status": "queued", "n_trials": 0,
+            "data_sha256": version.sha256, "environment": json.dumps(capture_environment()),
+            "created_at": utcnow(),
+        }
+        with ws.write() as db:
+            db["experiments"].insert(row)
+            add_link(db, "experiment", experiment_id, "uses", "dataset_version", version.id)
+            add_link(db, "experiment", experiment_id, "trained_on", "dataset_version", train.id)
+            add_link(db, "experiment", experiment_id, "evaluated_on", "dataset_version", test.id)
+            if hypothesis_id:
+                add_link(db, "experiment", experiment_id, "tests", "hypothesis", hypothesis_id)
+            record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
+                         message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
+                         project_id=project_id)
+        job = enqueue(ws, "automl", {"experiment_id": experiment_id}, title=f"AutoML: {row['name']}",
+                      project_id=project_id, start_worker=False)
+        job_id = job.id
+        with ws.write() as db:
+            db["experiments"].update(experiment_id, {"job_id": job.id})
+    except BaseException:
+        _undo_create(ws, experiment_id, job_id, version, before)
+        raise
     if start_worker:
         from core.jobs import ensure_worker
 
         ensure_worker(ws)
     return get_experiment(ws, experiment_id)
+
+
+def _owning_project(ws: Workspace, version: Any, project_id: str | None, hypothesis_id: str | None) -> str | None:
+    """The experiment's project: the one given (it must exist), the hypothesis's, or the dataset's only one.
+
+    Raises:
+        NotFound: if the project or the hypothesis does not exist.
+        InvalidInput: if the hypothesis belongs to another project.
+    """
+    from core.define.hypotheses import get_hypothesis
+    from core.define.projects import get_project
+
+    if project_id is not None:
+        project_id = get_project(ws, project_id).id
+    if hypothesis_id:
+        project_id = get_hypothesis(ws, hypothesis_id, project_id=project_id).project_id
+    if project_id is None:
+        with ws.read() as db:
+            owners = [r[0] for r in db.execute("SELECT project_id FROM project_datasets WHERE dataset_id = ?",
+                                              [version.dataset_id]).fetchall()]
+        project_id = owners[0] if len(owners) == 1 else None
+    return project_id
+
+
+def _check_features(resolved: automl.ResolvedConfig, semantic: dict[str, str], label: str) -> None:
+    """Refuse a feature set whose every column is an ID, free text or image paths by its semantic type.
+
+    Raises:
+        InvalidInput: naming the columns and their types.
+    """
+    from core.modeling.columns import NOT_FEATURES
+
+    cols = list(resolved.feature_columns)
+    if cols and all(semantic.get(c) in NOT_FEATURES for c in cols):
+        shown = ", ".join(f"'{c}' ({semantic[c]})" for c in cols[:10])
+        raise InvalidInput(f"No column of {label} can be a feature: {shown}.",
+                           hint="Set a column's semantic type to numeric, categorical, boolean or datetime "
+                                "(`mlcycle datasets types` or the Data page), or add columns.")
+
+
+def _check_training_part(ws: Workspace, version: Any, frame: pd.DataFrame, config: automl.SearchConfig,
+                         target: str, test_size: float, stratify: bool) -> None:
+    """Check the spec against the rows the held-out split would leave for training, before writing it.
+
+    The rows are chosen exactly as :func:`core.data.datasets.split_version` will choose them.
+
+    Raises:
+        InvalidInput: if the split is impossible, or the training part no longer fits the spec
+            (a class left with a single row, too few rows for the folds...).
+    """
+    from core.data.ops import stratified_split
+
+    labels = None
+    if stratify:
+        labels = datasets.load_table(ws, version.id, columns=[target]).column(target).to_numpy(zero_copy_only=False)
+    train_idx, _test_idx, _notes = stratified_split(len(frame), labels, test_size=test_size, seed=config.seed,
+                                                    label=version.label)
+    try:
+        automl.validate(config, frame.iloc[train_idx])
+    except InvalidInput as exc:
+        raise InvalidInput(f"Holding out {float(test_size):.0%} of the rows for the final test would leave "
+                           f"too little to train on: {exc}",
+                           hint="Hold out a smaller share of the rows (`--test-size`; 20% is usual), or add rows. "
+                                + exc.hint) from exc
+
+
+def _undo_create(ws: Workspace, experiment_id: str, job_id: str | None, version: Any, before: set[str]) -> None:
+    """Remove what a failed :func:`create_experiment` wrote: its experiment, its job, its new split versions.
+
+    Split versions that existed before the call (another experiment's, reused) and versions
+    something else refers to by now are kept. Their Parquet files are left for garbage
+    collection, since the content store may share them.
+    """
+    try:
+        with ws.write() as db:
+            db.execute("DELETE FROM lineage WHERE from_kind = 'experiment' AND from_id = ?", [experiment_id])
+            db.execute("DELETE FROM events WHERE object_kind = 'experiment' AND object_id = ?", [experiment_id])
+            db.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+            if job_id:  # a worker may have claimed it already; then it fails on the missing experiment
+                if db.execute("DELETE FROM jobs WHERE id = ? AND status = 'queued'", [job_id]).rowcount:
+                    db.execute("DELETE FROM events WHERE object_kind = 'job' AND object_id = ?", [job_id])
+            rows = db.execute("SELECT id, operation FROM dataset_versions WHERE dataset_id = ? AND parent_id = ?",
+                              [version.dataset_id, version.id]).fetchall()
+            for row in rows:
+                if row["id"] in before or json.loads(row["operation"] or "{}").get("op") != "split":
+                    continue
+                used = db.execute(
+                    "SELECT 1 FROM experiments WHERE ? IN (dataset_version_id, train_version_id, test_version_id)"
+                    " UNION ALL SELECT 1 FROM dataset_versions WHERE parent_id = ?"
+                    " UNION ALL SELECT 1 FROM profiles WHERE version_id = ? LIMIT 1",
+                    [row["id"], row["id"], row["id"]]).fetchone()
+                if used:
+                    continue
+                db.execute("DELETE FROM lineage WHERE (from_kind = 'dataset_version' AND from_id = ?)"
+                           " OR (to_kind = 'dataset_version' AND to_id = ?)", [row["id"], row["id"]])
+                db.execute("DELETE FROM events WHERE object_kind = 'dataset_version' AND object_id = ?", [row["id"]])
+                db.execute("DELETE FROM dataset_versions WHERE id = ?", [row["id"]])
+    except Exception:  # noqa: BLE001 - the original failure is what the caller must see
+        log.exception("could not undo the failed creation of experiment %s", experiment_id)
 
 
 def detect_task_of(ws: Workspace, version_id: str, target: str) -> str:
@@ -346,9 +456,44 @@ def _set_status(ws: Workspace, experiment_id: str, status: str, **extra: Any) ->
 
 
 def run_automl_job(ctx: JobContext) -> dict[str, Any]:
-    """Run an experiment's search in the worker (job kind ``automl``)."""
+    """Run an experiment's search in the worker (job kind ``automl``).
+
+    Whatever fails (loading the data, the search, scoring or storing the model), the
+    experiment ends ``failed`` with the reason, never left ``running``; finished trials are
+    kept, so its best trial can still be refit. A cancelled search ends ``cancelled``.
+
+    Returns:
+        ``{"experiment_id", "model_id", "n_trials", "holdout"}``.
+
+    Raises:
+        JobCancelled: if the user cancelled the search.
+        NotFound: if the experiment or its data is missing.
+        InvalidInput, ExternalToolFailed: if the search fails (the experiment records the reason).
+    """
     ws = ctx.ws
     exp = get_experiment(ws, ctx.payload["experiment_id"])
+    try:
+        return _run_automl(ctx, exp)
+    except JobCancelled:
+        _end(ws, exp.id, "cancelled")
+        raise
+    except Exception as exc:
+        _end(ws, exp.id, "failed", error=str(exc) if isinstance(exc, MLCycleError) else f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _end(ws: Workspace, experiment_id: str, status: str, *, error: str | None = None) -> None:
+    """Record that a search ended without a model (unless it already ended); never raises."""
+    try:
+        if not get_experiment(ws, experiment_id).finished:
+            _set_status(ws, experiment_id, status, finished_at=utcnow(), best_run_id=_best_run_id(ws, experiment_id),
+                        **({"error": error} if error else {}))
+    except Exception:  # noqa: BLE001 - the job's own failure is what the worker must record
+        log.exception("could not mark experiment %s %s", experiment_id, status)
+
+
+def _run_automl(ctx: JobContext, exp: Experiment) -> dict[str, Any]:
+    ws = ctx.ws
     config = automl.SearchConfig.from_dict(exp.spec["search"])
     _set_status(ws, exp.id, "running", started_at=utcnow())
     train = datasets.load_frame(ws, exp.train_version_id)
@@ -367,23 +512,18 @@ def run_automl_job(ctx: JobContext) -> dict[str, Any]:
         if record.is_best:
             ctx.log(f"trial {record.trial}: new best {record.learner} {exp.metric}={record.val_metric}")
 
-    try:
-        result = automl.run_search(train, config, workdir=ws.scratch_dir(exp.id), on_trial=on_trial,
-                                   on_progress=ctx.on_progress, should_stop=should_stop)
-    except Exception as exc:
-        _set_status(ws, exp.id, "failed", finished_at=utcnow(), error=str(exc),
-                    best_run_id=_best_run_id(ws, exp.id))
-        raise
+    result = automl.run_search(train, config, workdir=ws.scratch_dir(exp.id), on_trial=on_trial,
+                               on_progress=ctx.on_progress, should_stop=should_stop,
+                               semantic=exp.spec.get("semantic"))
     if result.stopped_early or result.bundle is None:
-        _set_status(ws, exp.id, "cancelled", finished_at=utcnow(), best_run_id=_best_run_id(ws, exp.id))
         raise JobCancelled()
     chosen = getattr(result, "best_trial", None)
     run_id = _run_id_of_trial(ws, exp.id, chosen) if chosen is not None else _best_run_id(ws, exp.id)
     if getattr(result, "selection", ""):
         ctx.log(f"Refit: {result.selection}")
     model = _save_model(ws, exp, result.bundle, run_id, train, test)
-    _set_status(ws, exp.id, "done", finished_at=utcnow())
     with ws.write() as db:
+        db["experiments"].update(exp.id, {"status": "done", "finished_at": utcnow()})
         record_event(db, object_kind="experiment", object_id=exp.id, verb="done",
                      message=f"Experiment '{exp.name}' finished: {len(result.trials)} trials, best "
                              f"{result.best_learner}", project_id=exp.project_id)

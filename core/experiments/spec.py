@@ -155,7 +155,9 @@ def detect_task(y: pd.Series) -> str:
         return "binary" if n_unique <= 2 else "multiclass"
     if n_unique <= 2:
         return "binary"
-    whole = np.all(np.mod(values.to_numpy(dtype=float), 1) == 0)
+    numbers = values.to_numpy(dtype=float)
+    numbers = numbers[np.isfinite(numbers)]  # inf and -inf are refused by validate, not guessed on
+    whole = bool(np.all(np.mod(numbers, 1) == 0))
     return "multiclass" if whole and n_unique <= 20 else "regression"
 
 
@@ -219,7 +221,8 @@ def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
 
     Raises:
         InvalidInput: naming the problem: the target is missing or empty, a single class, a class
-            with one row, a text regression target, too few rows for the folds, no budget,
+            with one row, a text regression target, an infinite target value (with the number of
+            rows), too few rows for the folds, no budget,
             unknown or uninstalled learners, an unknown metric, or Ray missing for parallel trials.
     """
     notes: list[str] = []
@@ -234,6 +237,7 @@ def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
         notes.append(f"{n_without} rows without a target value are left out.")
     if X.shape[1] == 0:
         raise InvalidInput("The feature set is empty.", hint="Choose at least one column besides the target.")
+    _check_finite(y)
     task = _resolve_task(config.task, y)
     classes = _check_target(y, task)
     metric = config.metric
@@ -292,6 +296,23 @@ def _resolve_task(task: str, y: pd.Series) -> str:
     return task
 
 
+def _check_finite(y: pd.Series, numbers: pd.Series | None = None) -> None:
+    """Refuse a numeric target with inf or -inf values (a learner cannot fit them), counting the rows.
+
+    Raises:
+        InvalidInput: naming the target and how many rows are infinite.
+    """
+    if numbers is None:
+        if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
+            return
+        numbers = y
+    n_bad = int(np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan)).sum())
+    if n_bad:
+        raise InvalidInput(f"The target '{y.name}' is infinite (inf or -inf) in {n_bad} row{'s' if n_bad > 1 else ''}; "
+                           "a target must be a finite number.",
+                           hint="Remove or fix those rows (derive a version that filters them out), then run again.")
+
+
 def _check_target(y: pd.Series, task: str) -> list[Any] | None:
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(y.dtype) or pd.api.types.is_bool_dtype(y.dtype):
@@ -300,6 +321,7 @@ def _check_target(y: pd.Series, task: str) -> list[Any] | None:
                 bad = y[values.isna()].iloc[0] if values.isna().any() else y.iloc[0]
                 raise InvalidInput(f"The target '{y.name}' holds text ({bad!r}); a regression target must be numeric.",
                                    hint="Choose a numeric target, or set the task to classification.")
+            _check_finite(y, values)  # "inf" written as text
         return None
     counts = y.value_counts()
     if len(counts) < 2:
