@@ -176,6 +176,8 @@ def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
                        format_func=lambda i: f"{by_id[i].label} · {by_id[i].description[:80]}", key="ds_version_pick")
     version = by_id[vid]
     st.session_state["selected_version_id"] = version.id
+    if version.warnings:  # what ingest changed or could not keep, shown with the version it concerns
+        st.warning("  \n".join(f"- {escape_markdown(w)}" for w in version.warnings))
     schema, preview, derive, compare, lineage, download = st.tabs(VIEWS, key=VIEW_KEY, bind="query-params")
     # only the open view runs: the diff and the lineage graph are not computed on every rerun
     if schema.open:

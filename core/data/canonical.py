@@ -1,6 +1,7 @@
 """The canonical form of a table: what a dataset version stores, hashes and reads back.
 
-* :func:`canonicalize` de-duplicates column names (``name``, ``name_2``; blanks
+* :func:`canonicalize` shortens column names over :data:`MAX_COLUMN_NAME` characters,
+  de-duplicates column names (``name``, ``name_2``; blanks
   ``column_N``) and normalises dtypes so that the same table read from any format is
   the same table: integers to int64, floats (and decimals) to float64 with NaN as
   missing, every string flavour to ``string``, categoricals decoded, dates and
@@ -35,6 +36,8 @@ ROW_GROUP = 256 * 1024
 PAGE_BYTES = 8 << 20  # bigger than a row group's column chunk: one page per chunk
 PARQUET_COMPRESSION = "none"
 _INDEX_COLUMN = re.compile(r"^__index_level_\d+__$")
+MAX_COLUMN_NAME = 255  # characters; longer names are shortened (with a warning) when a table is read
+INT64_MAX = 2**63 - 1
 SchemaFn = Callable[[pa.Table], list]
 
 
@@ -128,10 +131,84 @@ def dedupe_names(names: Iterable[Any]) -> tuple[list[str], list[str]]:
                 k += 1
             new = f"{stem}_{k}"
         if new != name:
-            changes.append(f"column {i} {'(blank)' if not name else repr(name)} -> '{new}'")
+            changes.append(f"column {i} {'(blank)' if not name else repr(_short(name))} -> {_short(new)!r}")
         seen.add(new)
         out.append(new)
     return out, changes
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def canonical_names(names: Iterable[Any]) -> tuple[list[str], list[str]]:
+    """Column names as stored: at most :data:`MAX_COLUMN_NAME` characters, unique and non-blank.
+
+    Args:
+        names: the names as read.
+
+    Returns:
+        ``(new_names, warnings)``: one warning listing the shortened names and one listing
+        the renames of :func:`dedupe_names`, when there are any.
+    """
+    raw = [("" if n is None else str(n)).strip() for n in names]
+    keep = MAX_COLUMN_NAME - 5  # room for the _N that makes a shortened name unique
+    long = [(i, n) for i, n in enumerate(raw, start=1) if len(n) > MAX_COLUMN_NAME]
+    warnings = []
+    if long:
+        raw = [n[:keep] if len(n) > MAX_COLUMN_NAME else n for n in raw]
+        listed = "; ".join(f"column {i} ({len(n):,} characters, {_short(n)!r})" for i, n in long[:5])
+        more = f" and {len(long) - 5} more" if len(long) > 5 else ""
+        warnings.append(f"Column names longer than {MAX_COLUMN_NAME} characters were shortened to their first "
+                        f"{keep}: {listed}{more}.")
+    names_out, changes = dedupe_names(raw)
+    if changes:
+        warnings.append("Blank or repeated column names were renamed: " + "; ".join(changes) + ".")
+    return names_out, warnings
+
+
+def _nested_notes(table: pa.Table, split: bool) -> list[str]:
+    """Say how nested columns are stored: records split into columns (when ``split``), the rest as JSON text."""
+    notes = []
+    for field in table.schema:
+        t = field.type
+        if pa.types.is_struct(t) and split:
+            children = ", ".join(f"{field.name}.{t.field(i).name}" for i in range(t.num_fields))
+            notes.append(f"Column '{field.name}' held records; it was split into the columns {children}.")
+        elif pa.types.is_struct(t):
+            notes.append(f"Column '{field.name}' held records; each was stored as JSON text.")
+        elif pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+            notes.append(f"Column '{field.name}' held lists; each list was stored as JSON text "
+                         f"(e.g. [1, 2]), so it reads as text.")
+        elif pa.types.is_nested(t):
+            notes.append(f"Column '{field.name}' held nested values ({t}); each was stored as JSON text.")
+    return notes
+
+
+def _big_decimal_as_text(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A whole-number decimal column with a value beyond int64, as exact text (else ``None``)."""
+    t = col.type
+    if not pa.types.is_decimal(t) or t.scale > 0 or t.precision <= 18 or col.null_count == len(col):
+        return None
+    bounds = pc.min_max(col)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if -INT64_MAX - 1 <= low and high <= INT64_MAX:
+        return None
+    return pc.cast(col, pa.string())
+
+
+def big_integer_note(name: str, example: Any) -> str:
+    """The warning for a column of whole numbers kept as text because they do not fit int64.
+
+    Args:
+        name: the column.
+        example: one of its values.
+
+    Returns:
+        The warning text.
+    """
+    return (f"Column '{name}' holds whole numbers too large for a 64-bit integer (e.g. {_short(str(example))}); "
+            "it was kept as text so that no digit is lost.")
 
 
 def canonical_type(t: pa.DataType) -> pa.DataType | None:
@@ -205,7 +282,11 @@ def canonical_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def canonicalize(table: pa.Table) -> tuple[pa.Table, list[str]]:
-    """Return the canonical table (the one stored and hashed) and warnings about renamed columns.
+    """Return the canonical table (the one stored and hashed) and warnings about what changed.
+
+    Warnings name the columns whose names were shortened or renamed, nested columns
+    (records split into ``parent.child`` columns, lists stored as JSON text) and
+    whole-number decimals too large for int64 (kept as exact text).
 
     Args:
         table: a table as read from a file or made by an operation.
@@ -216,14 +297,21 @@ def canonicalize(table: pa.Table) -> tuple[pa.Table, list[str]]:
     keep = [i for i, name in enumerate(table.column_names) if not _INDEX_COLUMN.match(str(name))]
     if len(keep) != table.num_columns:
         table = table.select(keep)
+    warnings = _nested_notes(table, split=True)
     if any(pa.types.is_struct(t) for t in table.schema.types):
+        before = set(table.column_names)
         table = table.flatten()  # struct columns become parent.child columns
-    names, changes = dedupe_names(table.column_names)
-    warnings = []
-    if changes:
-        warnings.append("Blank or repeated column names were renamed: " + "; ".join(changes) + ".")
-    columns = [canonical_column(c) for c in table.columns]
-    return pa.Table.from_arrays(columns, names=names), warnings
+        children = [i for i, name in enumerate(table.column_names) if name not in before]
+        warnings += _nested_notes(table.select(children), split=False)  # nested deeper: JSON text
+    names, renames = canonical_names(table.column_names)
+    columns = []
+    for name, col in zip(names, table.columns, strict=True):
+        text = _big_decimal_as_text(col)
+        if text is not None:
+            warnings.append(big_integer_note(name, pc.max(col).as_py()))
+            col = text
+        columns.append(canonical_column(col))
+    return pa.Table.from_arrays(columns, names=names), renames + warnings
 
 
 # ----------------------------------------------------------------------------- hashing

@@ -153,6 +153,10 @@ def add_dataset(
                 path, display, parquet, encoding=encoding, sheet=sheet, on_progress=on_progress,
                 schema_fn=lambda table, mixed: infer_schema_table(table, mixed=mixed),
             )
+            sheets = source.get("sheets") or []
+            if not name and sheets and source.get("sheet") != sheets[0]:
+                # another sheet is other data: its own dataset unless the user names one
+                ds_name = _clean_name(f"{Path(display).stem} - {source['sheet']}"[:MAX_NAME])
             if mixed:
                 prepared.warnings.append("Column(s) mixing numbers and text were kept as text: "
                                          + ", ".join(sorted(mixed)) + ".")
@@ -164,12 +168,41 @@ def add_dataset(
                           license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
 
 
-def _find_by_sha(db: Any, sha: str, prefer_name: str | None = None) -> Any:
+def _find_by_sha(db: Any, sha: str, dataset_id: str | None, dataset_name: str | None) -> Any:
+    """The version with this content in the dataset (given by id, else by active name), or ``None``."""
+    if dataset_id:
+        return db.execute(VERSION_ROWS + " WHERE v.sha256 = ? AND d.id = ? ORDER BY v.number LIMIT 1",
+                          [sha, dataset_id]).fetchone()
     return db.execute(
-        VERSION_ROWS + " WHERE v.sha256 = ? AND d.archived_at IS NULL"
-        " ORDER BY (d.name = ? COLLATE NOCASE) DESC, v.created_at LIMIT 1",
-        [sha, prefer_name or ""],
+        VERSION_ROWS + " WHERE v.sha256 = ? AND d.archived_at IS NULL AND d.id = (SELECT id FROM datasets"
+        " WHERE name = ? COLLATE NOCASE AND archived_at IS NULL ORDER BY created_at LIMIT 1)"
+        " ORDER BY v.number LIMIT 1",
+        [sha, dataset_name or ""],
     ).fetchone()
+
+
+def _same_content_elsewhere(db: Any, sha: str) -> DatasetVersion | None:
+    row = db.execute(VERSION_ROWS + " WHERE v.sha256 = ? AND d.archived_at IS NULL ORDER BY v.created_at LIMIT 1",
+                     [sha]).fetchone()
+    return DatasetVersion.from_row(row) if row else None
+
+
+def _columns_changed(ws: Workspace, dataset_name: str, prepared: Prepared) -> list[str]:
+    """A warning when a new upload to an existing dataset has other columns than its newest version."""
+    dataset = find_dataset_by_name(ws, dataset_name)
+    if dataset is None or not dataset.n_versions:
+        return []
+    previous = latest_version(ws, dataset.id)
+    before, now = previous.columns, [c.name for c in prepared.schema]
+    if before == now:
+        return []
+    added = [c for c in now if c not in before]
+    removed = [c for c in before if c not in now]
+    parts = [f"added {', '.join(repr(c) for c in added)}" if added else "",
+             f"removed {', '.join(repr(c) for c in removed)}" if removed else "",
+             "" if added or removed else "the same columns in another order"]
+    return [f"This version's columns differ from {previous.label}: {'; '.join(p for p in parts if p)}. "
+            f"If it is other data rather than a new version of '{dataset.name}', add it under its own name."]
 
 
 def _intact(ws: Workspace, sha: str) -> bool:
@@ -236,11 +269,17 @@ def _store(
     warnings = list(prepared.warnings)
     table, sha = prepared.table, prepared.sha256
     with ws.read() as db:
-        existing = _find_by_sha(db, sha, dataset_name)
+        existing = _find_by_sha(db, sha, dataset_id, dataset_name)
+        elsewhere = _same_content_elsewhere(db, sha) if existing is None else None
     if existing is not None:
         version = DatasetVersion.from_row(existing)
         return _reuse(ws, version, project_id=project_id, parent_id=parent_id, relation=relation,
                       warnings=_repair(ws, version, prepared, parquet) + warnings)
+    if parent_id is None and dataset_id is None:
+        warnings += _columns_changed(ws, dataset_name or "dataset", prepared)
+    notes = []
+    if elsewhere is not None:  # the requested name gets its own version; the bytes are stored once
+        notes.append(f"The same content is also stored as {elsewhere.label}; both versions share one stored copy.")
     on_progress(Progress(0.95, "Saving the version"))
     artifact = prepared.artifact_sha
     _place_artifact(ws, parquet, artifact)  # never removed again here: another row may point at it
@@ -253,7 +292,7 @@ def _store(
     }
     try:
         with ws.write() as db:
-            again = _find_by_sha(db, sha, dataset_name)
+            again = _find_by_sha(db, sha, dataset_id, dataset_name)
             if again is not None:
                 raise _Raced(again)
             dataset_id = dataset_id or _dataset_for_name(db, dataset_name or "dataset", description=description,
@@ -277,7 +316,7 @@ def _store(
                       warnings=_repair(ws, version, prepared, parquet) + warnings)
     version = get_version(ws, row["id"])
     on_progress(Progress(1.0, f"Saved {version.label}"))
-    return AddResult(version, get_dataset(ws, version.dataset_id), False, warnings)
+    return AddResult(version, get_dataset(ws, version.dataset_id), False, notes + warnings)
 
 
 class _Raced(Exception):

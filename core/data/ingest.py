@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -41,11 +42,13 @@ import pyarrow.csv as pacsv
 from core.data.canonical import (
     ParquetSink,
     Prepared,
+    INT64_MAX,
     TableHasher,
+    big_integer_note,
+    canonical_names,
     canonical_type,
     canonicalize,
     complete_columns,
-    dedupe_names,
     dictionary_columns,
     prepare,
 )
@@ -58,6 +61,7 @@ from core.data.readers import (
     human_size,
     normalize_encoding,
     not_text,
+    nul_byte,
     read_excel,
     read_json,
     read_jsonl,
@@ -336,7 +340,158 @@ def read_csv(path: Path, display_name: str, *, encoding: str | None = None,
             raise _csv_error(path, display_name, setup.encoding, setup.dialect, exc) from exc
     if table.num_columns and table.num_rows == 0:
         raise _header_only(display_name, table.num_columns)
-    return ReadResult(table, setup.source)
+    check_cells(table, path, display_name, setup.encoding, setup.dialect.delimiter)
+    table, notes = _keep_big_integers(table, path, setup)
+    return ReadResult(table, setup.source, notes)
+
+
+# ------------------------------------------------------- what a parse may hide
+
+
+def _cells_contain(table: pa.Table, needles: tuple[bytes, ...]) -> set[bytes]:
+    """Which of ``needles`` occur in the text cells (searching the UTF-8 bytes of each chunk at once)."""
+    found: set[bytes] = set()
+    for col in table.columns:
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        width = 8 if pa.types.is_large_string(col.type) else 4
+        for chunk in col.chunks:
+            data = chunk.buffers()[2]
+            if data is None or len(chunk) == 0:
+                continue
+            offsets = chunk.buffers()[1]
+            first = int.from_bytes(memoryview(offsets)[chunk.offset * width:(chunk.offset + 1) * width], "little")
+            end = (chunk.offset + len(chunk)) * width
+            last = int.from_bytes(memoryview(offsets)[end:end + width], "little")
+            if last <= first:
+                continue
+            view = np.frombuffer(data, dtype=np.uint8, count=last - first, offset=first)
+            if view.min() > max(needles)[0]:  # one fast pass, no copy: no byte as low as any needle
+                continue
+            raw = view.tobytes()
+            found |= {n for n in needles if n in raw}
+            if len(found) == len(needles):
+                return found
+    return found
+
+
+def _first_line_with(path: Path, encoding: str, char: str) -> int | None:
+    """The physical line number of the first line holding ``char``."""
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            if char in line:
+                return number
+    return None
+
+
+def _odd_quotes(path: Path, encoding: str) -> bool:
+    """Whether the file holds an odd number of double quotes (a well-formed CSV never does)."""
+    count = 0
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        while chunk := handle.read(1 << 22):
+            count += chunk.count('"')
+    return count % 2 == 1
+
+
+def _unclosed_quote(path: Path, encoding: str, delimiter: str) -> tuple[int, int | None] | None:
+    """Find a quoted value that is never closed, or closed lines later by a stray quote.
+
+    Returns:
+        ``(line where the quote opens, line where the problem shows or None at the end of
+        the file)``, or ``None`` when every quoted value that spans lines is well formed.
+    """
+    enc = "utf-8-sig" if encoding == "utf-8" else encoding
+    with open(path, encoding=enc, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                return start, None
+            if reader.line_num > start:  # the row began lines earlier: a quote left open
+                return start, reader.line_num
+    return None
+
+
+def _quote_error(display_name: str, start: int, end: int | None) -> InvalidInput:
+    where = "the end of the file" if end is None else f"line {end}"
+    return InvalidInput(
+        f"'{display_name}': line {start} opens a quoted value (\") that is not closed on its line; "
+        f"it runs on to {where}, swallowing the rows between.",
+        hint=f"Add the missing closing quote on line {start}, or write a quote that belongs to a value as two "
+             "quotes (\"\"), then upload again.",
+    )
+
+
+def check_cells(table: pa.Table, path: Path, display_name: str, encoding: str, delimiter: str) -> None:
+    """Refuse what a CSV parse accepts silently: NUL bytes and a quote that is never closed.
+
+    A NUL byte is refused wherever it is (as one in the first 256 KB is), naming its line.
+    A value holding a line break is either a well-formed quoted value or the sign of an
+    unclosed quote that swallowed the rows after it; the file is checked (an odd number
+    of quotes, then the exact line) only when such a value exists.
+
+    Args:
+        table: the parsed table.
+        path: the file.
+        display_name: the file's name, for messages.
+        encoding: its text encoding.
+        delimiter: its delimiter.
+
+    Raises:
+        InvalidInput: naming the line of the NUL byte or of the unclosed quote.
+    """
+    found = _cells_contain(table, (b"\x00", b"\n", b"\r"))
+    if b"\x00" in found or any("\x00" in name for name in table.column_names):
+        raise nul_byte(display_name, _first_line_with(path, encoding, "\x00") or 1)
+    if found & {b"\n", b"\r"} and _odd_quotes(path, encoding):
+        problem = _unclosed_quote(path, encoding, delimiter)
+        if problem is not None:
+            raise _quote_error(display_name, *problem)
+
+
+def _big_integer_columns(table: pa.Table) -> list[str]:
+    """Float columns whose values are all whole numbers, some beyond int64: digits were lost."""
+    out = []
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if not pa.types.is_floating(col.type) or col.null_count == len(col):
+            continue
+        bounds = pc.min_max(col)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if max(abs(low), abs(high)) <= INT64_MAX:
+            continue
+        if pc.all(pc.equal(pc.floor(col), col)).as_py():
+            out.append(name)
+    return out
+
+
+_WHOLE = r"^\s*[+-]?\d+\s*$"
+
+
+def _keep_big_integers(table: pa.Table, path: Path, setup: _CsvSetup) -> tuple[pa.Table, list[str]]:
+    """Read again as text the columns of whole numbers too large for int64 (a float keeps ~16 digits)."""
+    candidates = _big_integer_columns(table)
+    if not candidates or len(set(table.column_names)) != table.num_columns:
+        return table, []
+    convert = pacsv.ConvertOptions(strings_can_be_null=True, decimal_point=setup.dialect.decimal,
+                                   column_types={name: pa.string() for name in candidates},
+                                   include_columns=candidates)
+    try:
+        text = pacsv.read_csv(path, read_options=setup.read, parse_options=setup.parse, convert_options=convert)
+    except pa.ArrowInvalid:
+        return table, []
+    notes = []
+    for name in candidates:
+        col = text.column(name)
+        valid = pc.drop_null(col)
+        if len(valid) and pc.all(pc.match_substring_regex(valid, _WHOLE)).as_py():
+            col = pc.utf8_trim_whitespace(col)
+            table = table.set_column(table.column_names.index(name), name, col)
+            long = pc.filter(col, pc.greater(pc.utf8_length(col), 18))
+            notes.append(big_integer_note(name, long[0].as_py() if len(long) else ""))
+    return table, notes
 
 
 class _Fallback(Exception):
@@ -429,9 +584,8 @@ def _csv_pipeline(path: Path, display_name: str, setup: _CsvSetup, parquet_path:
                                        parse_options=setup.parse, convert_options=setup.convert)
                 if table.num_rows == 0:
                     raise _header_only(display_name, table.num_columns)
-                names, changes = dedupe_names(table.column_names)
-                if changes:
-                    warnings.append("Blank or repeated column names were renamed: " + "; ".join(changes) + ".")
+                names, notes = canonical_names(table.column_names)
+                warnings += notes
                 plan = _plan(table.schema)
                 read_opts = pacsv.ReadOptions(block_size=CSV_BLOCK, column_names=names)
                 convert = pacsv.ConvertOptions(strings_can_be_null=True, decimal_point=setup.dialect.decimal,
@@ -602,6 +756,9 @@ def ingest_file(path: Path, display_name: str, parquet_path: Path, *, encoding: 
             try:
                 prepared = _csv_pipeline(path, display_name, setup, parquet_path,
                                          lambda t: schema_fn(t, set()), on_progress)
+                check_cells(prepared.table, path, display_name, setup.encoding, setup.dialect.delimiter)
+                if _big_integer_columns(prepared.table):
+                    raise _Fallback("whole numbers beyond int64: read them again as text")
                 return prepared, setup.source, set()
             except _Fallback:
                 parquet_path.unlink(missing_ok=True)
@@ -634,6 +791,9 @@ def _csv_error(path: Path, display_name: str, enc: str, dialect: CsvDialect, exc
     match = re.search(r"Expected (\d+) columns, got (\d+)", msg)
     if match:
         line, got = _first_ragged_line(path, enc, dialect)
+        quote = _unclosed_quote(path, enc, dialect.delimiter)
+        if quote is not None and (line is None or quote[0] <= line):
+            return _quote_error(display_name, *quote)  # the field count was only a symptom
         where = f"line {line} has {got} fields" if line else f"a row has {match.group(2)} fields"
         return InvalidInput(
             f"'{display_name}': {where} but the header has {match.group(1)} "
@@ -721,6 +881,8 @@ def local_file(source: str | os.PathLike[str] | BinaryIO, scratch: Path, *, orig
     """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
+        if path.is_dir():
+            raise _folder_given(path)
         display = safe_file_name(original_name or path.name)
         file_format(display)
         if not path.is_file():
@@ -744,6 +906,19 @@ def local_file(source: str | os.PathLike[str] | BinaryIO, scratch: Path, *, orig
         yield display, copy
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _folder_given(path: Path) -> InvalidInput:
+    try:
+        inside = sorted(p.name for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+    except OSError:
+        inside = []
+    if inside:
+        more = f" (and {len(inside) - 3} more)" if len(inside) > 3 else ""
+        hint = "Add one file at a time, e.g. " + ", ".join(str(path / n) for n in inside[:3]) + more + "."
+    else:
+        hint = f"It holds no data file ({', '.join(sorted(FORMATS))}); give the path of one file."
+    return InvalidInput(f"'{path}' is a folder, not a file.", hint=hint)
 
 
 def copy_stream(stream: Any, dest: Path, display_name: str, *, max_bytes: int | None = None,

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from core.data.canonical import python_values_to_arrow
+from core.data.canonical import INT64_MAX, big_integer_note, python_values_to_arrow
 from core.errors import InvalidInput
 
 SNIFF_BYTES = 256 * 1024
@@ -110,6 +110,8 @@ def detect_encoding(sample: bytes, display_name: str) -> str:
         even, odd = sample[0::2], sample[1::2]
         if len(sample) >= 4 and (even.count(0) > 0.3 * len(even) or odd.count(0) > 0.3 * len(odd)):
             return "utf-16-be" if even.count(0) > odd.count(0) else "utf-16-le"
+        if _text_but_for_nul(sample):
+            raise nul_byte(display_name, sample[: sample.index(b"\x00")].count(b"\n") + 1)
         raise not_text(display_name)
     from charset_normalizer import from_bytes
 
@@ -120,6 +122,37 @@ def detect_encoding(sample: bytes, display_name: str) -> str:
     if best.encoding.lower() in ("euc_kr", "cp949", "johab") or "korean" in " ".join(best.languages).lower():
         enc = "cp949"
     return enc
+
+
+_CONTROL_BYTES = bytes([*range(1, 9), *range(14, 32)])
+
+
+def _text_but_for_nul(sample: bytes) -> bool:
+    """Whether bytes holding a few NULs are otherwise text (few other control bytes)."""
+    cleaned = sample.replace(b"\x00", b"")
+    nuls = len(sample) - len(cleaned)
+    if not cleaned or nuls > max(16, len(sample) // 100):
+        return False
+    controls = len(cleaned) - len(cleaned.translate(None, _CONTROL_BYTES))
+    return controls <= len(cleaned) // 100
+
+
+def nul_byte(display_name: str, line: int) -> InvalidInput:
+    """The error for a text file holding a NUL byte (the same wherever in the file it is).
+
+    Args:
+        display_name: the file's base name.
+        line: the line (1-based) of the first NUL byte.
+
+    Returns:
+        An :class:`~core.errors.InvalidInput` to raise.
+    """
+    return InvalidInput(
+        f"'{display_name}' has a NUL byte (\\0) on line {line}; a text table never holds one, so the file "
+        "is probably damaged or was saved by a faulty export.",
+        hint=f"Remove the NUL bytes (e.g. `tr -d '\\000' < {display_name} > fixed{Path(display_name).suffix}`) "
+             "or export the data again, then upload it.",
+    )
 
 
 def not_text(display_name: str) -> InvalidInput:
@@ -260,7 +293,50 @@ def read_excel(path: Path, display_name: str, *, sheet: str | int | None = None)
         if was_mixed:
             mixed.add(name or f"column {i + 1}")
     table = pa.Table.from_arrays(columns, names=header)
-    return ReadResult(table, {"format": "excel", "sheet": chosen, "sheets": names}, mixed=mixed)
+    warnings = []
+    if any(col.null_count for col in table.columns):
+        warnings = _uncalculated_formulas(path, chosen)
+    return ReadResult(table, {"format": "excel", "sheet": chosen, "sheets": names}, warnings, mixed=mixed)
+
+
+def _uncalculated_formulas(path: Path, sheet: str) -> list[str]:
+    """Warn about formula cells saved without their result (read as missing), naming their columns.
+
+    Programs that write workbooks without calculating them (scripts using openpyxl, some
+    exports) store only the formula; Excel computes the results when it opens the file.
+    The sheet is read twice side by side: formulas, and the saved results.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        formulas = load_workbook(path, read_only=True, data_only=False)
+        results = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - the data was read already; this is only a check
+        return []
+    counts: dict[int, int] = {}
+    header: list[str] | None = None
+    try:
+        for with_formula, with_result in zip(formulas[sheet].iter_rows(values_only=True),
+                                             results[sheet].iter_rows(values_only=True), strict=False):
+            if header is None:
+                if any(v is not None for v in with_result):
+                    header = ["" if v is None else _header_text(v) for v in with_result]
+                continue
+            for i, (formula, result) in enumerate(zip(with_formula, with_result, strict=False)):
+                is_formula = (isinstance(formula, str) and formula.startswith("=")) \
+                    or type(formula).__name__ in ("ArrayFormula", "DataTableFormula")
+                if result is None and is_formula:
+                    counts[i] = counts.get(i, 0) + 1
+    finally:
+        formulas.close()
+        results.close()
+    notes = []
+    for i, n in sorted(counts.items()):
+        name = (header[i] if header and i < len(header) else "") or f"column {i + 1}"
+        notes.append(f"Column '{name}' has {n:,} formula cell(s) saved without their result, so they read as "
+                     "missing. Open the workbook in Excel or LibreOffice and save it (that stores the results), "
+                     "then add it again.")
+    return notes
 
 
 def _header_text(value: Any) -> str:
@@ -353,6 +429,7 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _records_to_table(records: Iterable[dict[str, Any]]) -> tuple[pa.Table, list[str], set[str]]:
+    records = list(records)
     flat = [_flatten(r) for r in records]
     names: dict[str, None] = {}
     for r in flat:
@@ -360,12 +437,24 @@ def _records_to_table(records: Iterable[dict[str, Any]]) -> tuple[pa.Table, list
             names.setdefault(k, None)
     arrays, mixed, warnings = [], set(), []
     for name in names:
-        arr, was_mixed = python_values_to_arrow([r.get(name) for r in flat])
+        values = [r.get(name) for r in flat]
+        arr, was_mixed = python_values_to_arrow(values)
         if pa.types.is_string(arr.type) and not was_mixed:
+            if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > INT64_MAX for v in values):
+                warnings.append(big_integer_note(name, next(v for v in values if isinstance(v, int)
+                                                              and abs(v) > INT64_MAX)))
             arr = _maybe_timestamps(arr)
         arrays.append(arr)
         if was_mixed:
             mixed.add(name)
+    split = sorted({k for r in records for k, v in r.items() if isinstance(v, dict) and v})
+    if split:
+        warnings.append("Nested objects were split into parent.child columns: "
+                        + ", ".join(f"'{k}'" for k in split) + ".")
+    lists = [n for n in names if any(isinstance(r.get(n), list) for r in flat)]
+    if lists:
+        warnings.append("Column(s) holding lists were stored as JSON text (e.g. [1, 2]): "
+                        + ", ".join(f"'{n}'" for n in lists) + ".")
     if any(len(r) < len(names) for r in flat):
         warnings.append("Some records lack some keys; those cells are missing.")
     return pa.Table.from_arrays(arrays, names=list(names)), warnings, mixed

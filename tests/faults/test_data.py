@@ -20,6 +20,7 @@ from core.cli import main
 from core.data import datasets as D
 from core.workspace import Workspace
 from tests.conftest import REPO_ROOT, SAMPLES
+from tests.pages.conftest import app  # noqa: F401 - the AppTest fixture
 
 
 def _cli(ws, capsys, *args: str) -> tuple[int, str, str]:
@@ -196,3 +197,189 @@ def test_item14_lineage_does_not_swallow_a_database_error(ws):
         db.execute("ALTER TABLE experiments RENAME COLUMN name TO title")  # a damaged or foreign schema
     with pytest.raises(sqlite3.OperationalError, match="name"):
         D.lineage_graph(ws, version.dataset_id)
+
+
+# ------------------------------------------------------------ items 15-19: ingest
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def _refused(ws, path: Path, **kw):
+    """Ingest ``path`` expecting a clear refusal; nothing may be stored."""
+    from core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        D.add_dataset(ws, path, **kw)
+    assert D.list_datasets(ws, include_archived=True) == []
+    assert err.value.hint
+    return err.value
+
+
+@pytest.mark.parametrize("pipelined", [False, True])
+def test_item15_a_30_digit_integer_id_is_kept_as_text(ws, tmp_path, monkeypatch, pipelined):
+    """Item 15: a 30-digit integer id keeps every digit (as text, with a warning), not 1.2345678901234568e+29."""
+    from core.data import ingest
+
+    ids = [str(123456789012345678901234567890 + i) for i in range(3000)]
+    path = _write(tmp_path, "ids.csv", "id,v\n" + "".join(f"{i},{n}\n" for n, i in enumerate(ids)))
+    if pipelined:
+        monkeypatch.setattr(ingest, "SEGMENT_BYTES", 8192)
+    result = D.add_dataset(ws, path)
+    frame = D.load_frame(ws, result.version.id)
+    assert frame["id"].tolist() == ids
+    assert frame["v"].tolist() == list(range(3000))  # ordinary integers stay integers
+    assert result.version.column("id").dtype == "str"
+    assert any("'id'" in w and "64-bit" in w for w in result.version.warnings), result.version.warnings
+
+
+def test_item15_json_big_integers_are_kept_as_text_too(ws, tmp_path):
+    """Item 15: the same holds for a JSON file."""
+    path = _write(tmp_path, "ids.json", '[{"id": 123456789012345678901234567890}, {"id": 2}]')
+    result = D.add_dataset(ws, path)
+    assert D.load_frame(ws, result.version.id)["id"].tolist() == ["123456789012345678901234567890", "2"]
+    assert any("'id'" in w and "64-bit" in w for w in result.version.warnings), result.version.warnings
+
+
+def test_item16_xlsx_formulas_without_cached_values_are_named(ws, tmp_path, capsys):
+    """Item 16: formula cells with no saved result give a warning naming the column, shown with the version."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["a", "b", "total"])
+    for i in range(2, 6):
+        sheet.append([i, i * 2, f"=A{i}+B{i}"])  # openpyxl stores formulas, never their results
+    book.save(tmp_path / "calc.xlsx")
+    result = D.add_dataset(ws, tmp_path / "calc.xlsx")
+    notes = [w for w in result.version.warnings if "'total'" in w]
+    assert notes and "formula" in notes[0] and "4" in notes[0], result.version.warnings
+    code, out, _ = _cli(ws, capsys, "datasets", "show", "calc")
+    assert code == 0 and "formula" in out
+
+
+@pytest.mark.parametrize("where", ["early", "late", "pipelined"])
+def test_item17_a_nul_byte_is_refused_wherever_it_is_naming_its_line(ws, tmp_path, monkeypatch, where):
+    """Item 17: a NUL byte gets the same refusal in the first 256 KB and later, and names the line."""
+    from core.data import ingest
+
+    rows = "".join(f"{i},row{i}\n" for i in range(40_000 if where != "early" else 3))
+    data = ("a,b\n" + rows).encode() + b"7,x\x00y\n" + b"8,z\n"
+    line = 2 + (40_000 if where != "early" else 3)
+    if where == "pipelined":
+        monkeypatch.setattr(ingest, "SEGMENT_BYTES", 65536)
+    err = _refused(ws, _write(tmp_path, "nul.csv", data))
+    assert f"line {line}" in err.message and "NUL" in err.message, err.message
+    assert "nul.csv" in err.message
+
+
+def test_item17_binary_data_is_still_called_binary(ws, tmp_path):
+    """Item 17: a file that is not text at all keeps its own message."""
+    garbage = bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8))
+    err = _refused(ws, _write(tmp_path, "photo.csv", garbage))
+    assert "binary" in err.message
+
+
+def test_item18_nested_parquet_columns_are_flattened_with_a_warning(ws, tmp_path):
+    """Item 18: a struct split into s.x/s.y and a list turned into text are both said, naming the columns."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"s": pa.array([{"x": 1, "y": "a"}, {"x": 2, "y": "b"}]), "l": pa.array([[1, 2], [3]]),
+                      "n": [1, 2]})
+    pq.write_table(table, tmp_path / "nested.parquet")
+    result = D.add_dataset(ws, tmp_path / "nested.parquet")
+    assert result.version.columns == ["s.x", "s.y", "l", "n"]
+    warnings = " ".join(result.version.warnings)
+    assert "'s'" in warnings and "s.x" in warnings and "s.y" in warnings, warnings
+    assert "'l'" in warnings and "JSON text" in warnings, warnings
+
+
+def test_item19_identical_content_under_another_name_makes_that_name(ws, tmp_path, capsys):
+    """Item 19: adding the same content under another name creates that name (and says what it shares)."""
+    first = D.add_dataset(ws, SAMPLES / "iris.csv").version
+    code, out, err = _cli(ws, capsys, "datasets", "add", str(SAMPLES / "iris.csv"), "--name", "flowers")
+    assert code == 0, err
+    assert "flowers v1" in out and "iris v1" in out  # the message names both
+    flowers = D.resolve_version(ws, "flowers")
+    assert flowers.dataset_name == "flowers" and flowers.sha256 == first.sha256
+    assert flowers.artifact == first.artifact  # one stored copy
+    assert D.resolve_version(ws, "iris").id == first.id
+    again = D.add_dataset(ws, SAMPLES / "iris.csv", name="flowers")
+    assert again.reused and again.version.id == flowers.id  # the same name still reuses
+
+
+def test_item19_another_sheet_with_another_schema_is_not_silently_v2(ws, tmp_path):
+    """Item 19: `--sheet` of a second sheet with other columns is its own dataset; an explicit name warns."""
+    import pandas as pd
+
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_excel(xw, sheet_name="one", index=False)
+        pd.DataFrame({"c": [3.5, 4.5]}).to_excel(xw, sheet_name="two", index=False)
+    first = D.add_dataset(ws, path).version
+    second = D.add_dataset(ws, path, sheet="two")
+    assert second.version.dataset_id != first.dataset_id
+    assert "two" in second.version.dataset_name and second.version.number == 1
+    assert D.resolve_version(ws, "book").id == first.id
+    forced = D.add_dataset(ws, path, sheet="two", name="book")  # the user asked for it: a v2, said loudly
+    assert forced.version.dataset_id == first.dataset_id and forced.version.number == 2
+    note = " ".join(forced.warnings)
+    assert "'c'" in note and "'a'" in note and "v1" in note, forced.warnings
+
+
+# ---------------------------------------------------------------------- item 20
+
+
+@pytest.mark.parametrize("content, line", [
+    ('a,b\n1,"hello\n2,x\n3,y\n', 2),            # never closed: the rest of the file went into one cell
+    ('a,b\n1,x\n2,"hello\n3,"y"\n4,z\n', 3),     # closed lines later by a stray quote
+    ('a,b,c\n1,"hello,2\n2,x,3\n3,y,4\n', 2),    # was reported as "line 4 has 2 fields"
+])
+def test_item20_an_unterminated_quote_is_named_as_such(ws, tmp_path, content, line):
+    """Item 20: an unterminated quote is reported as a quote opened on its line, not as a field count."""
+    err = _refused(ws, _write(tmp_path, "quote.csv", content))
+    assert "quote" in err.message and f"line {line}" in err.message, err.message
+    assert "fields" not in err.message
+
+
+def test_item20_quoted_line_breaks_and_literal_quotes_are_still_read(ws, tmp_path):
+    """Item 20: well-formed multi-line values (and an inch mark in a plain value) are not refused."""
+    version = D.add_dataset(ws, _write(tmp_path, "ok.csv", 'a,h\n1,5\'10"\n2,"multi\nline"\n')).version
+    assert D.load_frame(ws, version.id)["h"].tolist() == ['5\'10"', "multi\nline"]
+
+
+def test_item20_a_directory_argument_is_called_a_folder(ws, tmp_path, capsys):
+    """Item 20: `datasets add DIR` says it is a folder, not "unsupported type"."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "iris.csv").write_text("a\n1\n")
+    code, _, err = _cli(ws, capsys, "datasets", "add", str(tmp_path / "data"))
+    assert code == 2 and "folder" in err and "unsupported" not in err
+    assert "iris.csv" in err  # points at the file inside
+
+
+def test_item20_column_names_are_capped(ws, tmp_path):
+    """Item 20: a 5,000-character column name is shortened, with a warning; short names stay."""
+    from core.data.canonical import MAX_COLUMN_NAME
+
+    long_a, long_b = "a" * 5000, "a" * 5000 + "b"
+    result = D.add_dataset(ws, _write(tmp_path, "wide.csv", f"{long_a},{long_b},c\n1,2,3\n"))
+    names = result.version.columns
+    assert all(len(n) <= MAX_COLUMN_NAME for n in names) and len(set(names)) == 3 and names[2] == "c"
+    assert any("shortened" in w for w in result.version.warnings), result.version.warnings
+
+
+def test_items15_to_18_ingest_warnings_are_shown_with_the_version_on_the_datasets_page(app, ws, tmp_path):  # noqa: F811
+    """Items 15-18: what ingest changed is shown with the version on the Datasets page, not only at upload."""
+    from tests.conftest import make_project
+
+    project = make_project(ws)
+    path = _write(tmp_path, "ids.csv", "id,v\n123456789012345678901234567890,1\n2,2\n")
+    D.add_dataset(ws, path, project_id=project.id)
+    at = app("app_pages/datasets.py", session={"active_project_id": project.id})
+    assert not at.exception, at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]  # Markdown-escaped user text
+    assert any("64-bit" in w and "'id'" in w for w in shown), shown

@@ -66,8 +66,13 @@ def test_add_records_source_schema_and_counts(ws, people):
 def test_identical_content_reuses_the_version_and_new_content_makes_v2(ws, tmp_path, people):
     again = tmp_path / "again.csv"
     again.write_text(PEOPLE, encoding="utf-8")
-    reused = D.add_dataset(ws, again, name="other name")
+    reused = D.add_dataset(ws, again, name="People")
     assert reused.reused and reused.version.id == people.id and reused.warnings
+    # under another name, that name gets its own version sharing the stored copy (issue #9, item 19)
+    other = D.add_dataset(ws, again, name="other name")
+    assert not other.reused and other.version.dataset_name == "other name"
+    assert (other.version.sha256, other.version.artifact) == (people.sha256, people.artifact)
+    assert people.label in other.warnings[0]
     changed = tmp_path / "people2.csv"
     changed.write_text(PEOPLE + "6,Fa,대구,19,1.0,2024-06-07,no\n", encoding="utf-8")
     v2 = D.add_dataset(ws, changed, name="people").version
@@ -83,7 +88,7 @@ def test_adding_an_existing_table_to_a_project_attaches_it(ws, tmp_path, people)
     project = make_project(ws)
     path = tmp_path / "p.csv"
     path.write_text(PEOPLE, encoding="utf-8")
-    result = D.add_dataset(ws, path, project_id=project.id)
+    result = D.add_dataset(ws, path, name="people", project_id=project.id)
     assert result.reused
     assert [d.id for d in D.list_datasets(ws, project_id=project.id)] == [people.dataset_id]
 
