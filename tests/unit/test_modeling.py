@@ -56,6 +56,24 @@ def test_column_kinds_are_inferred_and_useless_columns_dropped(frame):
     assert "ID" in pre.dropped["customer_id"] or "unique" in pre.dropped["customer_id"]
 
 
+def test_a_given_semantic_type_decides_the_columns_kind(frame):
+    semantic = {"age": "categorical", "plan": "id", "spend [usd]": "text", "paperless": "boolean"}
+    pre = Preprocessor(semantic=semantic).fit(frame.drop(columns=["churned"]))
+    kinds = {c.name: c.kind for c in pre.columns}
+    assert kinds["age"] == "categorical" and kinds["paperless"] == "boolean"
+    assert kinds["signup"] == "datetime"  # columns without a given type are inferred by the same rules
+    assert "semantic type 'id'" in pre.dropped["plan"] and "semantic type 'text'" in pre.dropped["spend [usd]"]
+    assert "40" in next(c for c in pre.columns if c.name == "age").categories
+
+
+def test_values_that_do_not_fit_a_given_semantic_type_name_the_column_and_the_fix(frame):
+    with pytest.raises(InvalidInput, match=r"'plan'.*true/false.*semantic type is 'boolean'") as info:
+        Preprocessor(semantic={"plan": "boolean"}).fit(frame.drop(columns=["churned"]))
+    assert "datasets types" in info.value.hint
+    with pytest.raises(InvalidInput, match="'colour' is not a semantic type"):
+        Preprocessor(semantic={"plan": "colour"}).fit(frame.drop(columns=["churned"]))
+
+
 def test_feature_map_points_every_model_feature_back_to_its_raw_column(frame):
     pre = Preprocessor().fit(frame.drop(columns=["churned"]))
     fmap = pre.feature_map

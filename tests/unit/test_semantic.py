@@ -81,6 +81,20 @@ def test_id_names_are_recognised():
         assert not looks_like_id_name(name), name
 
 
+def test_the_data_step_derive_casts_and_the_model_share_one_rule_set():
+    from core.data import ops, semantic
+    from core.modeling import columns
+
+    assert semantic.looks_like_id_name is columns.looks_like_id_name
+    assert ops.TRUE_WORDS is columns.TRUE_WORDS and ops.FALSE_WORDS is columns.FALSE_WORDS
+    # every two-valued word pair the data step calls boolean is read as true/false by casts and models
+    for pair in columns.BOOLEAN_WORD_PAIRS:
+        assert pair[0] in columns.TRUE_WORDS and pair[1] in columns.FALSE_WORDS
+        df = pd.DataFrame({"flag": [pair[0], pair[1]] * 15})
+        assert infer_schema(df)[0].semantic == "boolean", pair
+        assert columns.infer_kind("flag", df["flag"]) == ("boolean", "")
+
+
 def test_short_frames_do_not_call_unique_integers_ids():
     df = pd.DataFrame({"x": [5, 1, 3], "y": ["a", "b", "c"]})
     schema = {c.name: c.semantic for c in infer_schema(df)}
