@@ -26,11 +26,11 @@ class StepStatus:
     next_action: str
 
 
-def _count(db, sql: str, params: list) -> int:
-    try:
-        return int(db.execute(sql, params).fetchone()[0])
-    except Exception:  # noqa: BLE001 - a table of a later step may not exist yet
+def _count(db, tables: set[str], needs: tuple[str, ...], sql: str, params: list) -> int:
+    """Run a COUNT query, or return 0 when a table it reads does not exist (yet); other errors propagate."""
+    if not set(needs) <= tables:
         return 0
+    return int(db.execute(sql, params).fetchone()[0])
 
 
 def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
@@ -39,21 +39,31 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
     Args:
         ws: the workspace.
         project_id: the project.
+
+    Raises:
+        sqlite3.Error: if the store cannot answer (a table that exists but is damaged is not
+            shown as "nothing there").
     """
     with ws.read() as db:
+        tables = set(db.table_names())
         statement = db.execute("SELECT problem_statement FROM projects WHERE id = ?", [project_id]).fetchone()
         has_statement = bool(statement and statement[0].strip())
-        n_hyp = _count(db, "SELECT COUNT(*) FROM hypotheses WHERE project_id = ? AND archived_at IS NULL", [project_id])
-        n_ds = _count(db, "SELECT COUNT(*) FROM project_datasets pd JOIN datasets d ON d.id = pd.dataset_id"
-                          " WHERE pd.project_id = ? AND d.archived_at IS NULL", [project_id])
-        n_prof = _count(db, "SELECT COUNT(DISTINCT p.version_id) FROM profiles p JOIN dataset_versions v"
-                            " ON v.id = p.version_id JOIN project_datasets pd ON pd.dataset_id = v.dataset_id"
-                            " WHERE pd.project_id = ?", [project_id])
-        n_exp = _count(db, "SELECT COUNT(*) FROM experiments WHERE project_id = ? AND archived_at IS NULL", [project_id])
-        n_exp_done = _count(db, "SELECT COUNT(*) FROM experiments WHERE project_id = ? AND status = 'done'"
-                                " AND archived_at IS NULL", [project_id])
-        n_exp_live = _count(db, "SELECT COUNT(*) FROM experiments WHERE project_id = ?"
-                                " AND status IN ('queued','running')", [project_id])
+        n_hyp = _count(db, tables, ("hypotheses",),
+                       "SELECT COUNT(*) FROM hypotheses WHERE project_id = ? AND archived_at IS NULL", [project_id])
+        n_ds = _count(db, tables, ("project_datasets", "datasets"),
+                      "SELECT COUNT(*) FROM project_datasets pd JOIN datasets d ON d.id = pd.dataset_id"
+                      " WHERE pd.project_id = ? AND d.archived_at IS NULL", [project_id])
+        n_prof = _count(db, tables, ("profiles", "dataset_versions", "project_datasets"),
+                        "SELECT COUNT(DISTINCT p.version_id) FROM profiles p JOIN dataset_versions v"
+                        " ON v.id = p.version_id JOIN project_datasets pd ON pd.dataset_id = v.dataset_id"
+                        " WHERE pd.project_id = ?", [project_id])
+        experiments = ("experiments",)
+        n_exp = _count(db, tables, experiments,
+                       "SELECT COUNT(*) FROM experiments WHERE project_id = ? AND archived_at IS NULL", [project_id])
+        n_exp_done = _count(db, tables, experiments, "SELECT COUNT(*) FROM experiments WHERE project_id = ?"
+                            " AND status = 'done' AND archived_at IS NULL", [project_id])
+        n_exp_live = _count(db, tables, experiments, "SELECT COUNT(*) FROM experiments WHERE project_id = ?"
+                            " AND status IN ('queued','running')", [project_id])
 
     def state(done: bool, started: bool) -> str:
         return "done" if done else ("in_progress" if started else "not_started")

@@ -43,8 +43,12 @@ def project_switcher() -> None:
 
 @st.fragment(run_every="2s")
 def job_indicator() -> None:
-    """Show running and queued jobs with their progress; links to the Jobs page."""
+    """Show running and queued jobs with their progress; links to the Jobs page.
+
+    Also starts a worker when a job has waited in the queue with none alive (cheap to call).
+    """
     ws = state.workspace()
+    jobs.ensure_worker_for_queue(ws)
     active = jobs.list_jobs(ws, status="running", limit=5) + jobs.list_jobs(ws, status="queued", limit=5)
     if not active:
         st.page_link("app_pages/jobs.py", label="Jobs: none running", icon=":material/work_history:")

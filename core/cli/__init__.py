@@ -1,10 +1,15 @@
 """`mlcycle`: the command line over the same core functions the pages use.
 
-``mlcycle [--workspace DIR] <group> <command> ... [--json]``. With ``--json`` every
-command prints exactly one JSON object on stdout (created objects carry ``"id"``);
-errors go to stderr with a non-zero exit code.
+``mlcycle [--workspace DIR] [--debug] <group> <command> ... [--json]``. With ``--json`` every
+command prints exactly one JSON object on stdout (created objects carry ``"id"``).
 
-One module per command group (``basics``: projects, jobs, worker, demo; ``hypotheses``,
+Every failure is one line on stderr saying what went wrong and what to do, with exit code 2
+for a user error (an :class:`~core.errors.MLCycleError`, a path the system refused, a
+reference to something that does not exist) and 1 for a bug, whose full traceback goes to
+``logs/cli-errors.log`` in the workspace (the line gives the path), or to stderr with
+``--debug``.
+
+One module per command group (``basics``: projects, jobs, worker, demo, gc; ``hypotheses``,
 ``datasets`` with ``profile``, ``experiments``, ``models``), and ``demo``, which seeds the
 demo projects from the repository's ``data/samples/`` (it reads files of the repository,
 so it lives here and not in the library). The CLI is the last layer: it may import every
@@ -14,33 +19,72 @@ package of ``core``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
+import os
+import sqlite3
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from core.errors import MLCycleError
 from core.workspace import Workspace
 
 Handler = Callable[[Workspace, argparse.Namespace], tuple[dict[str, Any], str]]
+Registrar = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 
 EXIT_USER_ERROR = 2
 EXIT_BUG = 1
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger("mlcycle.cli")
+
+# Each module of command groups, with the groups it adds (named when it fails to import).
+GROUP_MODULES: dict[str, tuple[str, ...]] = {
+    "basics": ("projects", "jobs", "worker", "demo", "gc"),
+    "hypotheses": ("hypotheses",),
+    "datasets": ("datasets",),
+    "experiments": ("experiments",),
+    "models": ("models",),
+}
 
 
-def _groups() -> list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]]:
-    from core.cli import basics
+class CommandGroupBroken(Exception):
+    """A module of command groups failed to import: a bug, reported when its commands are used."""
 
-    registrars = [basics.register]
-    for name in ("hypotheses", "datasets", "experiments", "models"):
+
+def _broken(module: str, groups: tuple[str, ...], exc: BaseException) -> Registrar:
+    """A registrar that keeps a module's groups listed, each failing with the import error when used."""
+    reason = f"{type(exc).__name__}: {exc}"
+
+    def fail(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+        raise CommandGroupBroken(f"The '{args.group}' commands failed to import (core/cli/{module}.py: {reason})") \
+            from exc
+
+    def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+        for group in groups:
+            p = sub.add_parser(group, parents=[common], help=f"(unavailable: failed to import: {reason})")
+            p.add_argument("rest", nargs=argparse.REMAINDER)
+            p.set_defaults(handler=fail)
+
+    return register
+
+
+def _groups() -> list[Registrar]:
+    """The registrar of every command-group module; one that fails to import is reported, not dropped."""
+    registrars: list[Registrar] = []
+    for module, groups in GROUP_MODULES.items():
         try:
-            module = __import__(f"core.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"core.cli.{name}":
-                raise
-            continue
-        registrars.append(module.register)
+            registrars.append(importlib.import_module(f"core.cli.{module}").register)
+        except Exception as exc:  # noqa: BLE001 - kept as a group that explains the failure
+            log.warning("the %s commands are unavailable: core/cli/%s.py failed to import (%s: %s)",
+                        "/".join(groups), module, type(exc).__name__, exc)
+            registrars.append(_broken(module, groups, exc))
     return registrars
 
 
@@ -49,10 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON object on stdout")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback of an error on stderr")
     parser = argparse.ArgumentParser(prog="mlcycle", description="MLCycle: the ML lifecycle in one tool.")
     parser.add_argument("--workspace", metavar="DIR", default=None,
                         help="workspace folder (default: $MLCYCLE_HOME or the repo's data/workspace)")
     parser.add_argument("--json", action="store_true", default=False, help="print one JSON object on stdout")
+    parser.add_argument("--debug", action="store_true", default=False,
+                        help="show the full traceback of an error on stderr")
     sub = parser.add_subparsers(dest="group", required=True, metavar="<group>")
     for register in _groups():
         register(sub, common)
@@ -86,14 +134,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USER_ERROR
+    ws: Workspace | None = None
     try:
         ws = Workspace(args.workspace)
+        if args.group != "worker":
+            from core.jobs import reconcile
+
+            reconcile(ws)  # a job (and its experiment) whose worker died reads as interrupted
         payload, text = handler(ws, args)
-    except MLCycleError as exc:
-        if getattr(args, "json", False):
-            sys.stderr.write(json.dumps({"error": exc.message, "hint": exc.hint, "type": type(exc).__name__}) + "\n")
-        else:
-            sys.stderr.write(f"error: {exc}\n")
-        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted.\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
+        return _fail(args, ws, exc)
     emit(args, payload, text)
     return 0
+
+
+def _user_error(exc: BaseException) -> tuple[str, str] | None:
+    """``(message, hint)`` when ``exc`` is the user's to fix, else ``None`` (a bug)."""
+    if isinstance(exc, MLCycleError):
+        return exc.message, exc.hint
+    if isinstance(exc, sqlite3.IntegrityError) and "FOREIGN KEY" in str(exc):
+        return ("Something this command refers to does not exist (the store refused it: FOREIGN KEY constraint "
+                "failed).", "Check the ids you gave (projects, datasets, hypotheses, experiments) with the "
+                "matching `mlcycle ... list` command.")
+    if isinstance(exc, OSError) and exc.filename:
+        return (f"{exc.strerror or exc}: {exc.filename}.",
+                "Check that the path exists, is of the right kind (file or folder) and that you may use it.")
+    return None
+
+
+def _fail(args: argparse.Namespace, ws: Workspace | None, exc: BaseException) -> int:
+    """Report an error on one line (the traceback to a log file, or to stderr with ``--debug``)."""
+    debug = getattr(args, "debug", False)
+    user = _user_error(exc)
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if user is not None:
+        message, hint = user
+        if getattr(args, "json", False):
+            sys.stderr.write(json.dumps({"error": message, "hint": hint, "type": type(exc).__name__},
+                                        ensure_ascii=False) + "\n")
+        else:
+            sys.stderr.write(f"error: {message} {hint}".rstrip() + "\n")
+        return EXIT_USER_ERROR
+    where = None if debug else _log_trace(ws, exc)
+    what = f"{type(exc).__name__}: {exc}"
+    tail = "the traceback is above" if debug else (
+        f"please report it with the traceback in {where}" if where else "run again with --debug to see the traceback")
+    if getattr(args, "json", False):
+        sys.stderr.write(json.dumps({"error": what, "hint": f"This is a bug in MLCycle; {tail}.", "type": "Bug",
+                                     "log": str(where) if where else None}, ensure_ascii=False) + "\n")
+    else:
+        sys.stderr.write(f"error: {what}. This is a bug in MLCycle; {tail}\n")
+    return EXIT_BUG
+
+
+def _log_trace(ws: Workspace | None, exc: BaseException) -> Path | None:
+    """Append the traceback to the workspace's ``logs/cli-errors.log`` (or a temp file); return its path."""
+    folder = ws.logs_dir if ws is not None else Path(tempfile.gettempdir()) / f"mlcycle-{os.getuid()}"
+    path = folder / "cli-errors.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} mlcycle {' '.join(sys.argv[1:])}\n")
+            out.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return None
+    return path

@@ -1,13 +1,16 @@
-"""CLI groups of the foundation: projects, jobs, worker, demo."""
+"""CLI groups of the foundation: projects, jobs, worker, demo, and gc (workspace garbage collection)."""
 
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from core import jobs
 from core.cli import demo, table
 from core.define import projects
+from core.errors import InvalidInput
+from core.store import gc
 from core.workspace import Workspace
 
 
@@ -48,7 +51,6 @@ def _job_row(j: Any) -> tuple:
 
 
 def cmd_jobs_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    jobs.reconcile(ws)
     items = jobs.list_jobs(ws, status=args.status, limit=args.limit)
     text = table([_job_row(j) for j in items], ["id", "kind", "title", "status", "progress", "message"]) if items else "No jobs."
     return {"jobs": [j.as_dict() for j in items]}, text
@@ -73,16 +75,30 @@ def cmd_jobs_cancel(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]
 
 
 def cmd_jobs_sleep(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    if not math.isfinite(args.seconds) or args.seconds < 0:
+        raise InvalidInput(f"--seconds {args.seconds:g} is not a duration: a sleep job needs 0 or more seconds.",
+                           hint="Give e.g. --seconds 5.")
+    if args.steps < 1:
+        raise InvalidInput(f"--steps {args.steps} is not a number of steps.", hint="Give 1 or more, e.g. --steps 10.")
     j = jobs.enqueue(ws, "sleep", {"seconds": args.seconds, "steps": args.steps},
                      title=f"Demo: sleep {args.seconds:g} s", start_worker=not args.no_worker)
     if args.wait:
-        j = jobs.wait_for(ws, j.id)
+        j = jobs.wait_for(ws, j.id, check=True)  # a failed or cancelled job exits non-zero
     return j.as_dict(), f"Job {j.id} {j.status}"
 
 
 def cmd_worker(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    ran = jobs.run_worker(ws, idle_exit=args.idle_exit, max_jobs=args.max_jobs)
+    ran = jobs.run_worker(ws, idle_exit=args.idle_exit, max_jobs=args.max_jobs, lock_wait=args.lock_wait)
     return {"jobs_run": ran}, f"Worker stopped after running {ran} job(s)"
+
+
+def cmd_gc(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    report = gc.collect(ws, dry_run=args.dry_run)
+    lines = [report.summary()]
+    if args.dry_run and report.removed:
+        lines += [f"  {r.kind:8} {r.bytes:>12,} bytes  {r.path}" for r in report.removed]
+        lines.append("Run `mlcycle gc` without --dry-run to remove them.")
+    return report.as_dict(), "\n".join(lines)
 
 
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
@@ -138,7 +154,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
                    help="stop after this long without work (default: run until stopped)")
     c.add_argument("--max-jobs", type=int, default=None)
+    c.add_argument("--lock-wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for a stopping worker to release the workspace")
     c.set_defaults(handler=cmd_worker)
+
+    c = sub.add_parser("gc", parents=[common], help="free old temp files, finished scratch and unreferenced artifacts")
+    c.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    c.set_defaults(handler=cmd_gc)
 
     c = sub.add_parser("demo", parents=[common], help="seed the demo project from data/samples")
     c.add_argument("--force", action="store_true", help="seed again even if the demo exists")

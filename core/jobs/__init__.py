@@ -1,7 +1,9 @@
 """Long work in the background: the durable job queue, the worker process and job kinds.
 
-``queue`` enqueues, reads, cancels and waits for jobs through the store; ``worker`` is the
-one process per workspace that claims and runs them, heartbeating; ``kinds`` maps a kind
+``queue`` enqueues, reads, cancels and waits for jobs through the store (every read turns a
+dead worker's job into ``interrupted``); ``worker`` is the one process per workspace that
+claims and runs them, heartbeating; ``liveness`` probes for the worker without taking its
+lock and judges whether a running job's worker is gone; ``kinds`` maps a kind
 name to the function that runs it (``"module:function"``, imported only when a job of
 that kind runs) and gives jobs their :class:`JobContext`. May import ``core.store``.
 """
@@ -16,11 +18,13 @@ from core.jobs.kinds import (
     run_echo_job,
     run_sleep_job,
 )
-from core.jobs.queue import cancel_job, enqueue, get_job, job_logs, list_jobs, wait_for
-from core.jobs.worker import ensure_worker, reconcile, run_job, run_worker, worker_alive
+from core.jobs.liveness import worker_alive
+from core.jobs.queue import JobFailed, cancel_job, enqueue, get_job, job_logs, list_jobs, reconcile, wait_for
+from core.jobs.worker import ensure_worker, ensure_worker_for_queue, run_job, run_worker
 
 __all__ = [
-    "JOB_STATES", "KINDS", "TERMINAL_JOB_STATES", "Job", "JobCancelled", "JobContext", "JobKind", "JobLogLine",
-    "cancel_job", "enqueue", "ensure_worker", "get_job", "job_logs", "list_jobs", "reconcile", "register_kind",
-    "run_echo_job", "run_job", "run_sleep_job", "run_worker", "wait_for", "worker_alive",
+    "JOB_STATES", "KINDS", "TERMINAL_JOB_STATES", "Job", "JobCancelled", "JobContext", "JobFailed", "JobKind",
+    "JobLogLine", "cancel_job", "enqueue", "ensure_worker", "ensure_worker_for_queue", "get_job", "job_logs",
+    "list_jobs", "reconcile", "register_kind", "run_echo_job", "run_job", "run_sleep_job", "run_worker", "wait_for",
+    "worker_alive",
 ]

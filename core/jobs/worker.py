@@ -2,7 +2,11 @@
 
 It claims queued jobs in order, runs them, heartbeats, and records progress, logs and the
 result in the store. A worker that starts and finds jobs still ``running`` knows their
-worker died and marks them ``interrupted``; whatever they saved stays saved.
+worker died and marks them ``interrupted``; whatever they saved stays saved. When idle it
+collects the workspace's garbage (at most once an hour, see :mod:`core.store.gc`).
+
+Whether a worker is alive is probed without the lock (:mod:`core.jobs.liveness`): the
+worker writes its pid into ``worker.lock`` and empties it before it stops.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import psutil
@@ -27,95 +31,91 @@ from core.errors import Conflict, MLCycleError
 from core.ids import utcnow
 from core.jobs.entities import Job
 from core.jobs.kinds import KINDS, JobCancelled, JobContext, call_hook, load_function
-from core.jobs.queue import get_job
+from core.jobs.liveness import HEARTBEAT_SECONDS, lock_path, register_worker, unregister_worker, worker_alive
+from core.jobs.queue import get_job, interrupt_jobs, reconcile
 from core.store.activity import record_event
 from core.workspace import REPO_ROOT, Workspace
 
 log = logging.getLogger("mlcycle.jobs")
 
-HEARTBEAT_SECONDS = 2.0
+__all__ = ["HEARTBEAT_SECONDS", "QUEUE_RESCUE_AFTER", "ensure_worker", "ensure_worker_for_queue", "reconcile",
+           "run_job", "run_worker", "worker_alive"]
 
-
-def _lock_path(ws: Workspace) -> Path:
-    return ws.root / "worker.lock"
+QUEUE_RESCUE_AFTER = 30.0
+SPAWNED_LOCK_WAIT = 10.0
 
 
 @contextmanager
-def _try_lock(ws: Workspace) -> Iterator[int | None]:
-    """Yield an fd holding the worker lock, or ``None`` when another process holds it."""
-    fd = os.open(_lock_path(ws), os.O_RDWR | os.O_CREAT, 0o644)
+def _try_lock(ws: Workspace, wait: float = 0.0) -> Iterator[int | None]:
+    """Yield an fd holding the worker lock, or ``None`` when another process holds it (after ``wait`` s)."""
+    fd = os.open(lock_path(ws), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield None
-            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield None
+                    return
+                time.sleep(0.1)
         yield fd
     finally:
         os.close(fd)
 
 
-def worker_alive(ws: Workspace) -> bool:
-    """Return whether a worker process holds this workspace's lock."""
-    with _try_lock(ws) as fd:
-        return fd is None
-
-
 def _interrupt_orphans(ws: Workspace) -> list[Job]:
     """Mark ``running`` jobs interrupted. Call only while holding the worker lock."""
-    with ws.read() as db:  # the usual case, polled by pages: nothing to do, so no write lock
-        if db.execute("SELECT 1 FROM jobs WHERE status = 'running' LIMIT 1").fetchone() is None:
-            return []
-    with ws.write() as db:
-        rows = db.execute("SELECT * FROM jobs WHERE status = 'running'").fetchall()
-        for row in rows:
-            db["jobs"].update(row["id"], {
-                "status": "interrupted", "finished_at": utcnow(),
-                "error": f"The worker (pid {row['pid']}) stopped while this job ran. "
-                         "What it had saved is kept; run it again to finish.",
-                "message": "Interrupted: the worker stopped",
-            })
-            record_event(db, object_kind="job", object_id=row["id"], verb="interrupted",
-                         message=f"Job '{row['title']}' interrupted (its worker stopped)",
-                         project_id=row["project_id"])
-    jobs = [Job.from_row(r) for r in rows]
-    for job in jobs:
-        call_hook(ws, job, "interrupted")
-    return jobs
+    with ws.read() as db:  # the usual case: nothing to do, so no write lock
+        rows = db.execute("SELECT id, pid FROM jobs WHERE status = 'running'").fetchall()
+    return interrupt_jobs(ws, {r["id"]: f"The worker (pid {r['pid']}) stopped while this job ran." for r in rows})
 
 
-def reconcile(ws: Workspace) -> list[Job]:
-    """When no worker is alive, mark its ``running`` jobs interrupted; return those jobs."""
-    with _try_lock(ws) as fd:
-        if fd is None:
-            return []
-        return _interrupt_orphans(ws)
+def _has_queued(ws: Workspace, *, before: str | None = None) -> bool:
+    sql, params = "SELECT 1 FROM jobs WHERE status = 'queued'", []
+    if before:
+        sql += " AND created_at <= ?"
+        params.append(before)
+    with ws.read() as db:
+        return db.execute(sql + " LIMIT 1", params).fetchone() is not None
 
 
 def ensure_worker(ws: Workspace, *, idle_exit: float = 300.0) -> bool:
-    """Start a background worker for this workspace unless one is alive.
+    """Start a background worker for this workspace if a job is queued and no worker is alive.
 
     Returns:
         ``True`` if a worker process was started.
     """
-    if worker_alive(ws) or _spawn_pending(ws):
-        return False
-    reconcile(ws)
-    with ws.read() as db:
-        queued = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'queued'").fetchone()[0]
-    if not queued:
+    if not _has_queued(ws) or worker_alive(ws) or _spawn_pending(ws):
         return False
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
     with open(ws.logs_dir / "worker.log", "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "core.cli", "--workspace", str(ws.root), "worker",
-             "--idle-exit", str(idle_exit)],
+             "--idle-exit", str(idle_exit), "--lock-wait", str(SPAWNED_LOCK_WAIT)],
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=str(REPO_ROOT), env=env, start_new_session=True,
         )
     (ws.root / "worker.spawn").write_text(f"{proc.pid} {time.time()}")
     return True
+
+
+def ensure_worker_for_queue(ws: Workspace, *, waited: float = QUEUE_RESCUE_AFTER) -> bool:
+    """Start a worker when a job has waited ``waited`` seconds in the queue and no worker is alive.
+
+    Cheap enough to call on every redraw (one indexed read; the worker probe takes no lock).
+    :func:`core.jobs.queue.enqueue` starts a worker itself; this rescues a job queued while the
+    worker was stopping or after it died.
+
+    Returns:
+        ``True`` if a worker process was started.
+    """
+    cutoff = datetime.fromtimestamp(time.time() - waited, UTC).isoformat(timespec="microseconds")
+    if not _has_queued(ws, before=cutoff):
+        return False
+    return ensure_worker(ws)
 
 
 def _spawn_pending(ws: Workspace, grace: float = 30.0) -> bool:
@@ -200,15 +200,32 @@ def run_job(ws: Workspace, job: Job) -> Job:
     return get_job(ws, job.id)
 
 
+def _collect_garbage_if_due(ws: Workspace) -> None:
+    """Run the workspace's garbage collection if it has not run for an hour; never raise."""
+    from core.store import gc
+
+    try:
+        report = gc.collect_if_due(ws)
+    except Exception:  # noqa: BLE001 - housekeeping must not stop the worker
+        log.exception("garbage collection failed")
+        return
+    if report is not None and report.removed:
+        log.info("garbage collection: %s", report.summary())
+
+
 def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0.5,
-               max_jobs: int | None = None) -> int:
+               max_jobs: int | None = None, lock_wait: float = 0.0) -> int:
     """Run the worker loop in this process until idle for ``idle_exit`` seconds.
+
+    Before stopping for idleness it first tells probes it is gone, then looks at the queue
+    once more, so a job queued while a probe still saw it alive is never left behind.
 
     Args:
         ws: the workspace.
         idle_exit: stop after this many seconds without work (``None``: run until killed).
         poll: seconds between looks at the queue.
         max_jobs: stop after running this many jobs.
+        lock_wait: wait up to this long for a stopping worker to release the workspace.
 
     Returns:
         How many jobs ran.
@@ -216,12 +233,11 @@ def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0
     Raises:
         Conflict: if another worker already serves this workspace.
     """
-    with _try_lock(ws) as fd:
+    with _try_lock(ws, lock_wait) as fd:
         if fd is None:
             raise Conflict(f"A worker is already running for {ws.root}.",
                            hint="Only one worker serves a workspace; stop the other one first.")
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        register_worker(fd)
         previous = signal.getsignal(signal.SIGTERM)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -233,14 +249,21 @@ def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0
                 job = _claim(ws)
                 if job is None:
                     if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
-                        break
-                    time.sleep(poll)
-                    continue
+                        unregister_worker(fd)  # probes now see no worker: enqueue starts a new one
+                        job = _claim(ws)  # ...except for a job queued just before that
+                        if job is None:
+                            break
+                        register_worker(fd)
+                    else:
+                        _collect_garbage_if_due(ws)
+                        time.sleep(poll)
+                        continue
                 log.info("running job %s (%s)", job.id, job.kind)
                 run_job(ws, job)
                 ran += 1
                 idle_since = time.monotonic()
             return ran
         finally:
+            unregister_worker(fd)
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)

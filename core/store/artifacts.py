@@ -133,6 +133,7 @@ class ArtifactStore:
         if dest.exists():
             if move:
                 Path(src).unlink(missing_ok=True)
+            self.touch(sha)
             return sha
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._fresh_path("p-")
@@ -146,6 +147,27 @@ class ArtifactStore:
         finally:
             tmp.unlink(missing_ok=True)
         return sha
+
+    def touch(self, sha: str) -> None:
+        """Mark a stored artifact as just used, so garbage collection's grace period starts again.
+
+        Call it when a new row is about to point at an artifact that already existed (content
+        stored before): an old unreferenced file is otherwise eligible for collection.
+        """
+        try:
+            os.utime(self.path(sha))
+        except FileNotFoundError:
+            pass
+
+    def stored(self) -> Iterator[tuple[str, Path]]:
+        """Yield ``(sha, path)`` for every artifact in the store (temporary files left out)."""
+        for folder in sorted(self.root.glob("??")):
+            if not folder.is_dir() or any(c not in "0123456789abcdef" for c in folder.name):
+                continue
+            for path in folder.iterdir():
+                sha = folder.name + path.name
+                if len(sha) == 64 and all(c in "0123456789abcdef" for c in path.name) and path.is_file():
+                    yield sha, path
 
     def _fresh_path(self, prefix: str) -> Path:
         """A unique name in the temp folder, not created: on ext4 a file truncated and

@@ -10,15 +10,36 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from filelock import FileLock
 from sqlite_utils import Database
 
+from core.errors import Corrupted
+
 BUSY_TIMEOUT_MS = 30_000
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+def missing_database(path: Path) -> Corrupted:
+    """The error for a workspace whose ``mlcycle.db`` is gone (say how to recover)."""
+    return Corrupted(
+        f"The workspace database {path} is missing (deleted while MLCycle was running?).",
+        hint=f"Restore mlcycle.db (and mlcycle.db-wal if the backup has one) from a backup into {path.parent}; "
+             "MLCycle does not create an empty database beside existing artifacts.",
+    )
+
+
+def _connect(path: Path, *, create: bool = True) -> Database:
+    if create:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+    else:  # never create the file: a deleted database must not come back empty
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+        except sqlite3.OperationalError as exc:
+            if not path.exists():
+                raise missing_database(path) from exc
+            raise
     conn.row_factory = sqlite3.Row
     db = Database(conn, execute_plugins=False)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -28,16 +49,20 @@ def _connect(path: Path) -> Database:
 
 
 @contextmanager
-def open_db(path: Path) -> Iterator[Database]:
+def open_db(path: Path, *, create: bool = True) -> Iterator[Database]:
     """Open a connection for reading (or for sqlite-utils calls that manage their own commits).
 
     Args:
         path: the ``mlcycle.db`` file.
+        create: create the file if it does not exist (a workspace passes ``False``).
 
     Yields:
         A sqlite-utils ``Database`` closed when the block ends.
+
+    Raises:
+        Corrupted: without ``create``, if the file is missing.
     """
-    db = _connect(path)
+    db = _connect(path, create=create)
     try:
         yield db
     finally:
@@ -45,7 +70,7 @@ def open_db(path: Path) -> Iterator[Database]:
 
 
 @contextmanager
-def write_db(path: Path) -> Iterator[Database]:
+def write_db(path: Path, *, create: bool = True) -> Iterator[Database]:
     """Open a connection inside one ``BEGIN IMMEDIATE`` transaction.
 
     Taking the write lock up front means two processes never deadlock upgrading a
@@ -53,10 +78,17 @@ def write_db(path: Path) -> Iterator[Database]:
     "database is locked". The block commits on success and rolls back on any error,
     so a failed write changes nothing.
 
+    Args:
+        path: the ``mlcycle.db`` file.
+        create: create the file if it does not exist (a workspace passes ``False``).
+
     Yields:
         A sqlite-utils ``Database`` whose calls join the open transaction.
+
+    Raises:
+        Corrupted: without ``create``, if the file is missing.
     """
-    db = _connect(path)
+    db = _connect(path, create=create)
     try:
         db.conn.execute("BEGIN IMMEDIATE")
         try:

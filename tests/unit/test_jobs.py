@@ -86,7 +86,7 @@ def test_a_worker_killed_mid_job_leaves_it_interrupted_after_the_next_worker_sta
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(10)
     saved_logs = len(jobs.job_logs(ws, job.id))
-    assert jobs.get_job(ws, job.id).status == "running"  # nobody has noticed yet
+    assert jobs.get_job(ws, job.id).status == "interrupted"  # any read notices the dead worker at once
     assert jobs.run_worker(ws, idle_exit=0) == 1  # the next worker
     dead = jobs.get_job(ws, job.id)
     assert dead.status == "interrupted" and "stopped" in dead.error
