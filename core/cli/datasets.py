@@ -205,7 +205,15 @@ def cmd_archive(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    d = datasets.restore_dataset(ws, args.dataset)
+    ref = " ".join(args.dataset.split())
+    if not ref.startswith("ds_"):  # an archived dataset's name: the resolver only sees active ones
+        archived = [d for d in datasets.list_datasets(ws, include_archived=True)
+                    if d.archived_at and d.name.casefold() == ref.casefold()]
+        if len(archived) > 1:
+            raise InvalidInput(f"{len(archived)} archived datasets are called '{ref}'.",
+                               hint="Restore one by id: " + ", ".join(d.id for d in archived) + ".")
+        ref = archived[0].id if archived else _dataset(ws, ref).id
+    d = datasets.restore_dataset(ws, ref)
     return d.as_dict(), f"Restored '{d.name}' ({d.id})"
 
 

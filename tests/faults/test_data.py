@@ -383,3 +383,14 @@ def test_items15_to_18_ingest_warnings_are_shown_with_the_version_on_the_dataset
     assert not at.exception, at.exception
     shown = [w.value.replace("\\", "") for w in at.warning]  # Markdown-escaped user text
     assert any("64-bit" in w and "'id'" in w for w in shown), shown
+
+
+def test_item20_archive_and_restore_accept_a_name(ws, capsys):
+    """Item 20: DATASET arguments take names everywhere, `datasets restore NAME` of an archived one included."""
+    version = D.add_dataset(ws, SAMPLES / "iris.csv").version
+    code, _, err = _cli(ws, capsys, "datasets", "archive", "iris")
+    assert code == 0, err
+    code, out, err = _cli(ws, capsys, "datasets", "restore", "IRIS")
+    assert code == 0 and version.dataset_id in out, err
+    code, out, err = _cli(ws, capsys, "datasets", "versions", version.id)  # a version names its dataset too
+    assert code == 0 and version.id in out, err
