@@ -196,7 +196,7 @@ def _log_trace(ws: Workspace | None, exc: BaseException) -> Path | None:
     folder = ws.logs_dir if ws is not None else Path(tempfile.gettempdir()) / f"mlcycle-{os.getuid()}"
     path = folder / "cli-errors.log"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as out:
             out.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} mlcycle {' '.join(sys.argv[1:])}\n")
             out.write("".join(traceback.format_exception(exc)))

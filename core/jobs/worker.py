@@ -107,14 +107,21 @@ def ensure_worker_for_queue(ws: Workspace, *, waited: float = QUEUE_RESCUE_AFTER
 
     Cheap enough to call on every redraw (one indexed read; the worker probe takes no lock).
     :func:`core.jobs.queue.enqueue` starts a worker itself; this rescues a job queued while the
-    worker was stopping or after it died.
+    worker was stopping or after it died. It starts at most one worker per ``waited`` seconds,
+    so a worker that cannot start is not restarted on every redraw.
 
     Returns:
         ``True`` if a worker process was started.
     """
-    cutoff = datetime.fromtimestamp(time.time() - waited, UTC).isoformat(timespec="microseconds")
+    now = time.time()
+    cutoff = datetime.fromtimestamp(now - waited, UTC).isoformat(timespec="microseconds")
     if not _has_queued(ws, before=cutoff):
         return False
+    try:
+        if now - float((ws.root / "worker.spawn").read_text().split()[1]) < waited:
+            return False  # started one moments ago: see worker.log if it did not stay up
+    except (OSError, ValueError, IndexError):
+        pass
     return ensure_worker(ws)
 
 
