@@ -3,11 +3,12 @@
 Never imports streamlit. The packages, in lifecycle order (a step may use earlier
 steps, never later ones; ``tests/unit/test_layering.py`` enforces it):
 
-    store/        SQLite metadata (migrations), content-addressed artifacts, activity, lineage
+    modeling/     the model format and the column-kind rules (a leaf: imports only core.errors,
+                  so every step may use it; no pickle)
+    store/        SQLite metadata (migrations), content-addressed artifacts, activity, lineage, gc
     jobs/         the durable job queue, the worker process, job kinds
     define/       projects, hypotheses
     data/         ingest, canonical form, versions, derive/split, sharing, profiling, charts
-    modeling/     the model format (depends only on core.errors; no pickle)
     experiments/  AutoML spec, search, learners, training, tracking, reproduce
     cli/          the ``mlcycle`` command line, one module per group (and the demo)
 

@@ -225,6 +225,7 @@ def _place_artifact(ws: Workspace, parquet: Path, sha: str) -> None:
     """
     dest = ws.artifacts.path(sha)
     if not parquet.exists() or (dest.exists() and _intact(ws, sha)):
+        ws.artifacts.touch(sha)  # about to be referenced again: garbage collection's grace period restarts
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(parquet, 0o444)
@@ -245,6 +246,7 @@ def _repair(ws: Workspace, version: DatasetVersion, prepared: Prepared, parquet:
         Corrupted: if the fresh copy cannot be stored intact either.
     """
     if _intact(ws, version.artifact):
+        ws.artifacts.touch(version.artifact)
         return []
     fresh = prepared.artifact_sha
     _place_artifact(ws, parquet, fresh)

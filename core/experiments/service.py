@@ -272,7 +272,14 @@ def get_experiment(ws: Workspace, experiment_id: str) -> Experiment:
     if row is None:
         raise NotFound(f"There is no experiment with id '{experiment_id}'.",
                        hint="List them with `mlcycle experiments list`.")
-    return Experiment.from_row(row)
+    exp = Experiment.from_row(row)
+    if exp.status == "running" and exp.job_id:
+        from core.jobs import reconcile
+
+        # A search whose worker died reads as interrupted at once (its job's hook updates the row).
+        if reconcile(ws, job_ids=[exp.job_id]):
+            return get_experiment(ws, experiment_id)
+    return exp
 
 
 def list_experiments(ws: Workspace, *, project_id: str | None = None, hypothesis_id: str | None = None,
