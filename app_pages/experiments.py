@@ -8,6 +8,7 @@ from core import experiments
 from core.experiments import search as automl
 from ui import errors, layout, pickers, state
 from ui.experiment_view import experiment_panel
+from ui.fmt import escape_markdown
 
 ws = state.workspace()
 layout.header("Experiments", "Run AutoML on a dataset version. The search runs in the background; every trial is recorded.")
@@ -67,7 +68,7 @@ with st.expander("New experiment", expanded=not existing, icon=":material/scienc
                 )
                 st.session_state["exp_selected"] = exp.id
                 st.session_state["exp_pick"] = exp.id
-                state.flash(f"Experiment '{exp.name}' queued", "⏳")
+                state.flash(f"Experiment '{escape_markdown(exp.name)}' queued", "⏳")
                 st.rerun()
 
 existing = experiments.list_experiments(ws, project_id=project.id)

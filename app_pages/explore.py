@@ -7,6 +7,7 @@ import streamlit as st
 from core.data import charts, profiling
 from core.progress import Progress
 from ui import errors, layout, pickers, state
+from ui.fmt import escape_markdown
 from ui.jobs import progress_panel
 
 ws = state.workspace()
@@ -32,12 +33,12 @@ if profile is None:
             st.caption(f"{version.n_rows:,} rows: the profile runs as a job; it is cached when done.")
             progress_panel(st.session_state[job_key], key="eda_job", rerun_when_done=True)
         st.stop()
-    with errors.shown(), errors.status(f"Profiling {version.label}…",
-                                       failed=f"Could not profile {version.label}") as status:
+    label = escape_markdown(version.label)
+    with errors.shown(), errors.status(f"Profiling {label}…", failed=f"Could not profile {label}") as status:
         bar = st.progress(0.0)
 
         def show(p: Progress) -> None:
-            bar.progress(p.fraction or 0.0, text=p.message)
+            bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
 
         profile = profiling.get_profile(ws, version.id, target=target, on_progress=show)
         status.update(label=f"Profiled in {profile.elapsed_seconds:.1f} s (cached for next time)", state="complete")
@@ -52,7 +53,7 @@ m[4].metric("Memory", f"{profile.memory_bytes / 2**20:.1f} MiB")
 if profile.sampled_rows:
     st.caption(f"Correlations use a sample of {profile.sampled_rows:,} rows.")
 for w in profile.warnings:
-    st.warning(w.message, icon=":material/warning:")
+    st.warning(escape_markdown(w.message, keep_code=True), icon=":material/warning:")
 
 st.subheader("Columns", anchor=False)
 rows = []

@@ -44,13 +44,13 @@ if project is None:
 
         result = demo.seed_demo(ws)
         state.set_active_project(result["id"])
-        state.flash(f"Demo project '{result['project_name']}' loaded")
+        state.flash(f"Demo project '{escape_markdown(result['project_name'])}' loaded")
         st.rerun()
     st.stop()
 
-st.subheader(project.name, anchor=False)
+st.subheader(escape_markdown(project.name), anchor=False)
 if project.description:
-    st.caption(project.description)
+    st.caption(escape_markdown(project.description))
 
 st.markdown("#### Lifecycle")
 steps = overview.lifecycle(ws, project.id)
@@ -89,7 +89,7 @@ with right:
                 state.flash("Project renamed")
                 st.rerun()
         layout.confirm("Archive this project", key="home_archive", scope="app",
-                       question=f"Archive '{project.name}'? It disappears from lists; nothing is deleted.",
+                       question=f"Archive '{escape_markdown(project.name)}'? It disappears from lists; nothing is deleted.",
                        yes="Yes, archive it", no="Keep it", action=lambda: projects.archive_project(ws, project.id))
         archived = [p for p in projects.list_projects(ws, include_archived=True) if p.archived_at]
         if archived:
@@ -98,5 +98,5 @@ with right:
             if st.button("Restore", key="home_restore"):
                 with errors.shown():
                     projects.restore_project(ws, chosen)
-                    state.flash(f"'{labels[chosen]}' restored")
+                    state.flash(f"'{escape_markdown(labels[chosen])}' restored")
                     st.rerun()

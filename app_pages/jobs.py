@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import jobs
 from ui import errors, layout, state
-from ui.fmt import STATUS_ICONS, ago, duration
+from ui.fmt import STATUS_ICONS, ago, duration, escape_markdown
 from ui.jobs import progress_panel
 
 ws = state.workspace()
@@ -20,7 +20,7 @@ if top[1].button("Run a demo job", key="jobs_demo", help="Queues a 6-second job 
         job = jobs.enqueue(ws, "sleep", {"seconds": 6, "steps": 12}, title="Demo: sleep 6 s",
                            project_id=(state.active_project().id if state.active_project() else None))
         st.session_state["jobs_selected"] = job.id
-        state.flash(f"Queued {job.title}", "⏳")
+        state.flash(f"Queued {escape_markdown(job.title)}", "⏳")
         st.rerun()
 status = top[2].selectbox("Status", ["all", "queued", "running", "done", "failed", "cancelled", "interrupted"],
                           key="jobs_status")

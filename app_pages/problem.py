@@ -78,10 +78,11 @@ for h in items:
         st.markdown(f":material/flag: Success when **{h.criterion}** · owner {escape_markdown(h.owner) or '—'} "
                     f"· `{h.id}` · updated {ago(h.updated_at)}")
         if h.data_needed or h.acquisition:
-            st.caption(f"Data: {h.data_needed or '—'} · Acquisition: {h.acquisition or '—'}")
+            st.caption(f"Data: {escape_markdown(h.data_needed) or '—'} · "
+                       f"Acquisition: {escape_markdown(h.acquisition) or '—'}")
         links = hypotheses.linked(ws, h.id)
         st.caption(
-            f"Datasets: {', '.join(d['name'] for d in links['datasets']) or 'none yet'} · "
+            f"Datasets: {', '.join(escape_markdown(d['name']) for d in links['datasets']) or 'none yet'} · "
             f"Experiments: {len(links['experiments'])} · Models: {len(links['models'])}"
         )
         available = [d for d in project_datasets if d.id not in {x["id"] for x in links["datasets"]}]

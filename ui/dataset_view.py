@@ -50,12 +50,13 @@ def upload_form(ws: Workspace, project: Project) -> None:
         if upload is None:
             st.error("Choose a file to upload first.")
             return
-        with errors.shown(), errors.status(f"Ingesting {upload.name}…", expanded=True,
-                                           failed=f"Could not ingest {upload.name}") as status:
+        file_name = escape_markdown(upload.name)
+        with errors.shown(), errors.status(f"Ingesting {file_name}…", expanded=True,
+                                           failed=f"Could not ingest {file_name}") as status:
             bar = st.progress(0.0)
 
             def show(p: Progress) -> None:
-                bar.progress(p.fraction or 0.0, text=p.message)
+                bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
 
             result = datasets.add_dataset(
                 ws, upload, original_name=upload.name, name=name or None, project_id=project.id,
@@ -63,10 +64,10 @@ def upload_form(ws: Workspace, project: Project) -> None:
                 license=license_, source_note=source, created_by="app", on_progress=show,
             )
             verb = "already stored; reused" if result.reused else "stored"
-            status.update(label=f"{result.version.label}: {result.version.n_rows:,} rows × {result.version.n_cols} "
+            status.update(label=f"{escape_markdown(result.version.label)}: {result.version.n_rows:,} rows × {result.version.n_cols} "
                                 f"columns {verb}", state="complete", expanded=False)
         for warning in result.warnings:
-            st.warning(warning)
+            st.warning(escape_markdown(warning, keep_code=True))
         st.session_state["ds_selected"] = result.dataset.id
         st.session_state["ds_pick"] = result.dataset.id
         st.session_state["ds_version_next"] = result.version.id
@@ -84,7 +85,7 @@ def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
     if st.button("Attach to this project", key="ds_attach"):
         with errors.shown():
             datasets.attach_dataset(ws, chosen, project.id)
-            state.flash(f"Attached {labels[chosen]}")
+            state.flash(f"Attached {escape_markdown(labels[chosen])}")
             st.rerun()
 
 
@@ -146,11 +147,11 @@ def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
                 train, test = datasets.split_version(ws, version.id, target=target, test_size=test_size, seed=int(seed),
                                                      stratify=target is not None)
                 st.session_state["ds_version_next"] = train.id
-                state.flash(f"Split into {train.label} and {test.label}")
+                state.flash(f"Split into {escape_markdown(train.label)} and {escape_markdown(test.label)}")
             else:
                 child = datasets.derive_version(ws, version.id, spec, description=description)
                 st.session_state["ds_version_next"] = child.id
-                state.flash(f"Created {child.label}")
+                state.flash(f"Created {escape_markdown(child.label)}")
             st.rerun()
 
 
@@ -187,8 +188,9 @@ def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
         with preview:
             st.dataframe(datasets.load_frame(ws, version.id).head(200), width="stretch",
                          key=f"ds_preview_{version.id}")
-            st.caption(f"First 200 of {version.n_rows:,} rows. Source: {version.source.get('file_name', '—')}"
-                       f" ({version.source.get('format', '')}, {version.source.get('encoding', '')})")
+            source = escape_markdown(f"{version.source.get('file_name', '—')} ({version.source.get('format', '')}, "
+                                     f"{version.source.get('encoding', '')})")
+            st.caption(f"First 200 of {version.n_rows:,} rows. Source: {source}")
     if derive.open:
         with derive:
             _derive_form(ws, version)

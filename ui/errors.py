@@ -8,11 +8,18 @@ from contextlib import contextmanager
 import streamlit as st
 
 from core.errors import MLCycleError
+from ui.fmt import escape_markdown
 
 
 def render(exc: MLCycleError) -> None:
-    """Show an error the user can act on: what went wrong, then what to do."""
-    text = exc.message + (f"\n\n**What to do:** {exc.hint}" if exc.hint else "")
+    """Show an error the user can act on: what went wrong, then what to do.
+
+    Core messages are plain text that quote user data (names, column names, values), so they
+    are escaped: nothing in them renders as a link or an image; `commands` stay code.
+    """
+    text = escape_markdown(exc.message, keep_code=True)
+    if exc.hint:
+        text += f"\n\n**What to do:** {escape_markdown(exc.hint, keep_code=True)}"
     st.error(text, icon="⚠️")
 
 
@@ -36,6 +43,7 @@ def status(label: str, *, failed: str, expanded: bool = False) -> Iterator[objec
     is shown below it (inside :func:`shown`), never hidden in the collapsed box.
 
     Use as ``with errors.shown(), errors.status("Working…", failed="Could not…") as box:``.
+    Both labels are Markdown: pass user text in them through ``ui.fmt.escape_markdown``.
     """
     box = st.status(label, expanded=expanded)
     try:

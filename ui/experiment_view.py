@@ -17,7 +17,7 @@ from core.experiments.entities import Experiment, Model, Run
 from core.jobs.entities import Job
 from core.workspace import Workspace
 from ui import errors, layout, state
-from ui.fmt import STATUS_MATERIAL, ago, duration
+from ui.fmt import STATUS_MATERIAL, ago, duration, escape_markdown
 from ui.jobs import announce_if_finished, progress_panel
 
 EXPERIMENTS_HELD = 8  # experiments whose runs a session keeps (the ones viewed last)
@@ -64,7 +64,7 @@ def _live(ws: Workspace, experiment_id: str) -> None:
     scored = [r.val_metric for r in runs if r.val_metric is not None]
     best = (max(scored) if maximize else min(scored)) if scored else None
     icon = STATUS_MATERIAL.get(exp.status, "")
-    st.markdown(f"{icon} **{exp.name}** · `{exp.id}` · {exp.status} · {exp.task}, optimising **{exp.metric}**")
+    st.markdown(f"{icon} **{escape_markdown(exp.name)}** · `{exp.id}` · {exp.status} · {exp.task}, optimising **{exp.metric}**")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Trials", len(runs))
     m2.metric(f"Best validation {exp.metric}", f"{best:.4f}" if best is not None else "—")
@@ -76,12 +76,12 @@ def _live(ws: Workspace, experiment_id: str) -> None:
     else:
         m4.metric("Budget", f"{budget:.0f} s" if budget else f"{search.get('max_trials')} trials")
     if job and not exp.finished:
-        st.progress(job.progress or 0.0, text=job.message or exp.status)
+        st.progress(job.progress or 0.0, text=escape_markdown(job.message or exp.status))
         layout.confirm("Cancel experiment", key=f"exp_cancel_{exp.id}", icon=":material/stop:",
                        question="Stop this search? Finished trials are kept.", yes="Yes, stop it",
                        no="Keep running", action=lambda: experiments.cancel_experiment(ws, exp.id))
     if exp.error:
-        st.error(exp.error)
+        st.error(escape_markdown(exp.error, keep_code=True))
     left, right = st.columns([3, 2])
     left.plotly_chart(charts.search_progress(runs, exp.metric, maximize=maximize, budget=budget),
                       key=f"exp_chart_progress_{exp.id}")
@@ -151,7 +151,7 @@ def _reproduce_outcome(job: Job) -> None:
             st.error(f"Predictions differ on {r['n_rows']} held-out rows: max abs diff {r['max_abs_diff']:.3g} "
                      f"({when}).", icon=":material/error:")
     elif job.status == "failed":
-        st.error(f"Could not reproduce the model: {job.error}", icon=":material/error:")
+        st.error(f"Could not reproduce the model: {escape_markdown(job.error or '', keep_code=True)}", icon=":material/error:")
     else:
         st.caption(f"The last check was {job.status} ({when}).")
 
@@ -172,7 +172,7 @@ def _reproduce_section(ws: Workspace, model: Model) -> None:
         if st.button(label, key=f"exp_reproduce_{model.id}", icon=":material/replay:"):
             with errors.shown(stop=False):
                 queued = experiments.enqueue_reproduce(ws, model.id)
-                state.flash(f"Queued: {queued.title}", "⏳")
+                state.flash(f"Queued: {escape_markdown(queued.title)}", "⏳")
                 st.rerun()
 
 
@@ -184,9 +184,9 @@ def _refit_section(ws: Workspace, exp: Experiment) -> None:
         progress_panel(job.id, key="exp_refit_job", show_log=False, rerun_when_done=True)
         return
     if job is not None and job.status == "failed":
-        st.error(f"The last refit failed: {job.error}", icon=":material/error:")
+        st.error(f"The last refit failed: {escape_markdown(job.error or '', keep_code=True)}", icon=":material/error:")
     if st.button("Refit the best trial so far", key=f"exp_refit_{exp.id}", type="primary"):
         with errors.shown(stop=False):
             queued = experiments.enqueue_refit(ws, exp.id)
-            state.flash(f"Queued: {queued.title}", "⏳")
+            state.flash(f"Queued: {escape_markdown(queued.title)}", "⏳")
             st.rerun()

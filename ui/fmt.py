@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from core.ids import parse_time
@@ -51,9 +52,52 @@ STATUS_MATERIAL = {
 }
 
 
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$"
+# What makes Markdown out of text, escaped with a backslash (CommonMark lets one escape any
+# ASCII punctuation): code, emphasis, strikethrough, links, images and footnotes (all need "["),
+# raw HTML and <autolinks>, $math$, entities, tables and headings. An underscore inside a word
+# (snake_case) cannot make emphasis and is left alone.
+_ALWAYS = frozenset("\\`*~[]<$&|#")
+# Block syntax counts only at the start of a line: lists (-, +, 1. or 1)), quotes, setext underlines.
+_LINE_START = re.compile(r"^([ \t]*)([-+=>]|\d+[.)])", re.MULTILINE)
+# Some things Streamlit's renderer finds in text *after* escapes are resolved: links from bare
+# URLs (http://, www.) and e-mail addresses, :emoji: shortcodes, :color[...] directives and
+# :material/icon: (rewritten before parsing). An invisible WORD JOINER breaks each of them
+# without changing what is read: after a colon followed by more than a space, after "www",
+# before "@".
+_WORD_JOINER = "\u2060"
+_BREAK = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
 
-def escape_markdown(text: str) -> str:
-    """Escape markdown syntax in user text so names render literally."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+def escape_markdown(text: str, *, keep_code: bool = False) -> str:
+    """Return user text that Streamlit's Markdown shows exactly as written, inert.
+
+    Use it for every user string (names, descriptions, column names, error texts) that goes
+    into ``st.markdown``, ``st.caption``, alerts, toasts, headings, or a label or progress text.
+    Nothing of it renders as a link, an image, HTML, emphasis, a heading, a list, a table,
+    a formula, a colour or badge (``:red[...]``), an icon (``:material/...:``) or an emoji.
+    Plain-text places (select box options, tables, ``st.code``) need no escaping.
+
+    Args:
+        text: the text as the user wrote it.
+        keep_code: keep `` `backticked` `` spans as code (their content is literal anyway):
+            for core messages and hints, whose commands read better as code.
+
+    Returns:
+        The text with Markdown's special characters backslash-escaped, and invisible word
+        joiners where Streamlit would otherwise find a link, an icon or an emoji.
+    """
+    if keep_code:
+        parts, last = [], 0
+        for span in _CODE_SPAN.finditer(text):
+            parts += [escape_markdown(text[last:span.start()]), span.group(0)]
+            last = span.end()
+        return "".join(parts) + escape_markdown(text[last:])
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _ALWAYS or ch == "_" and not (0 < i < len(text) - 1 and text[i - 1].isalnum()
+                                               and text[i + 1].isalnum()):
+            out.append("\\")
+        out.append(ch)
+    escaped = _LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", "".join(out))
+    return _BREAK.sub(_WORD_JOINER, escaped)

@@ -7,7 +7,7 @@ import streamlit as st
 from core import jobs
 from core.jobs.entities import Job
 from ui import layout, state
-from ui.fmt import STATUS_MATERIAL, duration
+from ui.fmt import STATUS_MATERIAL, duration, escape_markdown
 
 SEEN_FINISHED = "jobs_seen_finished"
 RERUN_AFTER = "jobs_rerun_after"  # ids of jobs whose end already reran the page once
@@ -18,7 +18,7 @@ def announce_if_finished(job: Job) -> None:
     seen = st.session_state.setdefault(SEEN_FINISHED, set())
     if job.finished and job.id not in seen:
         seen.add(job.id)
-        st.toast(f"{job.title}: {job.status}", icon=STATUS_MATERIAL.get(job.status))
+        st.toast(f"{escape_markdown(job.title)}: {job.status}", icon=STATUS_MATERIAL.get(job.status))
 
 
 def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_done: bool = False) -> None:
@@ -37,10 +37,10 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_d
         ws = state.workspace()
         job = jobs.get_job(ws, job_id)
         icon = STATUS_MATERIAL.get(job.status, "")
-        st.markdown(f"{icon} **{job.title}** · `{job.id}` · {job.status} · {duration(job.started_at, job.finished_at)}")
-        st.progress(job.progress or 0.0, text=job.message or job.status)
+        st.markdown(f"{icon} **{escape_markdown(job.title)}** · `{job.id}` · {job.status} · {duration(job.started_at, job.finished_at)}")
+        st.progress(job.progress or 0.0, text=escape_markdown(job.message or job.status))
         if job.error:
-            st.error(job.error)
+            st.error(escape_markdown(job.error, keep_code=True))
         if show_log:
             lines = jobs.job_logs(ws, job.id, tail=8)
             if lines:
