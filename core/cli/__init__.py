@@ -126,6 +126,9 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the process exit code."""
+    if (ray_at := os.environ.get("RAY_ADDRESS", "").strip()) != "auto" and ray_at.rpartition(":")[0].strip(
+            "[]") in ("", "localhost", "127.0.0.1", "::1"):  # Ray on this machine: on 127.0.0.1 only (read at import)
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s",
                         stream=sys.stderr)
     parser = build_parser()

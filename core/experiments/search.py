@@ -508,34 +508,98 @@ def _refit_best(pre: Any, X: pd.DataFrame, y: np.ndarray, classes: Any, rc: Reso
 
 
 def _init_ray() -> None:
-    """Connect to ``RAY_ADDRESS`` (shipping ``core`` to the cluster) or start a quiet local Ray.
+    """Connect to ``RAY_ADDRESS`` (shipping the ``core`` package to the cluster) or start a quiet local Ray.
 
     A local Ray keeps its files under ``RAY_TMPDIR`` (default: ``<tmp>/mlcycle-ray``; Ray's
-    socket paths must stay short).
+    socket paths must stay short) and listens on 127.0.0.1 only. Ray does so when
+    ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` is set before it is first imported, which
+    ``mlcycle`` does at start; a process that imported Ray without it (a notebook, a test) is
+    switched to loopback here, unless the variable says otherwise. The same holds for a
+    cluster at a loopback address (Ray would otherwise look for it at the machine's address).
+
+    A cluster may require Ray's token authentication (Ray 2.60 turns it on by default), but Ray
+    sends no token to an explicit address unless ``RAY_AUTH_MODE=token``. When that variable is
+    unset and a token is at hand (``RAY_AUTH_TOKEN``, the file ``RAY_AUTH_TOKEN_PATH`` names, or
+    ``~/.ray/auth_token``), token mode is turned on so that the token goes with the connection.
 
     Raises:
-        ExternalToolFailed: if Ray cannot start or connect.
+        ExternalToolFailed: if Ray cannot start or connect: nothing answers at ``RAY_ADDRESS``,
+            the cluster wants a token and none was found, or it rejected the token sent.
     """
+    import socket
     import tempfile
 
     import ray
+    from ray._private import ray_constants
+
+    from core.errors import ExternalToolFailed
 
     if ray.is_initialized():
         return
     address = os.environ.get("RAY_ADDRESS", "").strip()
     options: dict[str, Any] = {"ignore_reinit_error": True, "include_dashboard": False,
                                "log_to_driver": False, "configure_logging": False}
-    if address:
+    sent, source, mode = False, None, None
+    if address and address != "local":
         options["address"] = address
-        options["runtime_env"] = {"py_modules": [str(Path(__file__).resolve().parent)]}
+        options["runtime_env"] = {"py_modules": [str(Path(__file__).resolve().parents[1])]}  # core/
+        host, _, port = address.rpartition(":")
+        if "://" not in address and host and port.isdigit():  # Ray waits minutes on a dead address
+            try:
+                socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+            except OSError as exc:
+                raise ExternalToolFailed(f"Nothing answers at RAY_ADDRESS={address} ({exc.strerror or exc}).",
+                                         hint="Start the cluster's head (`ray start --head`) or correct "
+                                              "RAY_ADDRESS, or set parallel trials to 1.") from exc
+        token_path = os.environ.get("RAY_AUTH_TOKEN_PATH", "").strip()
+        if os.environ.get("RAY_AUTH_TOKEN", "").strip():
+            source = "the RAY_AUTH_TOKEN variable"
+        elif token_path:
+            source = f"the file {token_path} (RAY_AUTH_TOKEN_PATH)" if Path(token_path).expanduser().is_file() else None
+        elif (Path.home() / ".ray" / "auth_token").is_file():
+            source = "~/.ray/auth_token"
+        mode = os.environ.get("RAY_AUTH_MODE")
+        if mode is None and source:
+            from ray._private.authentication.authentication_token_setup import (
+                maybe_enable_token_auth_if_token_available,
+            )
+
+            sent = maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+        else:
+            sent = (mode or "").lower() == "token" and source is not None
     else:
         temp = os.environ.get("RAY_TMPDIR") or str(Path(tempfile.gettempdir()) / "mlcycle-ray")
         Path(temp).mkdir(parents=True, exist_ok=True)
         options["_temp_dir"] = temp
         options["num_cpus"] = os.cpu_count() or 1
+    on_this_machine = address != "auto" and address.rpartition(":")[0].strip("[]") in ("", "localhost", "127.0.0.1",
+                                                                                         "::1")
+    if on_this_machine and os.environ.setdefault(ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR, "0").lower() in (
+            "0", "false"):  # the processes Ray starts read the variable; this one read it at import, maybe unset
+        ray_constants.ENABLE_RAY_CLUSTER = False
     with map_errors(f"Starting Ray{' at ' + address if address else ''}",
                     hint="Check RAY_ADDRESS, or set parallel trials to 1."):
-        ray.init(**options)
+        try:
+            ray.init(**options)
+        except Exception as exc:
+            causes, cause = [], exc  # Ray says "Failed to connect"; why is in the chained errors
+            while cause is not None and len(causes) < 8:
+                causes.append(cause)
+                cause = cause.__cause__ or cause.__context__
+            if not address or not any("InvalidAuthToken" in str(c) or type(c).__name__ == "AuthenticationError"
+                                       for c in causes):
+                raise
+            if sent:
+                what = f"rejected the authentication token from {source}: it is not the cluster's token"
+            elif source and mode is not None:
+                what = f"requires an authentication token, and RAY_AUTH_MODE={mode} keeps the one in {source} from being sent"
+            else:
+                what = "requires an authentication token, and none was found"
+            raise ExternalToolFailed(
+                f"The Ray cluster at {address} {what}.",
+                hint="Put the cluster's token (`ray get-auth-token` on its head prints it) in RAY_AUTH_TOKEN, in "
+                     "a file named by RAY_AUTH_TOKEN_PATH, or in ~/.ray/auth_token; or set parallel trials to 1.",
+            ) from exc
 
 
 def _ray_options(tracker: _Tracker, storage: Path) -> dict[str, Any]:

@@ -49,6 +49,10 @@ def test_two_concurrent_trials_on_a_local_ray_are_all_tracked(ws, tmp_path, ray_
     runs = experiments.list_runs(ws, exp.id)
     assert len(runs) == done.n_trials >= 2
     assert experiments.get_model(ws, done.best_model_id).holdout["n_rows"] == 80
+    import ray
+
+    # started in this process, which may have imported Ray before anything asked for loopback
+    assert {node["NodeManagerAddress"] for node in ray.nodes()} == {"127.0.0.1"}
 
 
 def test_without_ray_parallel_trials_are_refused_with_the_install_hint(ws, tmp_path, monkeypatch):
