@@ -221,7 +221,8 @@ def _mlcycle(env: dict, *args: str, timeout: float = 600) -> subprocess.Complete
 
 
 def _run_parallel_experiment(root: Path, env: dict) -> subprocess.CompletedProcess:
-    """Add a small dataset and run a 2-trials-at-once search on it with the CLI, waiting for it."""
+    """Add a small dataset and run a 4-trial search, 2 trials at once, on it with the CLI, waiting for it
+    (a trial count, not a time budget: a busy machine still gets its trials)."""
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
     frame["y"] = (frame["a"] + rng.normal(scale=0.5, size=300) > 0).astype(int)
@@ -229,7 +230,7 @@ def _run_parallel_experiment(root: Path, env: dict) -> subprocess.CompletedProce
     added = _mlcycle(env, "datasets", "add", str(root / "d.csv"), "--name", "d")
     assert added.returncode == 0, added.stderr
     return _mlcycle(env, "experiments", "run", "--dataset", "d", "--target", "y", "--concurrent", "2",
-                    "--budget", "10", "--learners", "lgbm,lrl2", "--wait")
+                    "--budget", "0", "--max-trials", "4", "--learners", "lgbm,lrl2", "--wait")
 
 
 def _listening(procs: list[psutil.Process]) -> list[tuple[str, str, int]]:
@@ -305,6 +306,8 @@ def test_item26_an_experiment_runs_on_an_existing_cluster_that_requires_a_token(
     (root / "home" / ".ray" / "auth_token").write_text(secrets.token_hex(32))  # the user's token
     port = _free_port()
     _start_head(root, env, port)
+    head_ports = _listening(_processes_of(root / "head"))
+    assert head_ports and [p for p in head_ports if p[1] not in LOOPBACK] == []  # test traffic stays on loopback
     # as in the issue: the loopback variable set for the client too, RAY_ADDRESS naming the head
     run = _run_parallel_experiment(root, env | {"RAY_ADDRESS": f"127.0.0.1:{port}",
                                                 "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"})

@@ -40,7 +40,7 @@ def test_two_concurrent_trials_on_a_local_ray_are_all_tracked(ws, tmp_path, ray_
     frame.to_csv(path, index=False)
     version = datasets.add_dataset(ws, path).version
     exp = experiments.create_experiment(
-        ws, version.id, SearchConfig(target="y", time_budget=15, learners=("lgbm", "lrl2"), n_jobs=1,
+        ws, version.id, SearchConfig(target="y", time_budget=None, max_trials=4, learners=("lgbm", "lrl2"), n_jobs=1,
                                      n_concurrent_trials=2), start_worker=False)
     jobs.run_worker(ws, idle_exit=0, max_jobs=1)
     done = experiments.get_experiment(ws, exp.id)
