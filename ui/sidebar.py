@@ -37,7 +37,7 @@ def project_switcher() -> None:
                 with errors.shown(stop=False):
                     project = projects.create_project(ws, name, description=description)
                     state.set_active_project(project.id)
-                    state.flash(f"Project '{project.name}' created")
+                    state.flash(f"Project '{escape_markdown(project.name)}' created")
                     st.rerun()
 
 
@@ -56,7 +56,8 @@ def job_indicator() -> None:
     st.page_link("app_pages/jobs.py", label=f"Jobs: {len(active)} active", icon=":material/sync:")
     for job in active:
         icon = STATUS_MATERIAL.get(job.status, "")
-        st.progress(job.progress or 0.0, text=f"{icon} {job.title[:32]} · {job.message[:40]}")
+        st.progress(job.progress or 0.0,
+                    text=f"{icon} {escape_markdown(job.title[:32])} · {escape_markdown(job.message[:40])}")
 
 
 _LEGACY_KEY = "sb_legacy_models"

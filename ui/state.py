@@ -45,7 +45,7 @@ def set_active_project(project_id: str) -> None:
 
 
 def flash(message: str, icon: str = "✅") -> None:
-    """Queue a toast to show after the next rerun."""
+    """Queue a toast to show after the next rerun (it renders Markdown: escape user text in ``message``)."""
     st.session_state[FLASH] = (message, icon)
 
 
