@@ -140,9 +140,7 @@ def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
         NotFound: if there is no such dataset.
     """
     get_dataset(ws, dataset_id)
-    with ws.read() as db:
-        rows = db.execute(VERSION_ROWS + " WHERE v.dataset_id = ? ORDER BY v.number", [dataset_id]).fetchall()
-    return [DatasetVersion.from_row(r) for r in rows]
+    return list_versions_of(ws, [dataset_id])[dataset_id]
 
 
 def list_versions_of(ws: Workspace, dataset_ids: Sequence[str]) -> dict[str, list[DatasetVersion]]:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.data import datasets
+from core.data.reads import IN_JSON
 from core.errors import Conflict, InvalidInput, MLCycleError, NotFound
 from core.experiments import search as automl
 from core.experiments.entities import Experiment, Model, Run
@@ -339,9 +340,7 @@ def get_model(ws: Workspace, model_id: str) -> Model:
 
 def list_models(ws: Workspace, experiment_id: str) -> list[Model]:
     """Return the models of an experiment, oldest first."""
-    with ws.read() as db:
-        rows = db.execute("SELECT * FROM models WHERE experiment_id = ? ORDER BY created_at", [experiment_id]).fetchall()
-    return [Model.from_row(r) for r in rows]
+    return list_models_of(ws, [experiment_id])[experiment_id]
 
 
 def load_model(ws: Workspace, model_id: str) -> ModelBundle:
@@ -567,8 +566,8 @@ def list_models_of(ws: Workspace, experiment_ids: list[str]) -> dict[str, list[M
     if not out:
         return out
     with ws.read() as db:
-        rows = db.execute("SELECT * FROM models WHERE experiment_id IN (SELECT value FROM json_each(?))"
-                          " ORDER BY created_at", [json.dumps(list(out))]).fetchall()
+        rows = db.execute(f"SELECT * FROM models WHERE experiment_id {IN_JSON} ORDER BY created_at",
+                          [json.dumps(list(out))]).fetchall()
     for row in rows:
         model = Model.from_row(row)
         out[model.experiment_id].append(model)
