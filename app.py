@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import sidebar, state
+from ui.i18n import tk
 
 HERE = Path(__file__).parent
 
@@ -32,22 +33,20 @@ PAGES: dict[str, list[dict]] = {
 }
 
 
-def navigation() -> dict[str, list[st.Page]]:
-    """Build the ``st.navigation`` mapping from :data:`PAGES` (empty sections left out)."""
-    nav: dict[str, list[st.Page]] = {}
-    for section, pages in PAGES.items():
-        built = [
-            st.Page(str(HERE / p["page"]), title=p["title"], icon=p["icon"], default=p.get("default", False),
-                    url_path=Path(p["page"]).stem)
-            for p in pages
-        ]
-        if built:
-            nav[section] = built
-    return nav
+def navigation() -> list[st.Page]:
+    """The pages of :data:`PAGES` for ``st.navigation`` (the sidebar draws the menu itself, so its
+    links carry the project, the language and the chosen objects in the URL)."""
+    return [
+        st.Page(str(HERE / p["page"]), title=tk(p["title"]), icon=p["icon"], default=p.get("default", False),
+                url_path=Path(p["page"]).stem)
+        for pages in PAGES.values() for p in pages
+    ]
 
 
-st.set_page_config(page_title="MLCycle", page_icon=":material/autorenew:", layout="wide")
-page = st.navigation(navigation(), position="sidebar", expanded=True)
-sidebar.render()
+# The icon ships with the app (a material icon would be fetched from a font CDN: none offline).
+st.set_page_config(page_title="MLCycle", page_icon=str(HERE / "ui/assets/mlcycle-64.png"), layout="wide")
+state.sync_from_url()
+page = st.navigation(navigation(), position="hidden")
+sidebar.render(PAGES)
 state.show_flash()
 page.run()

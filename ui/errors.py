@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.errors import MLCycleError
 from ui.fmt import escape_markdown
+from ui.i18n import t
 
 
 def render(exc: MLCycleError) -> None:
@@ -19,7 +20,7 @@ def render(exc: MLCycleError) -> None:
     """
     text = escape_markdown(exc.message, keep_code=True)
     if exc.hint:
-        text += f"\n\n**What to do:** {escape_markdown(exc.hint, keep_code=True)}"
+        text += f"\n\n**{t('What to do:')}** {escape_markdown(exc.hint, keep_code=True)}"
     st.error(text, icon="⚠️")
 
 

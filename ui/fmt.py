@@ -6,21 +6,42 @@ import re
 from datetime import UTC, datetime
 
 from core.ids import parse_time
+from ui import i18n
+from ui.i18n import t
 
 
 def ago(iso: str | None) -> str:
-    """Return '5 min ago' style text for an ISO timestamp."""
+    """Return '5 min ago' (``5분 전``) style text for an ISO timestamp."""
     when = parse_time(iso)
     if when is None:
         return ""
     seconds = (datetime.now(UTC) - when).total_seconds()
     if seconds < 60:
-        return "just now"
+        return t("just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return t("{n} min ago", n=int(seconds // 60))
     if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return when.strftime("%Y-%m-%d")
+        return t("{n} h ago", n=int(seconds // 3600))
+    return date(iso)
+
+
+def date(iso: str | None) -> str:
+    """A calendar date in the language's form: ``2 Dec 2026`` / ``2026년 12월 2일``."""
+    when = parse_time(iso)
+    if when is None:
+        return ""
+    if i18n.lang() == "ko":
+        return f"{when.year}년 {when.month}월 {when.day}일"
+    return f"{when.day} {when:%b} {when.year}"
+
+
+def when(iso: str | None) -> str:
+    """Date and time (UTC) in the language's form: ``2 Dec 2026, 14:03 UTC`` / ``2026년 12월 2일 14:03 UTC``."""
+    moment = parse_time(iso)
+    if moment is None:
+        return ""
+    sep = " " if i18n.lang() == "ko" else ", "
+    return f"{date(iso)}{sep}{moment:%H:%M} UTC"
 
 
 def duration(start: str | None, end: str | None) -> str:
@@ -29,12 +50,43 @@ def duration(start: str | None, end: str | None) -> str:
     if a is None:
         return ""
     b = parse_time(end) or datetime.now(UTC)
-    seconds = max(0.0, (b - a).total_seconds())
+    return seconds_text(max(0.0, (b - a).total_seconds()))
+
+
+def seconds_text(seconds: float) -> str:
+    """``4.2 s``, ``3 min 5 s``, ``1 h 2 min`` (``4.2초``, ``3분 5초``, ``1시간 2분``)."""
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return t("{s} s", s=f"{seconds:.1f}")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min {int(seconds % 60)} s"
-    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min"
+        return t("{m} min {s} s", m=int(seconds // 60), s=int(seconds % 60))
+    return t("{h} h {m} min", h=int(seconds // 3600), m=int(seconds % 3600 // 60))
+
+
+def count(n: float | None) -> str:
+    """A whole number with thousands separators (``12,345``; the same in Korean)."""
+    return "—" if n is None else f"{int(n):,}"
+
+
+def num(x: float | None, digits: int = 4) -> str:
+    """A measurement rounded for reading: ``0.5848``, ``1.23e+06``; never a raw 17-digit float."""
+    if x is None:
+        return "—"
+    if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.{digits}g}" if abs(x) >= 1e5 or abs(x) < 1e-3 else f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def size(n_bytes: float) -> str:
+    """Bytes in the unit that reads best: ``812 B``, ``14.2 KiB``, ``3.4 MiB``, ``1.2 GiB``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{int(n_bytes)} B"
+
+
+def id_suffix(object_id: str) -> str:
+    """The short id shown in small type beside a name: ``:gray[`ds_5f0c…`]`` (Markdown)."""
+    return f":gray[`{short_id(object_id)}`]"
 
 
 def short_id(object_id: str) -> str:
@@ -46,6 +98,17 @@ STATUS_ICONS = {
     "queued": "⏳", "running": "🔄", "done": "✅", "failed": "❌",
     "cancelled": "🚫", "interrupted": "⚡",
 }
+STATUS_TEXT = {
+    "queued": "queued", "running": "running", "done": "done", "failed": "failed",
+    "cancelled": "cancelled", "interrupted": "interrupted",
+}
+
+
+def status_text(status: str) -> str:
+    """A job's or experiment's status in the session's language (``done`` / ``완료``)."""
+    return i18n.tk(STATUS_TEXT[status]) if status in STATUS_TEXT else status
+
+
 STATUS_MATERIAL = {
     "queued": ":material/schedule:", "running": ":material/sync:", "done": ":material/check_circle:",
     "failed": ":material/error:", "cancelled": ":material/block:", "interrupted": ":material/bolt:",

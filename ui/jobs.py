@@ -7,7 +7,8 @@ import streamlit as st
 from core import jobs
 from core.jobs.entities import Job
 from ui import layout, state
-from ui.fmt import STATUS_MATERIAL, duration, escape_markdown
+from ui.fmt import STATUS_MATERIAL, duration, escape_markdown, status_text
+from ui.i18n import t
 
 SEEN_FINISHED = "jobs_seen_finished"
 RERUN_AFTER = "jobs_rerun_after"  # ids of jobs whose end already reran the page once
@@ -18,7 +19,7 @@ def announce_if_finished(job: Job) -> None:
     seen = st.session_state.setdefault(SEEN_FINISHED, set())
     if job.finished and job.id not in seen:
         seen.add(job.id)
-        st.toast(f"{escape_markdown(job.title)}: {job.status}", icon=STATUS_MATERIAL.get(job.status))
+        st.toast(f"{escape_markdown(job.title)}: {status_text(job.status)}", icon=STATUS_MATERIAL.get(job.status))
 
 
 def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_done: bool = False) -> None:
@@ -37,8 +38,9 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_d
         ws = state.workspace()
         job = jobs.get_job(ws, job_id)
         icon = STATUS_MATERIAL.get(job.status, "")
-        st.markdown(f"{icon} **{escape_markdown(job.title)}** · `{job.id}` · {job.status} · {duration(job.started_at, job.finished_at)}")
-        st.progress(job.progress or 0.0, text=escape_markdown(job.message or job.status))
+        st.markdown(f"{icon} **{escape_markdown(job.title)}** · `{job.id}` · {status_text(job.status)} · "
+                    f"{duration(job.started_at, job.finished_at)}")
+        st.progress(job.progress or 0.0, text=escape_markdown(job.message) or status_text(job.status))
         if job.error:
             st.error(escape_markdown(job.error, keep_code=True))
         if show_log:
@@ -46,8 +48,9 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_d
             if lines:
                 st.code("\n".join(f"{line.at[11:19]}  {line.message}" for line in lines), language=None)
         if not job.finished:
-            layout.confirm("Cancel job", key=f"{key}_cancel_{job.id}", question="Cancel this job? Finished work is kept.",
-                           yes="Yes, cancel", no="Keep running", action=lambda: jobs.cancel_job(ws, job.id))
+            layout.confirm(t("Cancel job"), key=f"{key}_cancel_{job.id}",
+                           question=t("Cancel this job? Finished work is kept."),
+                           yes=t("Yes, cancel"), no=t("Keep running"), action=lambda: jobs.cancel_job(ws, job.id))
         announce_if_finished(job)
         if rerun_when_done and job.finished:
             reran = st.session_state.setdefault(RERUN_AFTER, set())

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.define.entities import Project
 from ui import errors, state
+from ui.i18n import t
 
 
 def header(title: str, purpose: str) -> None:
@@ -20,7 +21,7 @@ def require_project() -> Project:
     """Return the active project, or say how to create one and stop the page."""
     project = state.active_project()
     if project is None:
-        st.info("Create a project first: use **New project** in the sidebar.")
+        st.info(t("Create a project first: use **New project** in the sidebar."))
         st.stop()
     return project
 

@@ -7,9 +7,12 @@ import streamlit as st
 from core.define import projects
 from core.define.entities import Project
 from core.workspace import Workspace, default_root
+from ui import i18n, url
 
 ACTIVE_PROJECT = "active_project_id"
 FLASH = "flash_message"
+# a project id the URL named that is not (or no longer) in the workspace: the sidebar says so once
+UNKNOWN_PROJECT = "url_unknown_project"
 # {experiment_id: (runs read so far, whether they are all of them)}: the live experiment view
 # reads only newer trials on each poll (ui.experiment_view.runs_so_far).
 EXP_RUNS = "exp_runs_read"
@@ -25,8 +28,36 @@ def workspace() -> Workspace:
     return _open_workspace(str(default_root().resolve()))
 
 
+def sync_from_url() -> None:
+    """At the start of every run: take the language and the project named in the URL, if any.
+
+    The URL wins over the session (a shared link opens what it names); the session remembers
+    them for pages reached without them. With neither, the language follows the browser's
+    (Korean for ``ko-*``).
+    """
+    wanted = st.query_params.get("lang")
+    if wanted in i18n.LANGS:
+        i18n.set_lang(wanted)
+    elif i18n.LANG_KEY not in st.session_state:
+        browser = (getattr(st.context, "locale", None) or "").lower()
+        i18n.set_lang("ko" if browser.startswith("ko") else i18n.DEFAULT)
+    project = st.query_params.get("project")
+    if project and project != st.session_state.get(ACTIVE_PROJECT):
+        found = projects.find_project(workspace(), project)
+        if found and not found.archived_at:
+            st.session_state[ACTIVE_PROJECT] = found.id
+        else:
+            st.session_state[UNKNOWN_PROJECT] = project
+
+
+def active_project_id() -> str | None:
+    """The active project's id as the session knows it (no store read; may be stale until
+    :func:`active_project` runs)."""
+    return st.session_state.get(ACTIVE_PROJECT)
+
+
 def active_project() -> Project | None:
-    """Return the project chosen in the sidebar, falling back to the most recent one."""
+    """Return the project named in the URL or chosen in the sidebar, falling back to the most recent one."""
     ws = workspace()
     chosen = projects.find_project(ws, st.session_state.get(ACTIVE_PROJECT))
     if chosen and not chosen.archived_at:
@@ -40,8 +71,12 @@ def active_project() -> Project | None:
 
 
 def set_active_project(project_id: str) -> None:
-    """Make ``project_id`` the project every page works on."""
+    """Make ``project_id`` the project every page works on, and name it in the URL.
+
+    What the URL named of the previous project (dataset, version, experiment, ...) is dropped.
+    """
     st.session_state[ACTIVE_PROJECT] = project_id
+    url.put(project=project_id, **dict.fromkeys(url.PROJECT_SCOPED))
 
 
 def flash(message: str, icon: str = "✅") -> None:
