@@ -106,7 +106,8 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
         return {"id": None, "created": False}, "The workspace already has projects; demo not seeded"
     result = demo.seed_demo(ws, force=args.force)
     if result.get("created"):
-        return result, f"Demo project '{result['project_name']}' ready ({result['id']})"
+        made = [f"'{name}' ({pid})" for name, pid in zip(result["project_names"], result["projects"], strict=True)]
+        return result, f"Demo projects ready: {' and '.join(made)}"
     return result, f"Demo data already present ({result['id']}); use --force to add it again"
 
 

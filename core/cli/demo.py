@@ -42,7 +42,8 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
         force: create the demo again even if it exists.
 
     Returns:
-        ``{"id", "project_name", "created", "projects": [ids]}`` (``id`` is the first demo project).
+        ``{"id", "project_name", "created", "projects": [ids], "project_names": [names]}`` (``id`` and
+        ``project_name`` are the first demo project's).
     """
     existing = projects.find_project_by_name(ws, DEMO_NAME)
     if existing and not force:
@@ -78,4 +79,5 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
     added = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
                  "CC0")
     datasets.link_dataset_to_hypothesis(ws, added.dataset.id, h2.id)
-    return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id]}
+    return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id],
+            "project_names": [cancer.name, churn.name]}

@@ -73,8 +73,11 @@ def test_demo_seeds_once(ws, capsys):
 
     first, again = run("demo"), run("demo")
     assert first["created"] is True and again["created"] is False and again["id"] == first["id"]
+    # the log names both projects it made
+    code, out, _ = _cli(ws, capsys, "demo", "--force")
+    assert code == 0 and "Demo: breast cancer screening" in out and "Demo: customer churn" in out
     listed = run("projects", "list")["projects"]
-    assert len(listed) == 2  # breast cancer and churn demos, not four
+    assert len(listed) == 4  # breast cancer and churn demos, once more with --force (not six)
     datasets = run("datasets", "list")["datasets"]
     assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)"}
     churn_project = next(p for p in listed if "churn" in p["name"])
