@@ -72,6 +72,7 @@ bench: setup-dev  ## print speed ratios against baselines measured in the same r
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/profiling.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/automl_overhead.py
 	$(BIN)/python bench/automl.py
 
