@@ -14,6 +14,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("MLCYCLE_CHROMIUM", "/usr/bin/chromium")
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -110,10 +111,14 @@ def page(browser, server, tmp_path: Path):
         pg.screenshot(path=str(path), full_page=True)
         return path
 
+    # the app works offline: nothing the page asks for may leave this machine
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(LOCAL) else None)
     pg.shot = shot  # type: ignore[attr-defined]
     pg.server = server  # type: ignore[attr-defined]
     yield pg
     context.close()
+    assert not outside, f"the page fetched from outside 127.0.0.1: {outside[:5]}"
 
 
 def wait_idle(pg, timeout: float = 30_000) -> None:
