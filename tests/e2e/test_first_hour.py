@@ -1,0 +1,119 @@
+"""The first hour's conventions in a real browser: a new project is selected, deep links survive a
+reload, the app switches to Korean (Hangul drawn), and Back steps back through the user's choices."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _params(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _seed(root):
+    """Two projects with data; the churn dataset gets a second version and two queued experiments."""
+
+    from core import experiments
+    from core.cli import demo
+    from core.data import datasets
+    from core.experiments.search import SearchConfig
+    from core.workspace import Workspace
+
+    ws = Workspace(root)
+    seeded = demo.seed_demo(ws)
+    churn = seeded["projects"][1]
+    ds = next(d for d in datasets.list_datasets(ws, project_id=churn) if d.name == "churn")
+    v1 = datasets.list_versions(ws, ds.id)[0]
+    v2 = datasets.derive_version(ws, v1.id, {"op": "drop_columns", "columns": ["customer_id"]},
+                                 description="without the id")
+    config = SearchConfig(target="churned", max_trials=2, time_budget=5)
+    first = experiments.create_experiment(ws, v2.id, config, project_id=churn, name="first try",
+                                          start_worker=False)
+    second = experiments.create_experiment(ws, v2.id, config, project_id=churn, name="second try",
+                                           start_worker=False)
+    return {"churn": churn, "cancer": seeded["projects"][0], "dataset": ds.id, "v1": v1.id, "v2": v2.id,
+            "first": first.id, "second": second.id}
+
+
+def test_links_survive_a_reload_korean_reads_and_back_steps_back(page):
+    ids = _seed(page.server.workspace)
+    sidebar = page.get_by_test_id("stSidebar")
+
+    # a deep link to the older version of another project's dataset opens it, in that project
+    open_page(page, f"datasets?project={ids['churn']}&dataset={ids['dataset']}&version={ids['v1']}")
+    assert sidebar.get_by_role("combobox", name="Active project").input_value() == "Demo: customer churn"
+    version_box = page.get_by_role("combobox", name="Version")
+    assert version_box.input_value().startswith("v1")
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("combobox", name="Version").input_value().startswith("v1")
+    page.shot("01-deep-link-version")
+
+    # a deep link to the older experiment lands on it, also after a reload
+    open_page(page, f"experiments?project={ids['churn']}&experiment={ids['first']}")
+    assert "first try" in page.get_by_role("combobox", name="Experiment").input_value()
+    page.reload()
+    wait_idle(page)
+    assert "first try" in page.get_by_role("combobox", name="Experiment").input_value()
+
+    # choosing another experiment writes the URL; Back returns to the first
+    page.get_by_role("combobox", name="Experiment").click()
+    page.get_by_role("option", name=re.compile("second try")).click()
+    wait_idle(page)
+    assert _params(page)["experiment"] == ids["second"]
+    page.go_back()
+    wait_idle(page)
+    assert _params(page)["experiment"] == ids["first"]
+    assert "first try" in page.get_by_role("combobox", name="Experiment").input_value()
+
+    # switch to Korean: the menu and the page read in Korean, Hangul drawn, kept in the URL
+    sidebar.get_by_role("button", name="한국어").click()
+    wait_idle(page)
+    assert _params(page)["lang"] == "ko"
+    sidebar.get_by_role("link", name="데이터셋").wait_for()
+    title = page.get_by_role("heading", level=1).first.inner_text()
+    assert HANGUL.search(title), title
+    page.shot("02-korean-experiments")
+    # a page reached from the menu stays in Korean and in the project
+    sidebar.get_by_role("link", name="데이터셋").click()
+    wait_idle(page)
+    assert _params(page)["lang"] == "ko" and _params(page)["project"] == ids["churn"]
+    assert HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    page.shot("03-korean-datasets")
+    page.reload()
+    wait_idle(page)
+    assert HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    # Back: to the Korean experiments page, then to English
+    page.go_back()
+    wait_idle(page)
+    assert "/experiments" in page.url
+    page.go_back()
+    wait_idle(page)
+    assert _params(page).get("lang", "en") == "en"
+    assert not HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+
+
+def test_a_project_created_in_the_sidebar_becomes_the_active_one(page):
+    _seed(page.server.workspace)
+    open_page(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    before = sidebar.get_by_role("combobox", name="Active project").input_value()
+    sidebar.get_by_role("button", name="New project").click()
+    page.get_by_role("textbox", name="Name", exact=True).fill("Fraud 2027")
+    page.get_by_role("button", name="Create project").click()
+    wait_idle(page)
+    page.get_by_role("heading", name="Fraud 2027").wait_for()
+    assert sidebar.get_by_role("combobox", name="Active project").input_value() == "Fraud 2027" != before
+    # the URL names it: a reload stays on it
+    page.reload()
+    wait_idle(page)
+    assert sidebar.get_by_role("combobox", name="Active project").input_value() == "Fraud 2027"
+    page.get_by_role("heading", name="Fraud 2027").wait_for()
