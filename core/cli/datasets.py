@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from core.workspace import Workspace
 def _version_dict(v: DatasetVersion, *, reused: bool = False, schema: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"id": v.id, "dataset_id": v.dataset_id, "sha256": v.sha256, "rows": v.n_rows,
                            "columns": v.columns, "reused": reused, "label": v.label, "number": v.number,
-                           "dataset_name": v.dataset_name}
+                           "dataset_name": v.dataset_name, "archived_at": v.archived_at}
     if schema:
         out |= {"schema": [c.as_dict() for c in v.schema], "n_cols": v.n_cols, "size_bytes": v.size_bytes,
                 "source": v.source, "parent_id": v.parent_id, "operation": v.operation,
@@ -70,9 +71,9 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 def cmd_versions(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     d = _dataset(ws, args.dataset)
-    items = datasets.list_versions(ws, d.id)
-    rows = [(v.id, f"v{v.number}", f"{v.n_rows:,}", v.n_cols, v.sha256[:12], (v.operation.get("summary")
-             or v.source.get("file_name", ""))[:60]) for v in items]
+    items = datasets.list_versions(ws, d.id, include_archived=args.all)
+    rows = [(v.id, f"v{v.number}" + (" (archived)" if v.archived_at else ""), f"{v.n_rows:,}", v.n_cols,
+             v.sha256[:12], (v.operation.get("summary") or v.source.get("file_name", ""))[:60]) for v in items]
     return ({"dataset": d.as_dict(), "versions": [_version_dict(v) for v in items]},
             table(rows, ["id", "version", "rows", "cols", "sha256", "made by"]))
 
@@ -199,13 +200,25 @@ def cmd_lineage(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     return graph.as_dict(), "\n".join(lines)
 
 
+_VERSION_REF = re.compile(r"^(dsv_\S+|.+:v\d+)$", re.IGNORECASE)  # a version, not a whole dataset
+
+
 def cmd_archive(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    d = datasets.archive_dataset(ws, _dataset(ws, args.dataset).id)
-    return d.as_dict(), f"Archived '{d.name}' ({d.id}); `mlcycle datasets restore {d.id}` brings it back"
+    ref = " ".join(args.dataset.split())
+    if _VERSION_REF.match(ref):
+        v = datasets.archive_version(ws, datasets.resolve_version(ws, ref).id)
+        return (_version_dict(v) | {"kind": "dataset_version"},
+                f"Archived {v.label}; `mlcycle datasets restore {v.id}` brings it back")
+    d = datasets.archive_dataset(ws, _dataset(ws, ref).id)
+    return (d.as_dict() | {"kind": "dataset"},
+            f"Archived '{d.name}' ({d.id}); `mlcycle datasets restore {d.id}` brings it back")
 
 
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     ref = " ".join(args.dataset.split())
+    if _VERSION_REF.match(ref):
+        v = datasets.restore_version(ws, datasets.resolve_version(ws, ref).id)
+        return _version_dict(v) | {"kind": "dataset_version"}, f"Restored {v.label}"
     if not ref.startswith("ds_"):  # an archived dataset's name: the resolver only sees active ones
         archived = [d for d in datasets.list_datasets(ws, include_archived=True)
                     if d.archived_at and d.name.casefold() == ref.casefold()]
@@ -214,7 +227,7 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
                                hint="Restore one by id: " + ", ".join(d.id for d in archived) + ".")
         ref = archived[0].id if archived else _dataset(ws, ref).id
     d = datasets.restore_dataset(ws, ref)
-    return d.as_dict(), f"Restored '{d.name}' ({d.id})"
+    return d.as_dict() | {"kind": "dataset"}, f"Restored '{d.name}' ({d.id})"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -243,6 +256,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     c = ds.add_parser("versions", parents=[common], help="list the versions of a dataset")
     c.add_argument("dataset")
+    c.add_argument("--all", action="store_true", help="include archived versions")
     c.set_defaults(handler=cmd_versions)
 
     c = ds.add_parser("show", parents=[common], help="show a version with its schema")
@@ -308,9 +322,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("dataset")
     c.set_defaults(handler=cmd_lineage)
 
-    for name, fn in (("archive", cmd_archive), ("restore", cmd_restore)):
-        c = ds.add_parser(name, parents=[common], help=f"{name} a dataset")
-        c.add_argument("dataset")
+    for name, fn, what in (("archive", cmd_archive, "hide a dataset or one version from lists (kept; restorable)"),
+                           ("restore", cmd_restore, "bring an archived dataset or version back")):
+        c = ds.add_parser(name, parents=[common], help=what)
+        c.add_argument("dataset", metavar="ID", help="a dataset (id or name), or one version (dsv_… or NAME:vN); "
+                                                     "a version an experiment uses cannot be archived")
         c.set_defaults(handler=fn)
 
     # `datasets profile VERSION` lives in its own module (core/cli/profile.py).

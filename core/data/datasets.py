@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,36 +42,47 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 
 from core.data import ingest
-from core.store.activity import record_event
 from core.data.canonical import Prepared, canonicalize, prepare
+from core.data.entities import AddResult, ColumnSchema, Dataset, DatasetVersion
 from core.data.ops import CATEGORY_TARGETS, apply_operation, stratified_split
 from core.data.reads import (
     VERSION_ROWS,
     check_columns,
+    dataset_projects,
     find_dataset_by_name,
     get_dataset,
     get_version,
     latest_version,
     list_datasets,
     list_versions,
+    list_versions_of,
     load_frame,
     load_table,
     resolve_version,
+    version_uses,
 )
-from core.data.views import diff_versions, export_format, export_version, lineage_graph, read_preview
-from core.data.entities import AddResult, ColumnSchema, Dataset, DatasetVersion
+from core.data.semantic import apply_overrides, infer_schema_table
+from core.data.views import (
+    diff_versions,
+    export_format,
+    export_version,
+    lineage_graph,
+    read_preview,
+    sheet_names,
+)
 from core.errors import Conflict, Corrupted, InvalidInput, NotFound
 from core.ids import new_id, utcnow
-from core.store.lineage import add_link
 from core.progress import Progress, ProgressFn, no_progress
-from core.data.semantic import apply_overrides, infer_schema_table
+from core.store.activity import record_event
+from core.store.lineage import add_link
 from core.workspace import Workspace
 
 __all__ = [
-    "add_dataset", "archive_dataset", "attach_dataset", "derive_version", "detach_dataset", "diff_versions",
-    "export_format", "export_version", "find_dataset_by_name", "get_dataset", "get_version", "latest_version",
-    "lineage_graph", "link_dataset_to_hypothesis", "list_datasets", "list_versions", "load_frame", "load_table",
-    "read_preview", "resolve_version", "restore_dataset", "set_semantic_types", "split_version",
+    "add_dataset", "archive_dataset", "archive_version", "attach_dataset", "dataset_projects", "derive_version",
+    "detach_dataset", "diff_versions", "export_format", "export_version", "find_dataset_by_name", "get_dataset",
+    "get_version", "latest_version", "lineage_graph", "link_dataset_to_hypothesis", "list_datasets",
+    "list_versions", "list_versions_of", "load_frame", "load_table", "read_preview", "resolve_version",
+    "restore_dataset", "restore_version", "set_semantic_types", "sheet_names", "split_version", "version_uses",
 ]
 
 MAX_NAME = 120
@@ -164,8 +176,9 @@ def add_dataset(
                       "uploaded_by": created_by, "note": source_note}
             if source_note.strip().lower().startswith(("http://", "https://")):
                 source["url"] = source_note.strip()
-            return _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
-                          license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
+            result = _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
+                            license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
+            return dataclasses.replace(result, detected=source)
 
 
 def _find_by_sha(db: Any, sha: str, dataset_id: str | None, dataset_name: str | None) -> Any:
@@ -352,12 +365,19 @@ def _reuse(ws: Workspace, version: DatasetVersion, *, project_id: str | None, pa
         raise InvalidInput(f"The operation changed nothing: the result is {version.label} itself.",
                            hint="Check the operation's columns and values.")
     notes = [f"This content is already stored as {version.label}; that version is reused."]
-    if project_id or (parent_id and relation):
+    if version.archived_at:  # made again on purpose: it comes back
+        notes.append(f"{version.label} had been archived; it is restored.")
+    if project_id or (parent_id and relation) or version.archived_at:
         with ws.write() as db:
             if project_id:
                 _attach(db, version.dataset_id, project_id)
             if parent_id and relation:
                 add_link(db, "dataset_version", version.id, relation, "dataset_version", parent_id)
+            if version.archived_at:
+                db["dataset_versions"].update(version.id, {"archived_at": None})
+                record_event(db, object_kind="dataset_version", object_id=version.id, verb="restored",
+                             project_id=project_id, message=f"{version.label} restored: its content was added again")
+        version = get_version(ws, version.id)
     return AddResult(version, get_dataset(ws, version.dataset_id), True, notes + warnings)
 
 
@@ -640,3 +660,87 @@ def restore_dataset(ws: Workspace, dataset_id: str) -> Dataset:
         Conflict: an active dataset has taken its name.
     """
     return _set_archived(ws, dataset_id, False)
+
+
+def _split_parts(ws: Workspace, version: DatasetVersion) -> list[DatasetVersion]:
+    """The train/test parts split off ``version`` (they go and come back with it)."""
+    return [v for v in list_versions(ws, version.dataset_id) if v.is_split and v.parent_id == version.id]
+
+
+def archive_version(ws: Workspace, version_id: str) -> DatasetVersion:
+    """Hide a version from lists and pickers (soft delete: its data, lineage and id stay).
+
+    The train/test parts split off it are archived with it. A version that an experiment
+    uses (as its data, or as the train or test part it split off), or whose split parts one
+    uses, is kept: the experiment and its models must keep showing what they learned from.
+    The last version of a dataset the user made is kept too (archive the dataset instead).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+
+    Returns:
+        The archived version (unchanged when it already was).
+
+    Raises:
+        NotFound: unknown version.
+        Conflict: an experiment or its model uses it (the message names the experiment), or
+            it is the dataset's last version.
+    """
+    version = get_version(ws, version_id)
+    if version.archived_at:
+        return version
+    parts = [v for v in _split_parts(ws, version) if not v.archived_at]
+    uses = version_uses(ws, [version.id, *(v.id for v in parts)])
+    used = [u for found in uses.values() for u in found]
+    name = f"'{version.dataset_name}' v{version.number}"
+    if used:
+        first = used[0]
+        others = len({u.experiment_id for u in used}) - 1
+        more = f" and {others} more experiment{'s' if others > 1 else ''}" if others else ""
+        models = sum({u.experiment_id: u.n_models for u in used}.values())
+        trained = " and the models trained on it" if models else ""
+        part = "" if first.version_id == version.id else " (through a train/test part split off it)"
+        raise Conflict(f"{name} is used by experiment '{first.experiment_name}' ({first.experiment_id}){more}"
+                       f"{part}, so it is kept: the experiment{trained} must keep showing the data they came from.",
+                       hint="Archive other versions, or leave this one: versions an experiment uses cannot be "
+                            "archived.")
+    if not version.is_split:
+        left = [v for v in list_versions(ws, version.dataset_id, include_archived=False)
+                if not v.is_split and v.id != version.id]
+        if not left:
+            raise Conflict(f"{name} is the last version of '{version.dataset_name}' left, so it is kept.",
+                           hint=f"Archive the whole dataset instead (`mlcycle datasets archive {version.dataset_id}`).")
+    now = utcnow()
+    with ws.write() as db:
+        for v in (version, *parts):
+            db["dataset_versions"].update(v.id, {"archived_at": now})
+        with_parts = f" with the {len(parts)} train/test parts split off it" if parts else ""
+        record_event(db, object_kind="dataset_version", object_id=version.id, verb="archived",
+                     message=f"Dataset {name} archived{with_parts}")
+    return get_version(ws, version.id)
+
+
+def restore_version(ws: Workspace, version_id: str) -> DatasetVersion:
+    """Bring an archived version back (with the split parts archived along with it).
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+
+    Returns:
+        The restored version (unchanged when it was not archived).
+
+    Raises:
+        NotFound: unknown version.
+    """
+    version = get_version(ws, version_id)
+    if not version.archived_at:
+        return version
+    parts = [v for v in _split_parts(ws, version) if v.archived_at == version.archived_at]
+    with ws.write() as db:
+        for v in (version, *parts):
+            db["dataset_versions"].update(v.id, {"archived_at": None})
+        record_event(db, object_kind="dataset_version", object_id=version.id, verb="restored",
+                     message=f"Dataset '{version.dataset_name}' v{version.number} restored")
+    return get_version(ws, version.id)

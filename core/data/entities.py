@@ -9,7 +9,6 @@ from typing import Any, ClassVar, Self
 
 from core.store.entities import _Entity
 
-
 SEMANTIC_TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "id", "image_path")
 
 
@@ -71,7 +70,8 @@ class DatasetVersion(_Entity):
     ``sha256`` identifies the content (not the file format it came in); ``artifact`` is
     the Parquet file's hash in the artifact store; ``source`` records where it came from
     (file name, format, encoding, uploaded by, note/URL); ``operation`` says how a
-    derived version was made from ``parent_id``.
+    derived version was made from ``parent_id``. ``archived_at`` is set while the version
+    is archived (hidden from lists and pickers, still readable by id).
 
     Example:
         >>> version.label
@@ -96,6 +96,7 @@ class DatasetVersion(_Entity):
     warnings: list[str]
     created_at: str
     dataset_name: str = ""
+    archived_at: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -136,6 +137,9 @@ class AddResult:
     dataset: Dataset
     reused: bool
     warnings: list[str] = field(default_factory=list)
+    detected: dict[str, Any] = field(default_factory=dict)
+    """What reading this file found: format, encoding, delimiter, decimal mark, sheet (and all
+    sheets), as recorded in a new version's ``source`` (a reused version keeps its own)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,11 @@ class VersionDiff(_Entity):
     """Differences between two dataset versions (``a`` is the old one, ``b`` the new one).
 
     Row-level fields (``rows_added``...) are ``None`` unless a key column was given.
+    Without a key, rows are matched by their content on the columns both versions have:
+    ``content_added`` / ``content_removed`` count the rows found only in ``b`` / only in ``a``
+    (``None`` when the tables were too big to compare). ``added_rows`` / ``removed_rows``
+    hold a few such rows (as ``{column: value}``); ``changed_cells`` a few changed cells
+    of rows matched by the key (``{"key", "column", "old", "new"}``).
     """
 
     a: str
@@ -161,6 +170,24 @@ class VersionDiff(_Entity):
     sample_added: list[Any] = field(default_factory=list)
     sample_removed: list[Any] = field(default_factory=list)
     sample_changed: list[Any] = field(default_factory=list)
+    content_added: int | None = None
+    content_removed: int | None = None
+    added_rows: list[dict[str, Any]] = field(default_factory=list)
+    removed_rows: list[dict[str, Any]] = field(default_factory=list)
+    changed_cells: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VersionUse(_Entity):
+    """An experiment that uses a dataset version: as its data (``data``), or as the training
+    (``train``) or held-out test (``test``) part it split off; ``n_models`` counts its models."""
+
+    version_id: str
+    experiment_id: str
+    experiment_name: str
+    project_id: str | None
+    role: str
+    n_models: int = 0
 
 
 @dataclass(frozen=True)

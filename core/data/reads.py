@@ -6,7 +6,8 @@ after its hash is checked, with every column nullable as canonical tables are.
 
 A dataset's name (or id) stands for its newest version the user made: train/test splits
 (those of ``datasets split`` and those every experiment makes) are children of their
-source and never become what a name means; reach them by id or ``name:vN``.
+source and never become what a name means; reach them by id or ``name:vN``. Archived
+versions are skipped too (they stay readable by id).
 
 Example:
     >>> version = resolve_version(ws, "churn")      # the newest non-split version of 'churn'
@@ -24,16 +25,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.data.canonical import as_nullable
-from core.data.entities import Dataset, DatasetVersion
+from core.data.entities import Dataset, DatasetVersion, VersionUse
 from core.errors import NotFound
 from core.workspace import Workspace
 
 VERSION_ROWS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
 IS_SPLIT = "(json_extract(v.operation, '$.op') IS 'split')"  # a train/test part: never what a name means
-DATASET_ROWS = (
-    "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id) AS n_versions,"
-    f" (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id ORDER BY {IS_SPLIT}, v.number DESC LIMIT 1)"
-    " AS latest_version_id FROM datasets d"
+DATASET_ROWS = (  # versions counted and the latest one: archived versions left out
+    "SELECT d.*, (SELECT COUNT(*) FROM dataset_versions v WHERE v.dataset_id = d.id AND v.archived_at IS NULL)"
+    " AS n_versions, (SELECT v.id FROM dataset_versions v WHERE v.dataset_id = d.id AND v.archived_at IS NULL"
+    f" ORDER BY {IS_SPLIT}, v.number DESC LIMIT 1) AS latest_version_id FROM datasets d"
 )
 _NUMBERED = re.compile(r"^(?P<name>.+):v(?P<number>\d+)$", re.IGNORECASE)
 IN_JSON = "IN (SELECT value FROM json_each(?))"  # one parameter for a list of any length: json.dumps(ids)
@@ -126,12 +127,14 @@ def get_version(ws: Workspace, version_id: str) -> DatasetVersion:
     return DatasetVersion.from_row(row)
 
 
-def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
+def list_versions(ws: Workspace, dataset_id: str, *, include_archived: bool = True) -> list[DatasetVersion]:
     """Return a dataset's versions, oldest first.
 
     Args:
         ws: the workspace.
         dataset_id: the dataset.
+        include_archived: include archived versions (the default: every version, as
+            bookkeeping needs them); lists shown to a user pass ``False``.
 
     Returns:
         Its versions in number order (uploads, derived versions and splits alike).
@@ -140,15 +143,17 @@ def list_versions(ws: Workspace, dataset_id: str) -> list[DatasetVersion]:
         NotFound: if there is no such dataset.
     """
     get_dataset(ws, dataset_id)
-    return list_versions_of(ws, [dataset_id])[dataset_id]
+    return list_versions_of(ws, [dataset_id], include_archived=include_archived)[dataset_id]
 
 
-def list_versions_of(ws: Workspace, dataset_ids: Sequence[str]) -> dict[str, list[DatasetVersion]]:
+def list_versions_of(ws: Workspace, dataset_ids: Sequence[str], *,
+                     include_archived: bool = True) -> dict[str, list[DatasetVersion]]:
     """Return the versions of several datasets with one query (instead of one per dataset).
 
     Args:
         ws: the workspace.
         dataset_ids: the datasets.
+        include_archived: include archived versions (as :func:`list_versions`).
 
     Returns:
         ``{dataset_id: versions}`` in the order the ids were given, each dataset's versions
@@ -160,8 +165,9 @@ def list_versions_of(ws: Workspace, dataset_ids: Sequence[str]) -> dict[str, lis
     out: dict[str, list[DatasetVersion]] = {d: [] for d in dataset_ids}
     if not out:
         return out
+    active = "" if include_archived else " AND v.archived_at IS NULL"
     with ws.read() as db:
-        rows = db.execute(VERSION_ROWS + f" WHERE v.dataset_id {IN_JSON} ORDER BY v.dataset_id, v.number",
+        rows = db.execute(VERSION_ROWS + f" WHERE v.dataset_id {IN_JSON}{active} ORDER BY v.dataset_id, v.number",
                           [json.dumps(list(out))]).fetchall()
     for row in rows:
         version = DatasetVersion.from_row(row)
@@ -173,7 +179,8 @@ def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
     """Return the newest version of a dataset that the user made (not a train/test split).
 
     Uploads and derived versions count; the train and test parts of a split (made by
-    ``datasets split`` or by an experiment) are children of their source and are skipped.
+    ``datasets split`` or by an experiment) are children of their source and are skipped,
+    and so are archived versions.
 
     Args:
         ws: the workspace.
@@ -184,13 +191,78 @@ def latest_version(ws: Workspace, dataset_id: str) -> DatasetVersion:
         dataset somehow holds nothing else).
 
     Raises:
-        NotFound: if the dataset does not exist or has no versions.
+        NotFound: if the dataset does not exist or has no versions (or all are archived).
     """
-    versions = list_versions(ws, dataset_id)
+    versions = list_versions(ws, dataset_id, include_archived=False)
     if not versions:
-        raise NotFound(f"Dataset {dataset_id} has no versions yet.", hint="Add a file to it first.")
+        archived = bool(list_versions(ws, dataset_id))
+        raise NotFound(f"Dataset {dataset_id} has no versions {'left: all are archived' if archived else 'yet'}.",
+                       hint=f"Restore one with `mlcycle datasets restore VERSION_ID` (see `mlcycle datasets "
+                            f"versions {dataset_id} --all`)." if archived else "Add a file to it first.")
     made = [v for v in versions if not v.is_split]
     return (made or versions)[-1]
+
+
+def version_uses(ws: Workspace, version_ids: Sequence[str]) -> dict[str, list[VersionUse]]:
+    """Return the experiments (and through them the models) that use each version, with one query.
+
+    An experiment uses the version it was run on (``data``) and the train and test parts it
+    split off (``train``, ``test``); its models use them too. Archived experiments with no
+    active model are left out: nothing live depends on the data then.
+
+    Args:
+        ws: the workspace.
+        version_ids: the versions.
+
+    Returns:
+        ``{version_id: uses}`` for every id given (``[]`` when nothing uses it), oldest
+        experiment first.
+
+    Raises:
+        Nothing: unknown ids are simply unused.
+    """
+    out: dict[str, list[VersionUse]] = {v: [] for v in version_ids}
+    if not out:
+        return out
+    ids = json.dumps(list(out))
+    with ws.read() as db:
+        rows = db.execute(
+            "SELECT e.id, e.name, e.project_id, e.archived_at, e.dataset_version_id, e.train_version_id,"
+            " e.test_version_id,"
+            " (SELECT COUNT(*) FROM models m WHERE m.experiment_id = e.id AND m.archived_at IS NULL) AS n_models"
+            f" FROM experiments e WHERE (e.dataset_version_id {IN_JSON} OR e.train_version_id {IN_JSON}"
+            f" OR e.test_version_id {IN_JSON}) ORDER BY e.created_at",
+            [ids, ids, ids],
+        ).fetchall()
+    for row in rows:
+        if row["archived_at"] and not row["n_models"]:
+            continue
+        for role, column in (("data", "dataset_version_id"), ("train", "train_version_id"),
+                             ("test", "test_version_id")):
+            if row[column] in out:
+                out[row[column]].append(VersionUse(row[column], row["id"], row["name"] or row["id"],
+                                                   row["project_id"], role, int(row["n_models"])))
+    return out
+
+
+def dataset_projects(ws: Workspace, dataset_id: str) -> list[str]:
+    """Return the ids of the active projects a dataset is attached to, first attached first.
+
+    Args:
+        ws: the workspace.
+        dataset_id: the dataset.
+
+    Returns:
+        Project ids (``[]`` when no active project uses it).
+
+    Raises:
+        Nothing: an unknown dataset is attached to nothing.
+    """
+    with ws.read() as db:
+        rows = db.execute("SELECT pd.project_id FROM project_datasets pd JOIN projects p ON p.id = pd.project_id"
+                          " WHERE pd.dataset_id = ? AND p.archived_at IS NULL ORDER BY pd.attached_at",
+                          [dataset_id]).fetchall()
+    return [r[0] for r in rows]
 
 
 def resolve_version(ws: Workspace, ref: str) -> DatasetVersion:

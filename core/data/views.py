@@ -34,6 +34,11 @@ EXPORT_SUFFIXES = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "
 # names that promise a format MLCycle does not write: refused rather than filled with CSV
 OTHER_FORMATS = (".xlsx", ".xlsm", ".xls", ".ods", ".json", ".jsonl", ".ndjson", ".tsv", ".feather", ".arrow",
                  ".orc", ".avro", ".zip", ".gz")
+# how many rows and cells of each kind a diff carries to show; the counts cover them all
+SAMPLE_ROWS = 10
+SAMPLE_CELLS = 50
+# without a key, rows are matched by content: only for tables this size or smaller (both together)
+CONTENT_DIFF_MAX_ROWS = 4_000_000
 
 
 def _neutralise(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
@@ -215,7 +220,9 @@ def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> Vers
                              if sa[c].semantic != sb[c].semantic],
     }
     if key is None:
-        return VersionDiff(**diff)
+        if diff["same_content"] or va.n_rows + vb.n_rows > CONTENT_DIFF_MAX_ROWS or not common:
+            return VersionDiff(**diff)
+        return VersionDiff(**diff, **_content_diff(load_frame(ws, va.id, common), load_frame(ws, vb.id, common)))
     check_columns(va, [key])
     check_columns(vb, [key])
     fa, fb = load_frame(ws, va.id, common), load_frame(ws, vb.id, common)
@@ -229,16 +236,62 @@ def diff_versions(ws: Workspace, a: str, b: str, key: str | None = None) -> Vers
     added, removed = [k for k in fb[key].tolist() if k not in ka], [k for k in fa[key].tolist() if k not in kb]
     both = fa.merge(fb, on=key, suffixes=("_a", "_b"))
     changed = np.zeros(len(both), dtype=bool)
+    cells: list[dict[str, Any]] = []
     for col in common:
         if col == key:
             continue
         left, right = both[f"{col}_a"], both[f"{col}_b"]
         same = (left == right) | (left.isna() & right.isna())
-        changed |= ~same.fillna(False).to_numpy(dtype=bool)
+        differs = ~same.fillna(False).to_numpy(dtype=bool)
+        changed |= differs
+        if len(cells) < SAMPLE_CELLS:
+            for i in np.flatnonzero(differs)[:SAMPLE_CELLS - len(cells)]:
+                cells.append({"key": _plain(both[key].iloc[i]), "column": col,
+                              "old": _plain(left.iloc[i]), "new": _plain(right.iloc[i])})
     changed_keys = both.loc[changed, key].tolist()
     return VersionDiff(**diff, key=key, rows_added=len(added), rows_removed=len(removed),
                        rows_changed=len(changed_keys), sample_added=_py(added[:5]),
-                       sample_removed=_py(removed[:5]), sample_changed=_py(changed_keys[:5]))
+                       sample_removed=_py(removed[:5]), sample_changed=_py(changed_keys[:5]),
+                       added_rows=_records(fb[fb[key].isin(added[:SAMPLE_ROWS])]),
+                       removed_rows=_records(fa[fa[key].isin(removed[:SAMPLE_ROWS])]),
+                       changed_cells=sorted(cells, key=lambda c: str(c["key"]))[:SAMPLE_CELLS])
+
+
+
+def _content_diff(fa: Any, fb: Any) -> dict[str, Any]:
+    """Rows found only in one version, matched by their values on the columns both have.
+
+    Rows are compared as multisets: a row that appears three times in ``a`` and once in ``b``
+    counts as two removed rows (its last two copies).
+    """
+    import pandas as pd
+
+    ha = pd.Series(pd.util.hash_pandas_object(fa, index=False).to_numpy())
+    hb = pd.Series(pd.util.hash_pandas_object(fb, index=False).to_numpy())
+
+    def only_in(mine: pd.Series, other: pd.Series) -> np.ndarray:
+        seen = mine.groupby(mine).cumcount()  # 0 for a row's first copy, 1 for its second...
+        there = mine.map(other.value_counts()).fillna(0)
+        return (seen >= there).to_numpy()
+
+    removed, added = only_in(ha, hb), only_in(hb, ha)
+    return {"content_added": int(added.sum()), "content_removed": int(removed.sum()),
+            "added_rows": _records(fb[added]), "removed_rows": _records(fa[removed])}
+
+
+def _plain(value: Any) -> Any:
+    """A cell as plain JSON-ready Python (missing values as ``None``, times as ISO text)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str | bytes | list | dict) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [{col: _plain(v) for col, v in row.items()} for row in frame.head(SAMPLE_ROWS).to_dict("records")]
 
 
 def _py(values: list[Any]) -> list[Any]:
@@ -278,7 +331,8 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
     marks = ",".join("?" * len(ids)) or "''"
     nodes: dict[str, LineageNode] = {
         v.id: LineageNode(v.id, "dataset_version", f"{v.dataset_name} v{v.number}",
-                          f"{v.n_rows:,} rows x {v.n_cols} cols; {v.operation.get('summary') or v.description}")
+                          f"{v.n_rows:,} rows x {v.n_cols} cols; {v.operation.get('summary') or v.description}"
+                          + ("; archived" if v.archived_at else ""))
         for v in versions
     }
     others: dict[str, str] = {}  # id -> kind of every other node, in the order they are met
@@ -372,3 +426,37 @@ def read_preview(path_or_stream: str | Path | BinaryIO, *, original_name: str | 
     if start is not None:
         path_or_stream.seek(start)  # the same upload can be ingested next
     return Preview(display, table.to_pandas(), source, warnings)
+
+
+def sheet_names(path_or_stream: str | Path | BinaryIO, *, original_name: str | None = None,
+                max_bytes: int | None = None) -> list[str]:
+    """List the sheets of an Excel workbook (read-only), storing nothing.
+
+    Use it to let the user pick the sheet before :func:`add_dataset`; a stream (an upload)
+    is put back where it was, so it can be ingested next.
+
+    Args:
+        path_or_stream: a local ``.xlsx`` path or a binary stream.
+        original_name: the user's file name (only its base name is used).
+        max_bytes: the size limit (as for :func:`add_dataset`).
+
+    Returns:
+        The sheet names in workbook order.
+
+    Raises:
+        InvalidInput: an encrypted, damaged or non-Excel file, or one without sheets.
+        NotFound: a missing file.
+    """
+    import tempfile
+
+    from core.data import ingest
+    from core.data.readers import excel_sheets
+
+    start = None if isinstance(path_or_stream, str | os.PathLike) else _tell(path_or_stream)
+    with tempfile.TemporaryDirectory(prefix="mlcycle-sheets-") as tmp, \
+            ingest.local_file(path_or_stream, Path(tmp), original_name=original_name, max_bytes=max_bytes) \
+            as (display, path):
+        names = excel_sheets(path, display)
+    if start is not None:
+        path_or_stream.seek(start)
+    return names

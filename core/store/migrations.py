@@ -248,3 +248,23 @@ def m0003_experiments(db: Database) -> None:
         CREATE INDEX models_experiment ON models(experiment_id)
         """,
     )
+
+
+@MIGRATIONS(name="0004_version_archive")
+def m0004_version_archive(db: Database) -> None:
+    """A dataset version can be archived (hidden from lists and pickers; kept, restorable)."""
+    db.execute("ALTER TABLE dataset_versions ADD COLUMN archived_at TEXT")
+
+
+@MIGRATIONS(name="0005_model_selection_and_hypothesis_datasets")
+def m0005_model_selection_and_hypothesis_datasets(db: Database) -> None:
+    """Why a model was chosen (which trial it refits, by which rule, with the numbers), and the
+    datasets of experiments that test a hypothesis linked to it (as new experiments link them)."""
+    db.execute("ALTER TABLE models ADD COLUMN selection TEXT")
+    db.execute(
+        "INSERT OR IGNORE INTO lineage (from_kind, from_id, relation, to_kind, to_id, created_at)"
+        " SELECT 'hypothesis', e.hypothesis_id, 'uses', 'dataset', v.dataset_id, e.created_at"
+        " FROM experiments e JOIN dataset_versions v ON v.id = e.dataset_version_id"
+        " JOIN hypotheses h ON h.id = e.hypothesis_id"
+        " WHERE e.hypothesis_id IS NOT NULL ORDER BY e.created_at"
+    )

@@ -436,3 +436,131 @@ def test_read_preview_shows_detected_format_without_storing(ws, tmp_path):
     assert D.read_preview(upload, original_name="../x/ko.csv").file_name == "ko.csv"
     assert upload.tell() == 0 and D.add_dataset(ws, upload, original_name="ko.csv").version.n_rows == 100
     assert len(D.list_datasets(ws)) == 1
+
+
+# ----------------------------------------------------------------- archive a version (issue #10)
+
+
+def test_an_archived_version_leaves_lists_and_names_and_comes_back(ws, people):
+    v2 = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    archived = D.archive_version(ws, v2.id)
+    assert archived.archived_at
+    assert [v.id for v in D.list_versions(ws, people.dataset_id, include_archived=False)] == [people.id]
+    assert len(D.list_versions(ws, people.dataset_id)) == 2  # bookkeeping still sees it
+    dataset = D.get_dataset(ws, people.dataset_id)
+    assert (dataset.n_versions, dataset.latest_version_id) == (1, people.id)
+    assert D.resolve_version(ws, "people").id == people.id  # the name no longer means it
+    assert D.get_version(ws, v2.id).id == v2.id  # its id still reads it
+    assert D.load_frame(ws, v2.id).shape == (5, 7)
+    assert D.restore_version(ws, v2.id).archived_at is None
+    assert D.resolve_version(ws, "people").id == v2.id
+
+
+def test_archiving_takes_the_split_parts_along_and_restoring_brings_them_back(ws, people):
+    v2 = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    train, test = D.split_version(ws, v2.id, test_size=2, stratify=False)
+    D.archive_version(ws, v2.id)
+    assert [v.id for v in D.list_versions(ws, people.dataset_id, include_archived=False)] == [people.id]
+    D.restore_version(ws, v2.id)
+    assert {v.id for v in D.list_versions(ws, people.dataset_id, include_archived=False)} == {
+        people.id, v2.id, train.id, test.id}
+
+
+def test_the_last_version_a_user_made_is_kept(ws, people):
+    with pytest.raises(Conflict, match="last version") as caught:
+        D.archive_version(ws, people.id)
+    assert "datasets archive" in caught.value.hint
+    assert D.get_version(ws, people.id).archived_at is None
+
+
+def test_adding_an_archived_versions_content_again_restores_it(ws, tmp_path, people):
+    v2 = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    D.archive_version(ws, v2.id)
+    again = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    assert again.id == v2.id and again.archived_at is None
+
+
+def test_an_old_workspace_gets_the_archive_column_and_keeps_its_versions(tmp_path):
+    from core.store import init_db, open_db
+    from core.store.migrations import MIGRATIONS
+
+    path = tmp_path / "mlcycle.db"
+    with open_db(path) as db:
+        MIGRATIONS.apply(db, stop_before="0004_version_archive")
+        assert "archived_at" not in db["dataset_versions"].columns_dict
+        db["datasets"].insert({"id": "ds_old", "name": "old", "created_at": "2025-01-01T00:00:00+00:00"})
+        db["dataset_versions"].insert({"id": "dsv_old", "dataset_id": "ds_old", "number": 1, "sha256": "x",
+                                       "artifact": "x", "n_rows": 1, "n_cols": 1, "size_bytes": 1, "schema": "[]",
+                                       "created_at": "2025-01-01T00:00:00+00:00"})
+        db.conn.commit()
+    init_db(path)
+    with open_db(path) as db:
+        row = db.execute("SELECT id, archived_at FROM dataset_versions").fetchone()
+    assert tuple(row) == ("dsv_old", None)
+
+
+def test_cli_archives_and_restores_one_version(ws, capsys, people):
+    v2 = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    archived = run_cli(capsys, "datasets", "archive", "people:v2")
+    assert archived["id"] == v2.id and archived["archived_at"] and archived["kind"] == "dataset_version"
+    listed = run_cli(capsys, "datasets", "versions", "people")
+    assert [v["id"] for v in listed["versions"]] == [people.id]
+    everything = run_cli(capsys, "datasets", "versions", "people", "--all")
+    assert [v["id"] for v in everything["versions"]] == [people.id, v2.id]
+    restored = run_cli(capsys, "datasets", "restore", v2.id)
+    assert restored["id"] == v2.id and restored["archived_at"] is None
+    assert run_cli(capsys, "datasets", "archive", "people")["kind"] == "dataset"  # a name is the dataset
+
+
+# ------------------------------------------------------------------ readable diff (issue #10)
+
+
+def test_a_diff_without_a_key_matches_rows_by_content(ws, people):
+    dedup = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    d = D.diff_versions(ws, people.id, dedup.id)
+    assert (d.content_added, d.content_removed) == (0, 1)  # one copy of Ed's repeated row
+    assert [r["name"] for r in d.removed_rows] == ["Ed"] and d.added_rows == []
+    assert d.rows_added is None  # row-level fields by key stay for a key
+    older = D.derive_version(ws, people.id, {"op": "filter_rows",
+                                             "conditions": [{"column": "age", "operator": "<", "value": 40}]})
+    d = D.diff_versions(ws, older.id, people.id)
+    assert d.content_added == 3 and {r["name"] for r in d.added_rows} == {"Cy", "Ed"}
+
+
+def test_a_diff_by_key_lists_the_rows_and_cells_that_changed(ws, tmp_path, people):
+    edited = PEOPLE.replace("2,Bo,부산,28", "2,Bo,광주,29").replace("3,Cy,서울,45,,2024-03-04,yes\n", "")
+    path = tmp_path / "people.csv"
+    path.write_text(edited + "9,Zed,서울,20,1.0,2024-07-07,no\n", encoding="utf-8")
+    a = D.derive_version(ws, people.id, {"op": "deduplicate"})
+    b = D.derive_version(ws, D.add_dataset(ws, path, name="people").version.id, {"op": "deduplicate"})
+    d = D.diff_versions(ws, a.id, b.id, key="id")
+    assert {(c["key"], c["column"], c["old"], c["new"]) for c in d.changed_cells} == {
+        (2, "city", "부산", "광주"), (2, "age", 28, 29)}
+    assert [r["name"] for r in d.added_rows] == ["Zed"] and [r["name"] for r in d.removed_rows] == ["Cy"]
+    json.dumps(d.as_dict())  # plain values: the CLI prints it
+
+
+# --------------------------------------------------------------- what detection found (issue #10)
+
+
+def test_add_says_what_reading_the_file_found(ws, tmp_path):
+    path = tmp_path / "ko.csv"
+    path.write_bytes(("이름;점수\n" + "".join(f"사람{i};{i},5\n" for i in range(20))).encode("cp949"))
+    detected = D.add_dataset(ws, path).detected
+    assert (detected["format"], detected["encoding"], detected["decimal"]) == ("csv", "cp949", ",")
+    assert detected["delimiter"] in (";", "semicolon")
+
+
+def test_sheet_names_lists_an_uploaded_workbooks_sheets_and_rewinds_it(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "notes"
+    book.create_sheet("data").append(["a", "b"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    upload = io.BytesIO(path.read_bytes())
+    assert D.sheet_names(upload, original_name="two.xlsx") == ["notes", "data"]
+    assert upload.tell() == 0
+    with pytest.raises(InvalidInput, match="not an Excel workbook"):
+        D.sheet_names(io.BytesIO(b"a,b\n1,2\n"), original_name="fake.xlsx")
