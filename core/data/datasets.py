@@ -59,6 +59,7 @@ from core.data.reads import (
     load_frame,
     load_table,
     resolve_version,
+    verify_version,
     version_uses,
 )
 from core.data.semantic import apply_overrides, infer_schema_table
@@ -82,7 +83,8 @@ __all__ = [
     "detach_dataset", "diff_versions", "export_format", "export_version", "find_dataset_by_name", "get_dataset",
     "get_version", "latest_version", "lineage_graph", "link_dataset_to_hypothesis", "list_datasets",
     "list_versions", "list_versions_of", "load_frame", "load_table", "read_preview", "resolve_version",
-    "restore_dataset", "restore_version", "set_semantic_types", "sheet_names", "split_version", "version_uses",
+    "restore_dataset", "restore_version", "set_semantic_types", "sheet_names", "split_version", "verify_version",
+    "version_uses",
 ]
 
 MAX_NAME = 120

@@ -24,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from core.data.canonical import as_nullable
+from core.data.canonical import as_nullable, content_hash
 from core.data.entities import Dataset, DatasetVersion, VersionUse
-from core.errors import NotFound
+from core.errors import Corrupted, NotFound
 from core.workspace import Workspace
 
 VERSION_ROWS = "SELECT v.*, d.name AS dataset_name FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
@@ -346,6 +346,39 @@ def load_frame(ws: Workspace, version_id: str, columns: Sequence[str] | None = N
         Corrupted: if the artifact's bytes changed on disk.
     """
     return load_table(ws, version_id, columns).to_pandas()
+
+
+def verify_version(ws: Workspace, version_id: str) -> str:
+    """Check that a version's stored copy still holds the content its ``sha256`` names.
+
+    The content hash is recomputed from the canonical Parquet copy the same way it was
+    when the version was made (:func:`core.data.canonical.content_hash`, over the table,
+    not the file it was uploaded as) and compared with the recorded one.
+
+    Args:
+        ws: the workspace.
+        version_id: the version.
+
+    Returns:
+        The verified sha256 (the version's recorded ``sha256``).
+
+    Raises:
+        NotFound: unknown version, or its stored copy is missing.
+        Corrupted: the stored copy changed on disk, or no longer hashes to the recorded sha256
+            (the message names the version and both hashes).
+    """
+    version = get_version(ws, version_id)
+    try:
+        table = load_table(ws, version.id)
+    except Corrupted as exc:
+        raise Corrupted(f"{version.label} does not match its recorded sha256 {version.sha256[:12]}…: "
+                        f"{exc.message}", hint=exc.hint) from exc
+    actual = content_hash(table)
+    if actual != version.sha256:
+        raise Corrupted(f"{version.label} does not match its recorded sha256 {version.sha256[:12]}…: "
+                        f"its stored copy now hashes to {actual[:12]}….",
+                        hint="Restore the workspace's artifacts folder from a backup, or add the file again.")
+    return actual
 
 
 def check_columns(version: DatasetVersion, columns: Sequence[str]) -> None:
