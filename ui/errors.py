@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from core.errors import MLCycleError
+from ui import i18n
 from ui.fmt import escape_markdown
 from ui.i18n import t
 
@@ -16,11 +17,13 @@ def render(exc: MLCycleError) -> None:
     """Show an error the user can act on: what went wrong, then what to do.
 
     Core messages are plain text that quote user data (names, column names, values), so they
-    are escaped: nothing in them renders as a link or an image; `commands` stay code.
+    are escaped: nothing in them renders as a link or an image; `commands` stay code. In Korean,
+    the messages ``ui/locale/ko_errors.py`` knows are shown in Korean.
     """
-    text = escape_markdown(exc.message, keep_code=True)
+    text = escape_markdown(i18n.message(exc.message), keep_code=True)
     if exc.hint:
-        text += f"\n\n**{t('What to do:')}** {escape_markdown(exc.hint, keep_code=True)}"
+        hint = i18n.message(exc.hint, kind="HINTS")
+        text += f"\n\n**{t('What to do:')}** {escape_markdown(hint, keep_code=True)}"
     st.error(text, icon="⚠️")
 
 

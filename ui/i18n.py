@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 
 import streamlit as st
@@ -36,7 +37,7 @@ def catalog() -> dict[str, str]:
     merged: dict[str, str] = {}
     for info in sorted(pkgutil.iter_modules(locale.__path__), key=lambda m: m.name):
         if info.name.startswith("ko_"):
-            merged.update(importlib.import_module(f"ui.locale.{info.name}").KO)
+            merged.update(getattr(importlib.import_module(f"ui.locale.{info.name}"), "KO", {}))
     return merged
 
 
@@ -92,6 +93,37 @@ def tn(one: str, many: str, n: float, /, **values: object) -> str:
 def options(labels: dict[str, str]) -> dict[str, str]:
     """Translate the labels of a ``{value: English label}`` map (for select boxes over fixed choices)."""
     return {value: tk(label) for value, label in labels.items()}
+
+
+@cache
+def _patterns(kind: str) -> list[tuple[re.Pattern[str], str]]:
+    """The Korean message patterns (``ERRORS`` or ``HINTS`` of ``ui/locale/ko_*.py``), compiled."""
+    from ui import locale
+
+    found: list[tuple[re.Pattern[str], str]] = []
+    for info in sorted(pkgutil.iter_modules(locale.__path__), key=lambda m: m.name):
+        if info.name.startswith("ko_"):
+            module = importlib.import_module(f"ui.locale.{info.name}")
+            found += [(re.compile(pattern, re.DOTALL), korean) for pattern, korean, _ in getattr(module, kind, [])]
+    return found
+
+
+def message(text: str, *, kind: str = "ERRORS") -> str:
+    """A message core wrote in English (an error or, with ``kind="HINTS"``, its hint), in the session's language.
+
+    Core's messages carry user data (file and column names, numbers), so Korean is found by pattern
+    (``ui/locale/ko_errors.py``); the data is carried over unchanged. A message with no pattern
+    stays in English.
+    """
+    if lang() != "ko" or not text:
+        return text
+    for pattern, korean in _patterns(kind):
+        match = pattern.fullmatch(text)
+        if match:
+            values = {name: (message(value) if name == "reason" else value)
+                      for name, value in match.groupdict(default="").items()}
+            return korean.format(**values)
+    return text
 
 
 def missing() -> set[str]:

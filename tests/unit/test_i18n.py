@@ -92,7 +92,7 @@ def test_catalog_files_do_not_disagree():
     clashes = []
     for info in pkgutil.iter_modules(locale.__path__):
         if info.name.startswith("ko_"):
-            for en, ko in importlib.import_module(f"ui.locale.{info.name}").KO.items():
+            for en, ko in getattr(importlib.import_module(f"ui.locale.{info.name}"), "KO", {}).items():
                 if en in seen and seen[en][1] != ko:
                     clashes.append((en, seen[en][0], info.name))
                 seen[en] = (info.name, ko)
@@ -120,3 +120,32 @@ def test_numbers_and_sizes_read_well():
     assert fmt.size(900) == "900 B"
     assert fmt.size(3 * 1024 + 100) == "3.1 KiB"
     assert fmt.size(5 * 2**20) == "5.0 MiB"
+
+
+@pytest.mark.parametrize("kind", ["ERRORS", "HINTS"])
+def test_each_korean_message_pattern_matches_its_example_and_keeps_the_data(monkeypatch, kind):
+    from ui import i18n
+    from ui.locale import ko_errors
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    entries = getattr(ko_errors, kind)
+    assert len(entries) > 15
+    for pattern, korean, example in entries:
+        match = re.fullmatch(pattern, example, re.DOTALL)
+        assert match, f"{pattern!r} does not match its example {example!r}"
+        assert _fields(korean) <= set(match.groupdict()), f"{korean!r} names a group {pattern!r} lacks"
+        shown = i18n.message(example, kind=kind)
+        assert HANGUL.search(shown), shown
+        for value in match.groupdict().values():
+            if value and not re.search(r"[.:]", value):  # the data is carried over as written
+                assert value in shown or "reason" in match.groupdict(), (value, shown)
+
+
+def test_a_message_without_a_pattern_stays_in_english_and_english_is_untouched(monkeypatch):
+    from ui import i18n
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    assert i18n.message("Something nobody translated.") == "Something nobody translated."
+    assert i18n.message("'매출.csv' is empty (0 bytes).") == "'매출.csv' 파일이 비어 있습니다 (0바이트)."
+    monkeypatch.setattr(i18n, "lang", lambda: "en")
+    assert i18n.message("'매출.csv' is empty (0 bytes).") == "'매출.csv' is empty (0 bytes)."
