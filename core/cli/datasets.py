@@ -333,3 +333,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     from core.cli.profile import register_profile_command
 
     register_profile_command(ds, common)
+    _register_notebook_command(ds, common)
+
+
+def cmd_notebook(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from core.data import notebook
+
+    v = datasets.resolve_version(ws, args.version)
+    out = notebook.check_out_path(args.out, notebook.dataset_notebook_name(v))  # before anything is computed
+    path = notebook.save_notebook(notebook.dataset_notebook(ws, v.id), out)
+    return ({"path": str(path.resolve()), "id": v.id},
+            f"Wrote a notebook for {v.label} to {path}; open it in Jupyter started from MLCycle's Python "
+            "environment (it loads the version by id and checks its sha256)")
+
+
+def _register_notebook_command(ds: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    c = ds.add_parser("notebook", parents=[common],
+                      help="write a Jupyter notebook that loads a version, checks its sha256 and explores it")
+    c.add_argument("version")
+    c.add_argument("--out", required=True, metavar="FILE", help="the .ipynb file to write, in an existing folder")
+    c.set_defaults(handler=cmd_notebook)

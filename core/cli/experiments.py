@@ -201,3 +201,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                       help="refit a model in the worker, wait, and check identical predictions")
     c.add_argument("id", help="experiment id (its best model) or model id")
     c.set_defaults(handler=cmd_reproduce)
+    _register_notebook_command(es, common)
+
+
+def cmd_notebook(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from core.data.notebook import check_out_path, save_notebook
+    from core.experiments.notebook import experiment_notebook, experiment_notebook_name
+
+    exp = experiments.get_experiment(ws, args.id)
+    out = check_out_path(args.out, experiment_notebook_name(exp))  # before anything is written
+    path = save_notebook(experiment_notebook(ws, exp.id), out)
+    what = "its runs and best model" if exp.best_model_id else f"its runs (it has no model yet: {exp.status})"
+    return ({"path": str(path.resolve()), "id": exp.id},
+            f"Wrote a notebook for experiment {exp.label} ({what}) to {path}; open it in Jupyter started "
+            "from MLCycle's Python environment")
+
+
+def _register_notebook_command(es: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    c = es.add_parser("notebook", parents=[common],
+                      help="write a Jupyter notebook that loads an experiment's runs and model")
+    c.add_argument("id", help="experiment id")
+    c.add_argument("--out", required=True, metavar="FILE", help="the .ipynb file to write, in an existing folder")
+    c.set_defaults(handler=cmd_notebook)
