@@ -1,28 +1,59 @@
-"""Dataset screens: upload, attach, and one dataset's versions, schema, derivations, lineage, diff."""
+"""Dataset screens: upload, attach, the project's datasets, and one dataset's versions and views.
+
+What is shown is named in the URL: ``dataset``, ``version`` and ``tab`` (the open view of a
+dataset: schema, preview, derive, compare, lineage or download). Train/test splits are shown
+under the version they came from, and only when asked; archived datasets and versions are
+listed in their own section to restore.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from core.data import charts, datasets
-from core.data.entities import SEMANTIC_TYPES, Dataset, DatasetVersion
+from core.data.entities import SEMANTIC_TYPES, AddResult, Dataset, DatasetVersion, VersionDiff, VersionUse
 from core.define.entities import Project
+from core.errors import NotFound
 from core.progress import Progress
 from core.workspace import Workspace
-from ui import errors, state
-from ui.fmt import ago, escape_markdown
+from ui import errors, layout, state, url
+from ui.fmt import ago, count, date, escape_markdown, id_suffix, short_id, size
+from ui.i18n import t, tk, tn
+from ui.pickers import how_made, ordered, version_label
 
+PAGE = "app_pages/datasets.py"
 ENCODINGS = ["auto", "utf-8", "utf-8-sig", "cp949", "euc-kr", "utf-16", "latin-1"]
 OPS = {
     "drop_columns": "Drop columns", "rename_columns": "Rename columns", "filter_rows": "Filter rows",
     "cast_columns": "Change types", "deduplicate": "Remove duplicate rows", "split": "Train/test split",
 }
-FILTER_OPS = ["==", "!=", ">", ">=", "<", "<=", "is_null", "not_null", "contains", "in"]
-CAST_TYPES = ["int", "float", "string", "bool", "datetime", "category"]
-VIEWS = ["Schema", "Preview", "Derive", "Compare", "Lineage", "Download"]
-VIEW_KEY = "tab"  # also the URL's query parameter (?tab=Lineage), so a reload or a link opens that view
+FILTER_SYMBOLS = {"==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}  # read the same in any language
+FILTER_WORDS = {"is_null": "is empty", "not_null": "is not empty", "contains": "contains", "in": "is one of"}
+FILTER_OPS = [*FILTER_SYMBOLS, *FILTER_WORDS]
+CAST_TYPES = {"int": "whole number (int)", "float": "decimal number (float)", "string": "text (string)",
+              "bool": "true/false (bool)", "datetime": "date and time (datetime)", "category": "category"}
+SEMANTIC_NAMES = {"numeric": "numeric", "categorical": "categorical", "boolean": "boolean", "datetime": "date/time",
+                  "text": "text", "id": "identifier", "image_path": "image path"}
+FLAG_NAMES = {"mixed_types": "numbers and text mixed", "all_missing": "all missing", "constant": "constant"}
+# the views of a dataset: ``?tab=<id>``; the old URL's capitalised labels still open them
+VIEWS = {"schema": "Schema", "preview": "Preview", "derive": "Derive", "compare": "Compare",
+         "lineage": "Lineage", "download": "Download"}
+OLD_TABS = {label: view for view, label in VIEWS.items()}
+FORMATS = {"csv": "CSV", "excel": "Excel", "json": "JSON", "jsonl": "JSON Lines", "parquet": "Parquet"}
+DELIMITERS = {"comma": "comma (,)", "semicolon": "semicolon (;)", "tab": "tab", "pipe": "pipe (|)"}
+DECIMALS = {".": "point (.)", ",": "comma (,)"}
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PREVIEW_ROWS = 200
+UPLOAD_GEN = "ds_upload_gen"  # bumped after an upload: the form's widgets start empty again
+UPLOAD_DONE = "ds_upload_done"  # what the last upload did, shown above the panel on the next run
+SHEETS = "ds_upload_sheets"  # {file id: sheet names} of the chosen workbook
+SHOW_SPLITS = "ds_show_splits"
 
 
 def _export(ws: Workspace, version_id: str, fmt: str) -> bytes:
@@ -31,46 +62,130 @@ def _export(ws: Workspace, version_id: str, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def upload_form(ws: Workspace, project: Project) -> None:
-    """File upload with metadata; ingests with progress and reports reuse and warnings."""
-    with st.form("ds_upload", clear_on_submit=True):
-        upload = st.file_uploader("Data file", key="ds_file",
-                                  type=["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"],
-                                  help="CSV/TSV/TXT (delimiter detected), Excel, Parquet, JSON or JSON Lines")
-        c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Dataset name", key="ds_name", placeholder="defaults to the file name")
-        encoding = c2.selectbox("Encoding", ENCODINGS, key="ds_encoding", help="auto detects UTF-8, UTF-16, cp949/euc-kr, latin-1")
-        sheet = c3.text_input("Excel sheet", key="ds_sheet", placeholder="first sheet")
-        description = st.text_input("Description", key="ds_description")
-        c4, c5 = st.columns(2)
-        license_ = c4.text_input("License", key="ds_license", placeholder="e.g. CC BY 4.0, internal")
-        source = c5.text_input("Source (URL or note)", key="ds_source")
-        submitted = st.form_submit_button("Add dataset", type="primary")
-    if submitted:
-        if upload is None:
-            st.error("Choose a file to upload first.")
-            return
-        file_name = escape_markdown(upload.name)
-        with errors.shown(), errors.status(f"Ingesting {file_name}…", expanded=True,
-                                           failed=f"Could not ingest {file_name}") as status:
-            bar = st.progress(0.0)
+def normalise_tab() -> None:
+    """Open the view an old link names by its label (``?tab=Compare``) under its id (``compare``)."""
+    old = url.get("tab")
+    if old in OLD_TABS:
+        url.put(tab=OLD_TABS[old])
 
-            def show(p: Progress) -> None:
-                bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
 
-            result = datasets.add_dataset(
-                ws, upload, original_name=upload.name, name=name or None, project_id=project.id,
-                encoding=None if encoding == "auto" else encoding, sheet=sheet or None, description=description,
-                license=license_, source_note=source, created_by="app", on_progress=show,
-            )
-            verb = "already stored; reused" if result.reused else "stored"
-            status.update(label=f"{escape_markdown(result.version.label)}: {result.version.n_rows:,} rows × {result.version.n_cols} "
-                                f"columns {verb}", state="complete", expanded=False)
-        for warning in result.warnings:
-            st.warning(escape_markdown(warning, keep_code=True))
-        st.session_state["ds_selected"] = result.dataset.id
-        st.session_state["ds_pick"] = result.dataset.id
-        st.session_state["ds_version_next"] = result.version.id
+# ---------------------------------------------------------------------------- upload
+
+
+def detection_text(source: dict[str, Any]) -> str:
+    """What reading a file found, without empty parts: ``CSV · encoding cp949 · delimiter: semicolon (;)``."""
+    parts = [FORMATS.get(source.get("format", ""), source.get("format", ""))]
+    if source.get("encoding"):
+        parts.append(t("encoding {name}", name=source["encoding"]))
+    if source.get("delimiter"):
+        parts.append(t("delimiter: {name}", name=tk(DELIMITERS.get(source["delimiter"], source["delimiter"]))))
+    if source.get("decimal"):
+        parts.append(t("decimal mark: {name}", name=tk(DECIMALS.get(source["decimal"], source["decimal"]))))
+    if source.get("sheet"):
+        sheets = source.get("sheets") or [source["sheet"]]
+        parts.append(t("sheet '{name}' ({n} of {total})", name=source["sheet"],
+                       n=sheets.index(source["sheet"]) + 1 if source["sheet"] in sheets else 1, total=len(sheets)))
+    return " · ".join(p for p in parts if p)
+
+
+def source_text(version: DatasetVersion) -> str:
+    """Where a version came from: ``star98.xlsx · Excel · sheet 'data' (1 of 2)`` (no empty parts)."""
+    source = version.source or {}
+    if source.get("derived_from"):
+        return how_made(version) or t("derived from another version")
+    return " · ".join(p for p in (source.get("file_name", ""), detection_text(source)) if p)
+
+
+def _sheets(upload: Any) -> list[str]:
+    """The sheets of an uploaded workbook (read once per file)."""
+    known = st.session_state.setdefault(SHEETS, {})
+    if upload.file_id not in known:
+        known.clear()
+        with errors.shown(stop=False):
+            known[upload.file_id] = datasets.sheet_names(upload, original_name=upload.name)
+    return known.get(upload.file_id, [])
+
+
+def upload_form(ws: Workspace, project: Project, notice: Any) -> None:
+    """Choose a file (an Excel file's sheet too) and its metadata, then ingest it with progress.
+
+    The progress and any error go to ``notice`` (outside the collapsible panel this form sits in);
+    after a success the page runs again with the new version selected and says what was stored
+    and what detection found (:func:`upload_result`).
+    """
+    gen = st.session_state.get(UPLOAD_GEN, 0)
+    upload = st.file_uploader(
+        t("Data file"), key=f"ds_file_{gen}", type=["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"],
+        help=t("CSV/TSV/TXT (delimiter and decimal comma detected), Excel, Parquet, JSON or JSON Lines"))
+    name_of = (upload.name if upload is not None else "").lower()
+    sheet = None
+    c1, c2 = st.columns(2)
+    name = c1.text_input(t("Dataset name"), key=f"ds_name_{gen}", placeholder=t("defaults to the file name"))
+    if name_of.endswith(EXCEL_SUFFIXES):
+        names = _sheets(upload)
+        if names:
+            sheet = c2.selectbox(t("Sheet"), names, key=f"ds_sheet_{gen}",
+                                 help=t("The workbook's sheets; another sheet than the first becomes its own "
+                                        "dataset unless you name one"))
+    encoding = "auto"
+    if not name_of or name_of.endswith(TEXT_SUFFIXES):
+        encoding = c2.selectbox(t("Encoding"), ENCODINGS, key=f"ds_encoding_{gen}",
+                                format_func={e: t("detect") if e == "auto" else e for e in ENCODINGS}.get,
+                                help=t("Detection recognises UTF-8, UTF-16, cp949/euc-kr and latin-1"))
+    description = st.text_input(t("Description"), key=f"ds_description_{gen}")
+    c4, c5 = st.columns(2)
+    license_ = c4.text_input(t("License"), key=f"ds_license_{gen}", placeholder=t("e.g. CC BY 4.0, internal"))
+    source = c5.text_input(t("Source (URL or note)"), key=f"ds_source_{gen}")
+    if not st.button(t("Add dataset"), type="primary", key="ds_add"):
+        return
+    if upload is None:
+        notice.error(t("Choose a file to upload first."))
+        return
+    file_name = escape_markdown(upload.name)
+    with notice, errors.shown(stop=False), errors.status(t("Ingesting {file}…", file=file_name), expanded=True,
+                                                         failed=t("Could not ingest {file}", file=file_name)):
+        bar = st.progress(0.0)
+
+        def show(p: Progress) -> None:
+            bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
+
+        result = datasets.add_dataset(
+            ws, upload, original_name=upload.name, name=name or None, project_id=project.id,
+            encoding=None if encoding == "auto" else encoding, sheet=sheet, description=description,
+            license=license_, source_note=source, created_by="app", on_progress=show,
+        )
+        _done(result)
+
+
+def _done(result: AddResult) -> None:
+    """Remember what an upload did, select the new version and start the form afresh."""
+    v = result.version
+    st.session_state[UPLOAD_DONE] = {
+        "name": v.dataset_name, "number": v.number, "rows": v.n_rows, "cols": v.n_cols, "reused": result.reused,
+        "warnings": list(result.warnings), "detected": dict(result.detected or v.source or {}),
+    }
+    st.session_state[UPLOAD_GEN] = st.session_state.get(UPLOAD_GEN, 0) + 1
+    st.session_state.pop(SHEETS, None)
+    url.put(dataset=v.dataset_id, version=v.id)
+    st.rerun()
+
+
+def upload_result(notice: Any) -> None:
+    """Say, once, what the last upload stored and what detection found (outside the Add data panel)."""
+    done = st.session_state.pop(UPLOAD_DONE, None)
+    if not done:
+        return
+    what = f"{escape_markdown(done['name'])} v{done['number']}"
+    size_text = t("{rows} rows × {cols} columns", rows=count(done["rows"]), cols=count(done["cols"]))
+    if done["reused"]:
+        notice.success(t("{version}: {size}, already stored; reused", version=what, size=size_text), icon="♻️")
+    else:
+        notice.success(t("{version}: {size} stored", version=what, size=size_text), icon="✅")
+    found = detection_text(done["detected"])
+    if found:
+        notice.caption(t("Detected: {what}", what=escape_markdown(found)))
+    for warning in done["warnings"]:
+        notice.warning(escape_markdown(warning, keep_code=True))
 
 
 def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
@@ -78,154 +193,484 @@ def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
     mine = {d.id for d in owned}
     shared = [d for d in datasets.list_datasets(ws) if d.id not in mine]
     if not shared:
-        st.caption("Datasets belong to the workspace: those of other projects appear here to attach.")
+        st.caption(t("Datasets belong to the workspace: those of other projects appear here to attach."))
         return
-    labels = {d.id: f"{d.name} · {d.id}" for d in shared}
-    chosen = st.selectbox("Dataset", list(labels), format_func=lambda i: labels[i], key="ds_attach_pick")
-    if st.button("Attach to this project", key="ds_attach"):
+    labels = {d.id: d.name for d in shared}
+    chosen = st.selectbox(t("Dataset"), list(labels), format_func=lambda i: labels[i], key="ds_attach_pick")
+    if st.button(t("Attach to this project"), key="ds_attach"):
         with errors.shown():
             datasets.attach_dataset(ws, chosen, project.id)
-            state.flash(f"Attached {escape_markdown(labels[chosen])}")
+            url.put(dataset=chosen, version=None)
+            state.flash(t("Attached {name}", name=escape_markdown(labels[chosen])))
             st.rerun()
 
 
-def _versions_table(versions: list[DatasetVersion]) -> None:
+# --------------------------------------------------------------------- the datasets table
+
+
+def _pick_row(key: str, ids: list[str]) -> None:
+    rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows", [])
+    if rows and 0 <= rows[0] < len(ids):
+        url.put(dataset=ids[rows[0]], version=None)
+
+
+def datasets_table(ws: Workspace, owned: list[Dataset], selected: str) -> None:
+    """The project's datasets as a table; clicking a row selects that dataset (the URL's ``dataset``)."""
+    latest = datasets.list_versions_of(ws, [d.id for d in owned], include_archived=False)
+    rows = []
+    for d in owned:
+        made = [v for v in latest[d.id] if not v.is_split]
+        newest = made[-1] if made else None
+        rows.append({"name": d.name, "versions": len(made), "rows": newest.n_rows if newest else None,
+                     "columns": newest.n_cols if newest else None,
+                     "updated": ago(newest.created_at if newest else d.created_at),
+                     "license": d.license, "id": short_id(d.id)})
+    ids = [d.id for d in owned]
+    key = f"ds_table_{selected}"  # a new table when the selection changes elsewhere: it starts on that row
     st.dataframe(
-        [{"version": f"v{v.number}", "rows": v.n_rows, "columns": v.n_cols, "sha256": v.sha256[:12],
-          "how it was made": (v.operation or {}).get("summary")
-          or f"uploaded from {v.source.get('file_name', 'a file')}", "created": ago(v.created_at),
-          "id": v.id} for v in sorted(versions, key=lambda v: -v.number)],
-        hide_index=True, width="stretch", key="ds_versions_table",
+        rows, hide_index=True, width="stretch", key=key, on_select=lambda: _pick_row(key, ids),
+        selection_mode="single-row", selection_default={"selection": {"rows": [ids.index(selected)]}},
+        column_config={
+            "name": st.column_config.TextColumn(t("Name")),
+            "versions": st.column_config.NumberColumn(t("Versions"), help=t("Versions you made (train/test "
+                                                                             "splits not counted)")),
+            "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
+            "columns": st.column_config.NumberColumn(t("Columns")),
+            "updated": st.column_config.TextColumn(t("Updated")),
+            "license": st.column_config.TextColumn(t("License")),
+            "id": st.column_config.TextColumn(t("ID"), width="small"),
+        },
     )
+
+
+# -------------------------------------------------------------------------- one dataset
+
+
+def _uses_text(uses: list[VersionUse]) -> str:
+    names = list(dict.fromkeys(u.experiment_name for u in uses))
+    shown = ", ".join(f"'{n}'" for n in names[:3])
+    return shown + (t(" and {n} more", n=len(names) - 3) if len(names) > 3 else "")
+
+
+def _versions_table(versions: list[DatasetVersion], numbers: dict[str, int],
+                    uses: dict[str, list[VersionUse]], current: str) -> None:
+    rows = []
+    for v in versions:
+        label = f"v{v.number}" if not v.is_split else f"   ↳ v{v.number}"
+        rows.append({"version": label + (" ◀" if v.id == current else ""),
+                     "made": how_made(v, numbers) or t("uploaded from {file}", file=v.source.get("file_name", "?")),
+                     "rows": v.n_rows, "columns": v.n_cols, "size": size(v.size_bytes), "created": ago(v.created_at),
+                     "used by": _uses_text(uses.get(v.id, [])), "id": short_id(v.id)})
+    st.dataframe(rows, hide_index=True, width="stretch", key="ds_versions_table", column_config={
+        "version": st.column_config.TextColumn(t("Version"), width="small"),
+        "made": st.column_config.TextColumn(t("How it was made")),
+        "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
+        "columns": st.column_config.NumberColumn(t("Columns")),
+        "size": st.column_config.TextColumn(t("Stored size")),
+        "created": st.column_config.TextColumn(t("Created")),
+        "used by": st.column_config.TextColumn(t("Used by experiments")),
+        "id": st.column_config.TextColumn(t("ID"), width="small"),
+    })
+
+
+def _option_label(v: DatasetVersion, numbers: dict[str, int]) -> str:
+    """``v3 · note`` (no trailing separator without a note); a split says what it is part of."""
+    automatic = not v.description or v.description == (v.operation or {}).get("summary")
+    note = how_made(v, numbers) if v.is_split or automatic else " ".join(v.description.split())[:80]
+    archived = t("archived") if v.archived_at else ""
+    return " · ".join(p for p in (f"v{v.number}", note, archived) if p)
+
+
+def archived_banner(ws: Workspace, ds: Dataset) -> None:
+    """Say a dataset is archived and offer to restore it."""
+    st.info(t("**{name}** is archived: it is hidden from lists and pickers; its versions and their lineage "
+              "are kept.", name=escape_markdown(ds.name)), icon=":material/inventory_2:")
+    if st.button(t("Restore {name}", name=ds.name), key=f"ds_restore_banner_{ds.id}", icon=":material/unarchive:"):
+        with errors.shown():
+            datasets.restore_dataset(ws, ds.id)
+            state.flash(t("Restored {name}", name=escape_markdown(ds.name)))
+            st.rerun()
+
+
+def dataset_detail(ws: Workspace, project: Project, ds: Dataset) -> None:
+    """One dataset: its versions, a chosen version's views (the URL's ``version`` and ``tab``),
+    and archiving. Only the open view runs, so the diff and the lineage are computed only when shown."""
+    everything = datasets.list_versions(ws, ds.id)
+    numbers = {v.id: v.number for v in everything}
+    active = [v for v in everything if not v.archived_at]
+    wanted = url.get("version")
+    linked = next((v for v in everything if v.id == wanted), None)
+    uses = datasets.version_uses(ws, [v.id for v in active])
+    made = [v for v in active if not v.is_split]
+    n_splits = len(active) - len(made)
+    facts = [id_suffix(ds.id), tn("{n} version", "{n} versions", len(made))]
+    if n_splits:
+        facts.append(tn("{n} train/test part", "{n} train/test parts", n_splits))
+    if ds.license:
+        facts.append(t("license: {license}", license=escape_markdown(ds.license)))
+    facts.append(t("added {when}", when=date(ds.created_at)))
+    st.caption(" · ".join(facts) + (f"  \n{escape_markdown(ds.description)}" if ds.description else ""))
+    show_splits = st.toggle(t("Show train/test splits"), key=SHOW_SPLITS, disabled=not n_splits,
+                            help=t("Each experiment holds out a test part and trains on the rest; they are "
+                                   "listed under the version they came from"))
+    keep = linked.id if linked else None
+    listed = ordered(active + ([linked] if linked and linked.archived_at else []),
+                     include_splits=show_splits, keep=keep)
+    _versions_table(listed, numbers, uses, wanted or ds.latest_version_id or "")
+    if not listed:
+        st.info(t("Every version of this dataset is archived: restore one below."))
+        return
+    labels = {v.id: _option_label(v, numbers) for v in listed}
+    vid = url.select(t("Version"), labels, param="version", default=ds.latest_version_id)
+    version = next(v for v in listed if v.id == vid)
+    _manage(ws, ds, version, made, uses)
+    if version.warnings:  # what ingest changed or could not keep, shown with the version it concerns
+        st.warning("  \n".join(f"- {escape_markdown(w)}" for w in version.warnings))
+    views = url.tabs({view: tk(label) for view, label in VIEWS.items()})
+    if views["schema"].open:
+        with views["schema"]:
+            _schema_editor(ws, version)
+    if views["preview"].open:
+        with views["preview"]:
+            _preview(ws, version)
+    if views["derive"].open:
+        with views["derive"]:
+            _derive_form(ws, version)
+    if views["compare"].open:
+        with views["compare"]:
+            _compare(ws, version, [v for v in everything if not v.archived_at or v.id == version.id], numbers)
+    if views["lineage"].open:
+        with views["lineage"]:
+            _lineage(ws, ds, {v.id: v for v in everything}, numbers)
+    if views["download"].open:
+        with views["download"]:
+            _downloads(ws, ds, version)
+
+
+def _manage(ws: Workspace, ds: Dataset, version: DatasetVersion, made: list[DatasetVersion],
+            uses: dict[str, list[VersionUse]]) -> None:
+    """Archive this version or the whole dataset (each asks first); say why a version is kept."""
+    name = escape_markdown(ds.name)
+    if version.archived_at:
+        st.info(t("v{n} is archived: it is hidden from lists and pickers.", n=version.number),
+                icon=":material/inventory_2:")
+        if st.button(t("Restore v{n}", n=version.number), key=f"ds_restore_v_{version.id}",
+                     icon=":material/unarchive:"):
+            with errors.shown():
+                datasets.restore_version(ws, version.id)
+                state.flash(t("Restored {name} v{n}", name=name, n=version.number))
+                st.rerun()
+        return
+    used = uses.get(version.id, [])
+    left, right = st.columns(2)
+    with left:
+        if used:
+            st.caption(":material/lock: " + t("Used by experiment {names}, so v{n} is kept (it cannot be archived).",
+                                              names=escape_markdown(_uses_text(used)), n=version.number))
+        elif version.is_split or len(made) > 1:
+            layout.confirm(
+                t("Archive v{n}", n=version.number), key=f"ds_archive_v_{version.id}", icon=":material/archive:",
+                question=t("Archive v{n} of {name}? It leaves lists and pickers; its data, lineage and id stay, "
+                           "and it can be restored from **Archived** below.", n=version.number, name=name),
+                yes=t("Archive"), no=t("Cancel"), scope="app",
+                action=_then(lambda: datasets.archive_version(ws, version.id),
+                             t("Archived {name} v{n}", name=name, n=version.number), version=None),
+            )
+    with right:
+        in_use = sorted({u.experiment_name for found in uses.values() for u in found})
+        kept = t(" Experiments that used it ({names}) keep their data.",
+                 names=escape_markdown(", ".join(in_use))) if in_use else ""
+        layout.confirm(
+            t("Archive dataset"), key=f"ds_archive_ds_{ds.id}", icon=":material/inventory_2:",
+            question=t("Archive {name} with all its versions? It leaves lists and pickers; nothing is deleted, and "
+                       "it can be restored from **Archived** below.", name=name) + kept,
+            yes=t("Archive"), no=t("Cancel"), scope="app",
+            action=_then(lambda: datasets.archive_dataset(ws, ds.id), t("Archived {name}", name=name),
+                         dataset=None, version=None),
+        )
+
+
+def _then(action: Callable[[], object], message: str, **params: str | None) -> Callable[[], None]:
+    """``action``, then a toast and the URL moved off what it archived."""
+    def run() -> None:
+        action()
+        url.put(**params)
+        state.flash(message, "📦")
+    return run
 
 
 def _schema_editor(ws: Workspace, version: DatasetVersion) -> None:
     rows = [{"column": c.name, "dtype": c.dtype, "semantic type": c.semantic,
-             "flags": ", ".join(c.flags)} for c in version.schema]
+             "flags": ", ".join(tk(FLAG_NAMES[f]) if f in FLAG_NAMES else f for f in c.flags)} for c in version.schema]
     edited = st.data_editor(
         rows, hide_index=True, width="stretch", key=f"ds_schema_{version.id}", disabled=["column", "dtype", "flags"],
-        column_config={"semantic type": st.column_config.SelectboxColumn(options=list(SEMANTIC_TYPES), required=True)},
+        column_config={
+            "column": st.column_config.TextColumn(t("Column")),
+            "dtype": st.column_config.TextColumn(t("Stored as")),
+            "semantic type": st.column_config.SelectboxColumn(
+                t("Meaning (semantic type)"), options=list(SEMANTIC_TYPES), required=True,
+                format_func={s: tk(SEMANTIC_NAMES.get(s, s)) for s in SEMANTIC_TYPES}.get),
+            "flags": st.column_config.TextColumn(t("Findings")),
+        },
     )
     overrides = {r["column"]: r["semantic type"] for r, o in zip(edited, rows, strict=True)
                  if r["semantic type"] != o["semantic type"]}
-    if overrides and st.button("Save semantic types", key=f"ds_schema_save_{version.id}", type="primary"):
+    if overrides and st.button(t("Save semantic types"), key=f"ds_schema_save_{version.id}", type="primary"):
         with errors.shown():
             datasets.set_semantic_types(ws, version.id, overrides)
-            state.flash("Semantic types saved")
+            state.flash(t("Semantic types saved"))
             st.rerun()
+
+
+def _preview(ws: Workspace, version: DatasetVersion) -> None:
+    st.dataframe(datasets.load_frame(ws, version.id).head(PREVIEW_ROWS), width="stretch",
+                 key=f"ds_preview_{version.id}")
+    if version.n_rows > PREVIEW_ROWS:
+        shown = t("First {shown} of {total} rows.", shown=count(PREVIEW_ROWS), total=count(version.n_rows))
+    else:
+        shown = tn("The only row.", "All {n} rows.", version.n_rows)
+    st.caption(shown + " " + t("Source: {source}", source=escape_markdown(source_text(version))))
 
 
 def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
     names = [c.name for c in version.schema]
-    op = st.selectbox("Operation", list(OPS), format_func=OPS.get, key="ds_op")
+    op = st.selectbox(t("Operation"), list(OPS), format_func={o: tk(label) for o, label in OPS.items()}.get,
+                      key="ds_op")
     spec: dict = {"op": op}
     if op == "drop_columns":
-        spec["columns"] = st.multiselect("Columns to drop", names, key="ds_drop")
+        spec["columns"] = st.multiselect(t("Columns to drop"), names, key="ds_drop")
     elif op == "rename_columns":
-        col = st.selectbox("Column", names, key="ds_rename_col")
-        spec["mapping"] = {col: st.text_input("New name", key="ds_rename_to")}
+        col = st.selectbox(t("Column"), names, key="ds_rename_col")
+        spec["mapping"] = {col: st.text_input(t("New name"), key="ds_rename_to")}
     elif op == "filter_rows":
         c1, c2, c3 = st.columns(3)
-        cond = {"column": c1.selectbox("Column", names, key="ds_filter_col"),
-                "operator": c2.selectbox("Keep rows where", FILTER_OPS, key="ds_filter_op"),
-                "value": c3.text_input("Value", key="ds_filter_value", help="for 'in': comma-separated values")}
+        cond = {"column": c1.selectbox(t("Column"), names, key="ds_filter_col"),
+                "operator": c2.selectbox(t("Keep rows where"), FILTER_OPS, key="ds_filter_op",
+                                         format_func=(FILTER_SYMBOLS | {o: tk(w) for o, w in FILTER_WORDS.items()}).get),
+                "value": c3.text_input(t("Value"), key="ds_filter_value",
+                                       help=t("for 'is one of': comma-separated values"))}
         spec["conditions"] = [cond]
     elif op == "cast_columns":
         c1, c2 = st.columns(2)
-        spec["types"] = {c1.selectbox("Column", names, key="ds_cast_col"): c2.selectbox("New type", CAST_TYPES, key="ds_cast_type")}
+        spec["types"] = {c1.selectbox(t("Column"), names, key="ds_cast_col"):
+                         c2.selectbox(t("New type"), list(CAST_TYPES), key="ds_cast_type",
+                                      format_func={c: tk(label) for c, label in CAST_TYPES.items()}.get)}
     elif op == "deduplicate":
-        spec["subset"] = st.multiselect("Compare on these columns (empty: all)", names, key="ds_dedup_cols") or None
+        spec["subset"] = st.multiselect(t("Compare on these columns (empty: all)"), names, key="ds_dedup_cols") or None
     else:
         c1, c2, c3 = st.columns(3)
-        target = c1.selectbox("Stratify on (target)", ["", *names], key="ds_split_target") or None
-        test_size = c2.slider("Test share", 0.05, 0.5, 0.2, 0.05, key="ds_split_size")
-        seed = c3.number_input("Seed", value=0, min_value=0, key="ds_split_seed")
-    description = st.text_input("Note (optional)", key="ds_op_note")
-    if st.button("Create new version", key="ds_derive", type="primary"):
+        target = c1.selectbox(t("Stratify on (target)"), ["", *names], key="ds_split_target",
+                              format_func={"": t("— none —"), **{n: n for n in names}}.get) or None
+        test_size = c2.slider(t("Test share"), 0.05, 0.5, 0.2, 0.05, key="ds_split_size")
+        seed = c3.number_input(t("Seed"), value=0, min_value=0, key="ds_split_seed")
+    description = st.text_input(t("Note (optional)"), key="ds_op_note")
+    if st.button(t("Create new version"), key="ds_derive", type="primary"):
         with errors.shown():
             if op == "split":
                 train, test = datasets.split_version(ws, version.id, target=target, test_size=test_size, seed=int(seed),
                                                      stratify=target is not None)
-                st.session_state["ds_version_next"] = train.id
-                state.flash(f"Split into {escape_markdown(train.label)} and {escape_markdown(test.label)}")
+                st.session_state[SHOW_SPLITS] = True  # show what was just made
+                url.put(version=train.id)
+                state.flash(t("Split into v{train} (train) and v{test} (test)", train=train.number, test=test.number))
             else:
                 child = datasets.derive_version(ws, version.id, spec, description=description)
-                st.session_state["ds_version_next"] = child.id
-                state.flash(f"Created {escape_markdown(child.label)}")
+                url.put(version=child.id)
+                state.flash(t("Created {name} v{n}", name=escape_markdown(child.dataset_name), n=child.number))
             st.rerun()
 
 
-def dataset_detail(ws: Workspace, project: Project, dataset_id: str) -> None:
-    """One dataset: versions, a chosen version's schema, preview, download, derive, diff and lineage.
-
-    The views are tabs whose choice is kept in the session and in the URL (``?tab=Compare``);
-    only the open one runs, so the diff and the lineage graph are computed only when shown.
-    """
-    ds = datasets.get_dataset(ws, dataset_id)
-    versions = datasets.list_versions(ws, ds.id)
-    st.markdown(f"**{escape_markdown(ds.name)}** `{ds.id}` · {len(versions)} version(s)"
-                + (f" · license {escape_markdown(ds.license)}" if ds.license else "")
-                + (f"  \n{escape_markdown(ds.description)}" if ds.description else ""))
-    _versions_table(versions)
-    by_id = {v.id: v for v in versions}
-    newest = max(versions, key=lambda v: (not v.is_split, v.number))  # what the name means: splits are children
-    if st.session_state.get("ds_version_next") in by_id:
-        st.session_state["ds_version_pick"] = st.session_state.pop("ds_version_next")
-    if st.session_state.get("ds_version_pick") not in by_id:
-        st.session_state["ds_version_pick"] = newest.id
-    vid = st.selectbox("Version", [v.id for v in sorted(versions, key=lambda v: -v.number)],
-                       format_func=lambda i: f"{by_id[i].label} · {by_id[i].description[:80]}", key="ds_version_pick")
-    version = by_id[vid]
-    st.session_state["selected_version_id"] = version.id
-    if version.warnings:  # what ingest changed or could not keep, shown with the version it concerns
-        st.warning("  \n".join(f"- {escape_markdown(w)}" for w in version.warnings))
-    schema, preview, derive, compare, lineage, download = st.tabs(VIEWS, key=VIEW_KEY, bind="query-params")
-    # only the open view runs: the diff and the lineage graph are not computed on every rerun
-    if schema.open:
-        with schema:
-            _schema_editor(ws, version)
-    if preview.open:
-        with preview:
-            st.dataframe(datasets.load_frame(ws, version.id).head(200), width="stretch",
-                         key=f"ds_preview_{version.id}")
-            source = escape_markdown(f"{version.source.get('file_name', '—')} ({version.source.get('format', '')}, "
-                                     f"{version.source.get('encoding', '')})")
-            st.caption(f"First 200 of {version.n_rows:,} rows. Source: {source}")
-    if derive.open:
-        with derive:
-            _derive_form(ws, version)
-    if compare.open:
-        with compare:
-            _compare(ws, version, versions)
-    if lineage.open:
-        with lineage:
-            graph = datasets.lineage_graph(ws, ds.id)
-            st.plotly_chart(charts.lineage_figure(graph.nodes, graph.edges), key=f"ds_lineage_{ds.id}")
-    if download.open:
-        with download:
-            _downloads(ws, ds, version)
+# ----------------------------------------------------------------------------- compare
 
 
-def _compare(ws: Workspace, version: DatasetVersion, versions: list[DatasetVersion]) -> None:
-    by_id = {v.id: v for v in versions}
-    others = [v for v in versions if v.id != version.id]
+def _default_other(version: DatasetVersion, others: list[DatasetVersion]) -> str:
+    """What to compare with first: the version it came from, else the one before it."""
+    ids = [v.id for v in others]
+    if version.parent_id in ids:
+        return version.parent_id
+    older = [v for v in others if v.number < version.number]
+    return (max(older, key=lambda v: v.number) if older else others[0]).id
+
+
+def _compare(ws: Workspace, version: DatasetVersion, versions: list[DatasetVersion], numbers: dict[str, int]) -> None:
+    others = sorted((v for v in versions if v.id != version.id), key=lambda v: -v.number)
     if not others:
-        st.caption("Derive a version first; then compare any two here.")
+        st.caption(t("Derive a version first; then compare any two here."))
         return
-    other = st.selectbox("Compare with", [v.id for v in others], format_func=lambda i: by_id[i].label,
-                         key="ds_diff_other")
-    key = st.selectbox("Key column (to list added/removed rows)", ["", *[c.name for c in version.schema]],
-                       key="ds_diff_key") or None
+    labels = {v.id: _option_label(v, numbers) for v in others}
+    ids = list(labels)
+    c1, c2 = st.columns(2)
+    other = c1.selectbox(t("Compare v{n} with", n=version.number), ids, format_func=labels.get,
+                         index=ids.index(_default_other(version, others)), key=f"ds_diff_other_{version.id}")
+    old = next(v for v in others if v.id == other)
+    shared = [c.name for c in version.schema if old.column(c.name) is not None]
+    guess = next((c.name for c in version.schema if c.semantic == "id" and c.name in shared), "")
+    key = c2.selectbox(t("Key column (matches rows to find changed values)"), ["", *shared],
+                       index=([""] + shared).index(guess), key=f"ds_diff_key_{version.id}",
+                       format_func={"": t("— none: match whole rows —"), **{n: n for n in shared}}.get) or None
     with errors.shown(stop=False):
-        diff = datasets.diff_versions(ws, other, version.id, key=key)
-        st.json(diff.as_dict(), expanded=True)
+        diff = datasets.diff_versions(ws, old.id, version.id, key=key)
+        _diff_view(diff, old, version)
+
+
+def _diff_view(d: VersionDiff, old: DatasetVersion, new: DatasetVersion) -> None:
+    """A diff as a summary (rows and columns added, removed, changed) and then tables."""
+    a, b = f"v{old.number}", f"v{new.number}"
+    st.caption(t("From {old} to {new}", old=a, new=b))
+    if d.same_content:
+        st.success(t("{old} and {new} hold the same table.", old=a, new=b))
+    added = d.rows_added if d.key else d.content_added
+    removed = d.rows_removed if d.key else d.content_removed
+    m = st.columns(5)
+    m[0].metric(t("Rows"), count(d.rows_b), delta=_delta(d.rows_b - d.rows_a))
+    m[1].metric(t("Rows added"), count(added) if added is not None else "—")
+    m[2].metric(t("Rows removed"), count(removed) if removed is not None else "—")
+    m[3].metric(t("Rows changed"), count(d.rows_changed) if d.rows_changed is not None else "—",
+                help=t("Needs a key column to tell a changed row from one removed and one added"))
+    m[4].metric(t("Columns"), count(new.n_cols), delta=_delta(new.n_cols - old.n_cols))
+    if d.key:
+        st.caption(t("Rows matched by {key}.", key=escape_markdown(d.key)))
+    elif added is None:
+        st.caption(t("The tables are too big to match whole rows; choose a key column to compare rows."))
+    else:
+        st.caption(t("Rows matched by their values in the columns both versions have; choose a key column to "
+                     "see changed values."))
+    columns = ([{"column": c, "change": t("added"), "from": "", "to": ""} for c in d.columns_added]
+               + [{"column": c, "change": t("removed"), "from": "", "to": ""} for c in d.columns_removed]
+               + [{"column": c["column"], "change": t("storage type"), "from": c["from"], "to": c["to"]}
+                  for c in d.type_changes]
+               + [{"column": c["column"], "change": t("meaning"), "from": tk(SEMANTIC_NAMES.get(c["from"], c["from"])),
+                   "to": tk(SEMANTIC_NAMES.get(c["to"], c["to"]))} for c in d.semantic_changes])
+    st.markdown(f"**{t('Columns')}**")
+    if columns:
+        st.dataframe(columns, hide_index=True, width="stretch", key="ds_diff_columns", column_config={
+            "column": t("Column"), "change": t("Change"), "from": t("From"), "to": t("To")})
+    else:
+        st.caption(t("The same columns, with the same types."))
+    for title, rows, shown_key in ((t("Rows added (first {n})", n=len(d.added_rows)), d.added_rows, "added"),
+                                   (t("Rows removed (first {n})", n=len(d.removed_rows)), d.removed_rows, "removed")):
+        if rows:
+            st.markdown(f"**{title}**")
+            st.dataframe(rows, hide_index=True, width="stretch", key=f"ds_diff_{shown_key}")
+    if d.changed_cells:
+        st.markdown(f"**{t('Changed values (first {n})', n=len(d.changed_cells))}**")
+        cells = [{"key": str(c["key"]), "column": c["column"], "old": _cell(c["old"]), "new": _cell(c["new"])}
+                 for c in d.changed_cells]
+        st.dataframe(cells, hide_index=True, width="stretch", key="ds_diff_cells", column_config={
+            "key": d.key, "column": t("Column"), "old": a, "new": b})
+
+
+def _delta(n: int) -> str | None:
+    return None if n == 0 else f"{n:+,}"
+
+
+def _cell(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+# ----------------------------------------------------------------------------- lineage
+
+
+LINEAGE_KINDS = {"dataset_version": "Versions", "experiment": "Experiments", "model": "Models",
+                 "hypothesis": "Hypotheses", "dataset": "Datasets"}
+
+
+def _lineage(ws: Workspace, ds: Dataset, versions: dict[str, DatasetVersion], numbers: dict[str, int]) -> None:
+    """The lineage chart, then every object in it by name, each a link to where it is shown."""
+    graph = datasets.lineage_graph(ws, ds.id)
+    st.plotly_chart(charts.lineage_figure(graph.nodes, graph.edges), key=f"ds_lineage_{ds.id}")
+    made_by = {e.source: e.target for e in graph.edges if e.relation == "produced_by"}  # model -> experiment
+    groups: dict[str, list] = {}
+    for node in graph.nodes:
+        if node.kind in LINEAGE_KINDS:
+            groups.setdefault(node.kind, []).append(node)
+    if not groups:
+        return
+    columns = st.columns(len(groups))
+    for column, (kind, nodes) in zip(columns, groups.items(), strict=True):
+        with column:
+            st.markdown(f"**{tk(LINEAGE_KINDS[kind])}**")
+            for node in nodes:
+                _lineage_link(ws, ds, node, made_by, versions, numbers)
+
+
+def _lineage_link(ws: Workspace, ds: Dataset, node: Any, made_by: dict[str, str],
+                  versions: dict[str, DatasetVersion], numbers: dict[str, int]) -> None:
+    label = escape_markdown(node.label)
+    if node.kind == "dataset_version":
+        version = versions.get(node.id)
+        if version is None:  # a parent in another dataset
+            try:
+                version = datasets.get_version(ws, node.id)
+            except NotFound:  # a dangling link: the name without a link
+                st.markdown(label)
+                return
+        archived = f" ({t('archived')})" if version.archived_at else ""
+        url.link(PAGE, label + archived, icon=":material/table:", dataset=version.dataset_id, version=node.id,
+                 tab="lineage", help=escape_markdown(version_label(version, numbers)))
+    elif node.kind == "experiment":
+        url.link("app_pages/experiments.py", label, icon=":material/science:", experiment=node.id)
+    elif node.kind == "model":
+        url.link("app_pages/experiments.py", label, icon=":material/deployed_code:", model=node.id,
+                 experiment=made_by.get(node.id))
+    elif node.kind == "hypothesis":
+        url.link("app_pages/problem.py", label, icon=":material/lightbulb:")
+    else:
+        url.link(PAGE, label, icon=":material/database:", dataset=node.id, version=None)
+
+
+# ---------------------------------------------------------------------------- download
+
+
+def _notebook(ws: Workspace, version_id: str) -> bytes:
+    from core.data.notebook import dataset_notebook  # written alongside; imported only when asked
+
+    return dataset_notebook(ws, version_id).encode("utf-8")
 
 
 def _downloads(ws: Workspace, ds: Dataset, version: DatasetVersion) -> None:
-    c1, c2 = st.columns(2)
-    stem = f"{ds.name}_v{version.number}"
-    c1.download_button("CSV (UTF-8 with BOM, Excel-safe)", data=lambda: _export(ws, version.id, "csv"),
-                       file_name=f"{stem}.csv", mime="text/csv", key=f"ds_dl_csv_{version.id}")
-    c2.download_button("Parquet", data=lambda: _export(ws, version.id, "parquet"),
-                       file_name=f"{stem}.parquet", mime="application/octet-stream",
-                       key=f"ds_dl_parquet_{version.id}")
+    c1, c2, c3 = st.columns(3)
+    stem = Path(f"{ds.name}_v{version.number}").name
+    c1.download_button(t("CSV (UTF-8 with BOM, Excel-safe)"), data=lambda: _export(ws, version.id, "csv"),
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"ds_dl_csv_{version.id}",
+                       icon=":material/download:")
+    c2.download_button(f"Parquet ({size(version.size_bytes)})",  # a format's name and a size: the same in Korean
+                       data=lambda: _export(ws, version.id, "parquet"), file_name=f"{stem}.parquet",
+                       mime="application/octet-stream", key=f"ds_dl_parquet_{version.id}", icon=":material/download:")
+    c3.download_button(t("Open in a notebook (.ipynb)"), data=lambda: _notebook(ws, version.id),
+                       file_name=f"{stem}.ipynb", mime="application/x-ipynb+json", key=f"ds_dl_nb_{version.id}",
+                       icon=":material/code:",
+                       help=t("A Jupyter notebook that loads this version by its id and checks its content hash"))
+    st.caption(t("The CSV neutralises cells a spreadsheet would run as a formula; the Parquet file is the exact "
+                 "stored copy."))
+
+
+# ----------------------------------------------------------------------------- archived
+
+
+def archived_section(ws: Workspace, project: Project, ds: Dataset | None) -> None:
+    """The project's archived datasets, and the selected dataset's archived versions, each with Restore."""
+    gone = [d for d in datasets.list_datasets(ws, project_id=project.id, include_archived=True) if d.archived_at]
+    versions = [v for v in datasets.list_versions(ws, ds.id) if v.archived_at] if ds else []
+    if not gone and not versions:
+        return
+    with st.expander(t("Archived ({n})", n=len(gone) + len(versions)), icon=":material/inventory_2:"):
+        for d in gone:
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.markdown(f"{escape_markdown(d.name)} {id_suffix(d.id)} · "
+                          + t("archived {when}", when=ago(d.archived_at)))
+            if right.button(t("Restore"), key=f"ds_restore_{d.id}", icon=":material/unarchive:"):
+                with errors.shown():
+                    datasets.restore_dataset(ws, d.id)
+                    url.put(dataset=d.id, version=None)
+                    state.flash(t("Restored {name}", name=escape_markdown(d.name)))
+                    st.rerun()
+        for v in versions:
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.markdown(f"{escape_markdown(v.dataset_name)} v{v.number} {id_suffix(v.id)} · "
+                          + t("archived {when}", when=ago(v.archived_at)))
+            if right.button(t("Restore"), key=f"ds_restore_{v.id}", icon=":material/unarchive:"):
+                with errors.shown():
+                    datasets.restore_version(ws, v.id)
+                    url.put(version=v.id)
+                    state.flash(t("Restored {name} v{n}", name=escape_markdown(v.dataset_name), n=v.number))
+                    st.rerun()

@@ -75,12 +75,17 @@ def _columns(table: pa.Table, names: Any, label: str, what: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _plural(n: int, noun: str) -> str:
+    """``1 column``, ``3 columns`` (English summaries that the CLI prints and the activity feed shows)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def _drop(table: pa.Table, op: Mapping[str, Any], label: str) -> Result:
     cols = _columns(table, op.get("columns"), label, "drop_columns")
     if len(cols) == table.num_columns:
         raise InvalidInput("Dropping every column would leave an empty table.", hint="Keep at least one column.")
     record = {"op": "drop_columns", "columns": cols,
-              "summary": f"dropped {len(cols)} column(s): {', '.join(cols)}"}
+              "summary": f"dropped {_plural(len(cols), 'column')}: {', '.join(cols)}"}
     return table.drop_columns(cols), record, {}, set()
 
 
@@ -333,12 +338,13 @@ def _deduplicate(table: pa.Table, op: Mapping[str, Any], label: str) -> Result:
     else:
         rows = np.array([0 if keep == "first" else n - 1])
     removed = n - len(rows)
-    what = "rows" if subset == table.column_names else f"rows with the same {', '.join(subset)}"
+    same = "" if subset == table.column_names else f" with the same {', '.join(subset)}"
+    what = "rows" + same
     if removed == 0:
         raise InvalidInput(f"{label} has no duplicate {what}; nothing to remove.",
                            hint="Compare fewer columns (subset), or skip this step.")
     record = {"op": "deduplicate", "subset": None if subset == table.column_names else subset, "keep": keep,
-              "summary": f"removed {removed:,} duplicate {what} (kept the {keep})"}
+              "summary": f"removed {_plural(removed, 'duplicate row')}{same} (kept the {keep})"}
     return table.take(pa.array(rows)), record, {}, set()
 
 

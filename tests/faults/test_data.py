@@ -394,3 +394,53 @@ def test_item20_archive_and_restore_accept_a_name(ws, capsys):
     assert code == 0 and version.dataset_id in out, err
     code, out, err = _cli(ws, capsys, "datasets", "versions", version.id)  # a version names its dataset too
     assert code == 0 and version.id in out, err
+
+
+# ------------------------------------------------------------- issue #10: archive and restore
+
+
+def test_issue10_a_version_an_experiment_uses_is_kept_and_the_refusal_names_the_experiment(ws, capsys):
+    """Issue #10: archiving a version an experiment (or its model) uses is refused, naming the experiment;
+    so is archiving the train/test part it split off. Nothing is archived."""
+    from core import experiments
+    from core.errors import Conflict
+    from core.experiments.spec import SearchConfig
+
+    original = D.add_dataset(ws, SAMPLES / "iris.csv").version
+    newer = D.derive_version(ws, original.id, {"op": "deduplicate"})
+    experiment = experiments.create_experiment(ws, original.id, SearchConfig(target="species", time_budget=5),
+                                               name="petals", start_worker=False)
+    for version_id in (original.id, experiment.train_version_id, experiment.test_version_id):
+        with pytest.raises(Conflict, match="experiment 'petals'") as caught:
+            D.archive_version(ws, version_id)
+        assert experiment.id in caught.value.message and caught.value.hint
+    code, out, err = _cli(ws, capsys, "datasets", "archive", original.id)
+    assert code == 2 and "petals" in err and "Traceback" not in err, err
+    assert all(v.archived_at is None for v in D.list_versions(ws, original.dataset_id))
+    assert D.archive_version(ws, newer.id).archived_at  # a version nothing uses goes
+
+
+@pytest.mark.parametrize("command", ["archive", "restore"])
+@pytest.mark.parametrize("ref", ["dsv_nope", "ds_nope", "no such data", "iris:v9", ""])
+def test_issue10_archive_and_restore_of_an_unknown_id_say_so(ws, capsys, command, ref):
+    """Issue #10: `datasets archive|restore` of an unknown dataset or version is one line, exit 2."""
+    D.add_dataset(ws, SAMPLES / "iris.csv")
+    code, out, err = _cli(ws, capsys, "datasets", command, ref)
+    assert code == 2 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) <= 2 and ("no dataset" in err.lower() or "no version" in err.lower()
+                                                   or "not given" in err.lower() or "has no" in err.lower()), err
+    assert [d.archived_at for d in D.list_datasets(ws, include_archived=True)] == [None]
+
+
+def test_issue10_a_link_to_an_unknown_version_says_so_on_the_datasets_page(app, ws):  # noqa: F811
+    """Issue #10: a URL naming a version that is not in the workspace shows a message, not a traceback."""
+    from tests.conftest import make_project
+
+    project = make_project(ws)
+    D.add_dataset(ws, SAMPLES / "iris.csv", project_id=project.id)
+    at = app("app_pages/datasets.py", session={"active_project_id": project.id})
+    at.query_params["version"] = "dsv_gone"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("dsv_gone" in w.value.replace("\\", "") for w in at.warning)
+    assert at.dataframe, "the project's datasets are still listed"

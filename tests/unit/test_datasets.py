@@ -564,3 +564,13 @@ def test_sheet_names_lists_an_uploaded_workbooks_sheets_and_rewinds_it(tmp_path)
     assert upload.tell() == 0
     with pytest.raises(InvalidInput, match="not an Excel workbook"):
         D.sheet_names(io.BytesIO(b"a,b\n1,2\n"), original_name="fake.xlsx")
+
+
+def test_operation_summaries_count_in_words_that_agree(ws, people):
+    """Issue #10, defect 9: '1 duplicate row', not '1 duplicate rows'; '1 column', not '1 column(s)'."""
+    assert D.derive_version(ws, people.id, {"op": "deduplicate"}).description == \
+        "removed 1 duplicate row (kept the first)"
+    assert D.derive_version(ws, people.id, {"op": "drop_columns", "columns": ["city"]}).description == \
+        "dropped 1 column: city"
+    assert D.derive_version(ws, people.id, {"op": "drop_columns", "columns": ["city", "age"]}).description == \
+        "dropped 2 columns: city, age"
