@@ -1,4 +1,4 @@
-"""CLI: `mlcycle experiments run|list|show|runs|cancel|reproduce|refit` (reproduce and refit run as jobs)."""
+"""CLI: `mlcycle experiments run|list|show|runs|cancel|reproduce|refit|use-model` (reproduce and refit run as jobs)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def _with_model(exp: Experiment, model: Model | None) -> dict[str, Any]:
         "best_model_id": exp.best_model_id,
         "holdout": model.holdout if model else {},
         "learner": model.learner if model else None,
+        "selection": model.selection if model else None,
     }
 
 
@@ -70,7 +71,7 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     text = f"Experiment {exp.id} {exp.status}"
     if exp.status == "done":
         text += f": {exp.n_trials} trials, best model {exp.best_model_id} holdout " + ", ".join(
-            f"{k}={v:.4f}" for k, v in data["holdout"].items() if k != "n_rows")
+            f"{k}={automl.number(v)}" for k, v in data["holdout"].items() if k != "n_rows")
     elif not exp.finished:
         text += f" (job {exp.job_id}); follow it with `mlcycle experiments show {exp.id}`"
     return data, text
@@ -96,13 +97,19 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     exp = experiments.get_experiment(ws, args.id)
     data = _experiment_dict(ws, exp)
+    why = None
+    if exp.best_model_id:
+        why = experiments.selection_of(exp, experiments.get_model(ws, exp.best_model_id),
+                                       experiments.list_runs(ws, exp.id))
+        data["selection"] = why.as_dict() if why else None
     text = "\n".join([
         f"{exp.id}  {exp.name}  [{exp.status}]",
         f"task {exp.task}, metric {exp.metric}, target '{exp.target}', {exp.n_trials} trials",
         f"data {exp.dataset_version_id} (sha256 {exp.data_sha256[:16]}…), train {exp.train_version_id}, "
         f"held-out {exp.test_version_id}",
-        f"best model {exp.best_model_id or '-'}: " + ", ".join(f"{k}={v:.4f}" for k, v in data["holdout"].items()
-                                                              if k != "n_rows"),
+        f"best model {exp.best_model_id or '-'}: " + ", ".join(f"{k}={automl.number(v)}"
+                                                              for k, v in data["holdout"].items() if k != "n_rows"),
+        *([f"chosen: {why.reason}"] if why else []),
         f"python {exp.environment.get('python')}, flaml {exp.environment.get('packages', {}).get('flaml')}",
         *([f"error: {exp.error}"] if exp.error else []),
     ])
@@ -154,10 +161,21 @@ def cmd_reproduce(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 
 def cmd_refit(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
-    job = _wait_for_job(ws, experiments.enqueue_refit(ws, args.id), f"Refitting the best trial of {args.id}")
+    if args.best_validation:
+        queued = experiments.enqueue_refit_best_validation(ws, args.id)
+        what = f"Refitting the best validation trial of {args.id}"
+    else:
+        queued, what = experiments.enqueue_refit(ws, args.id), f"Refitting the best trial of {args.id}"
+    job = _wait_for_job(ws, queued, what)
     model = experiments.get_model(ws, job.result["model_id"])
-    text = f"Refit the best trial as model {model.id} ({model.learner})"
+    why = automl.Selection.from_dict(model.selection).reason if model.selection else "the best trial"
+    text = f"Refit {why} as model {model.id} ({model.learner}); it is now the experiment's current model"
     return model.as_dict() | {"id": model.id, "job_id": job.id}, text
+
+
+def cmd_use_model(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    exp = experiments.use_model(ws, args.id, args.model)
+    return _experiment_dict(ws, exp), f"Model {args.model} is now the current model of experiment {exp.id}"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -193,6 +211,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         c = es.add_parser(name, parents=[common], help=helptext)
         c.add_argument("id")
         c.set_defaults(handler=fn)
+        if name == "refit":
+            c.add_argument("--best-validation", action="store_true",
+                           help="refit the trial with the best validation score instead of the one the "
+                                "one-standard-error rule chose; it becomes the current model")
+    c = es.add_parser("use-model", parents=[common], help="make one of an experiment's models its current model")
+    c.add_argument("id", help="experiment id")
+    c.add_argument("model", help="model id (see `experiments show ID --json`)")
+    c.set_defaults(handler=cmd_use_model)
     c = es.add_parser("runs", parents=[common], help="list an experiment's trials")
     c.add_argument("id")
     c.add_argument("--best-first", action="store_true")

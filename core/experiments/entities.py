@@ -72,9 +72,9 @@ class Run(_Entity):
 
 @dataclass(frozen=True)
 class Model(_Entity):
-    """A trained model: one artifact that predicts from raw rows, with its provenance."""
+    """A trained model: one artifact that predicts from raw rows, with its provenance and why it was chosen."""
 
-    _json_fields: ClassVar[tuple[str, ...]] = ("config", "holdout", "environment", "reference_stats")
+    _json_fields: ClassVar[tuple[str, ...]] = ("config", "holdout", "environment", "reference_stats", "selection")
 
     id: str
     experiment_id: str
@@ -88,3 +88,6 @@ class Model(_Entity):
     reference_stats: Any
     created_at: str
     archived_at: str | None = None
+    # which trial it refits and why (``core.experiments.search.Selection.as_dict``); ``None`` for
+    # models stored before it was recorded (``service.selection_of`` works it out from the runs)
+    selection: dict[str, Any] | None = None

@@ -1,11 +1,17 @@
-"""Refit and reproduce: a model from a stopped search's best trial, and a check that a model refits identically.
+"""Refit and reproduce: a model from a stopped search's best trial, or from the best validation
+trial, and a check that a model refits identically.
 
 ``refit_best_run`` refits the best finished trial of a cancelled or interrupted search (by the
 same selection rule the search uses) and stores it as the experiment's model;
-``reproduce_model`` refits a model's recorded configuration on its recorded data with its
-seed and its recorded thread count, and compares the held-out predictions bit for bit.
-Both train, so the app and the CLI run them as jobs (kinds ``refit`` and ``reproduce``):
-``enqueue_refit`` and ``enqueue_reproduce`` check the request first and queue the job.
+``refit_best_validation`` refits the trial with the lowest validation loss when the search's
+rule chose another (a simpler default within one standard error), recorded as the user's
+choice, and makes it the current model; ``reproduce_model`` refits a model's recorded
+configuration on its recorded data with its seed and its recorded thread count, and compares
+the held-out predictions bit for bit. All three train, so the app and the CLI run them as
+jobs (kinds ``refit`` and ``reproduce``; a best-validation refit is a ``refit`` job whose
+payload says ``"choice": "best_validation"``): ``enqueue_refit``,
+``enqueue_refit_best_validation`` and ``enqueue_reproduce`` check the request first and
+queue the job.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from core.experiments.service import (
     _save_model,
     get_experiment,
     get_model,
+    list_models,
     list_runs,
     load_model,
+    trial_records,
 )
 from core.jobs import JobContext, enqueue, list_jobs
 from core.jobs.entities import Job
@@ -39,10 +47,13 @@ from core.workspace import Workspace
 __all__ = [
     "ReproduceResult",
     "enqueue_refit",
+    "enqueue_refit_best_validation",
     "enqueue_reproduce",
+    "find_best_validation_refit_job",
     "find_refit_job",
     "find_reproduce_job",
     "refit_best_run",
+    "refit_best_validation",
     "reproduce_model",
     "run_refit_job",
     "run_reproduce_job",
@@ -84,18 +95,15 @@ def refit_best_run(ws: Workspace, experiment_id: str, *, on_progress: ProgressFn
         Conflict: if no trial has finished, or the search is still running.
     """
     exp = _refittable(ws, experiment_id)
-    runs = {r.trial: r for r in list_runs(ws, exp.id) if r.val_loss is not None}
-    records = [
-        automl.TrialRecord(
-            trial=r.trial, learner=r.learner, config=r.params, val_loss=r.val_loss, val_metric=r.val_metric,
-            metric=exp.metric, train_time=r.train_time or 0.0, wall_offset=r.wall_offset or 0.0,
-            sample_size=r.metrics.get("sample_size"), status=r.status, is_best=bool(r.metrics.get("is_best")),
-            val_loss_se=r.metrics.get("val_loss_se"), is_default=bool(r.metrics.get("is_default")),
-        )
-        for r in runs.values()
-    ]
-    chosen, _reason = automl.select_best(records)  # the same rule the finished search uses
-    best = runs[chosen.trial]
+    return _refit(ws, exp, "search", on_progress)  # the same rule the finished search uses
+
+
+def _refit(ws: Workspace, exp: Experiment, rule: str, on_progress: ProgressFn) -> Model:
+    """Choose a trial by ``rule`` (see :func:`core.experiments.search.choose`), refit it, store it as current."""
+    runs = list_runs(ws, exp.id)
+    by_trial = {r.trial: r for r in runs}
+    chosen, selection = automl.choose(trial_records(exp, runs), rule=rule)
+    best = by_trial[chosen.trial]
     on_progress(Progress(0.05, "Loading the training and held-out rows"))
     train = datasets.load_frame(ws, exp.train_version_id)
     test = datasets.load_frame(ws, exp.test_version_id)
@@ -105,9 +113,54 @@ def refit_best_run(ws: Workspace, experiment_id: str, *, on_progress: ProgressFn
                                  feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1),
                                  semantic=exp.spec.get("semantic"))
     on_progress(Progress(0.9, f"Scoring on {len(test)} held-out rows and storing the model"))
-    model = _save_model(ws, exp, bundle, best.id, train, test)
+    model = _save_model(ws, exp, bundle, best.id, train, test, selection)
     on_progress(Progress(1.0, f"Stored model {model.id} ({model.learner})"))
     return model
+
+
+def _best_validation_refittable(ws: Workspace, experiment_id: str) -> tuple[Experiment, Model | None]:
+    """Return the experiment, and a model of it that already refits its best validation trial (if any).
+
+    Raises:
+        NotFound: if there is no such experiment.
+        Conflict: if the search is still running, no trial has finished, or the current model
+            already refits the best validation trial.
+    """
+    exp = _refittable(ws, experiment_id)
+    best_run = _best_run_id(ws, exp.id)
+    models = [m for m in list_models(ws, exp.id) if m.run_id == best_run and not m.archived_at]
+    current = next((m for m in models if m.id == exp.best_model_id), None)
+    if current is not None:
+        raise Conflict(f"The current model of '{exp.name}' ({current.id}) already refits its best validation trial.",
+                       hint="There is nothing else to refit.")
+    return exp, (models[-1] if models else None)
+
+
+def refit_best_validation(ws: Workspace, experiment_id: str, *, on_progress: ProgressFn = no_progress) -> Model:
+    """Refit the trial with the lowest validation loss, as the user asked, and make it the current model.
+
+    The search's rule may have refit a simpler default configuration within one standard error
+    of it instead (:func:`core.experiments.search.select_best`); this refits the best validation
+    trial itself. The model records that the user chose it (``selection.rule`` is
+    ``best_validation_by_user``); the model the rule chose is kept, and
+    :func:`core.experiments.service.use_model` switches back to it. This trains in the calling
+    process; the app queues it as a ``refit`` job (:func:`enqueue_refit_best_validation`).
+
+    Args:
+        ws: the workspace.
+        experiment_id: the finished experiment.
+        on_progress: called as the refit loads data, trains, scores and stores.
+
+    Returns:
+        The stored model, now the experiment's current model.
+
+    Raises:
+        NotFound: if there is no such experiment.
+        Conflict: if the search is still running, no trial has finished, or the current model
+            already refits the best validation trial.
+    """
+    exp, _existing = _best_validation_refittable(ws, experiment_id)
+    return _refit(ws, exp, "best_validation", on_progress)
 
 
 @dataclass(frozen=True)
@@ -206,6 +259,11 @@ def find_refit_job(ws: Workspace, experiment_id: str) -> Job | None:
     return _find_job(ws, "refit", {"experiment_id": experiment_id})
 
 
+def find_best_validation_refit_job(ws: Workspace, experiment_id: str) -> Job | None:
+    """Return the experiment's best-validation refit job: a pending one, else the last one; ``None`` if none."""
+    return _find_job(ws, "refit", {"experiment_id": experiment_id, "choice": "best_validation"})
+
+
 def find_reproduce_job(ws: Workspace, model_id: str) -> Job | None:
     """Return the model's reproduce job: a queued or running one, else the last one; ``None`` if none."""
     return _find_job(ws, "reproduce", {"model_id": model_id})
@@ -236,6 +294,38 @@ def enqueue_refit(ws: Workspace, experiment_id: str, *, start_worker: bool = Tru
         return pending
     return enqueue(ws, "refit", payload, title=f"Refit best trial: {exp.name}", project_id=exp.project_id,
                    start_worker=start_worker)
+
+
+def enqueue_refit_best_validation(ws: Workspace, experiment_id: str, *, start_worker: bool = True) -> Job:
+    """Check that the best validation trial can be refit, then queue a ``refit`` job for it.
+
+    The job's body is :func:`refit_best_validation`; its model becomes the current one. A job
+    of the same request that is still queued or running is returned instead of a second one.
+
+    Args:
+        ws: the workspace.
+        experiment_id: the finished experiment.
+        start_worker: start a worker process if none is alive.
+
+    Returns:
+        The queued (or already pending) job.
+
+    Raises:
+        NotFound: if there is no such experiment.
+        Conflict: if the search is still running, no trial has finished, the current model already
+            refits the best validation trial, or another model of the experiment does (make that one
+            current instead: :func:`core.experiments.service.use_model`).
+    """
+    exp, existing = _best_validation_refittable(ws, experiment_id)
+    if existing is not None:
+        raise Conflict(f"Model {existing.id} of '{exp.name}' already refits its best validation trial.",
+                       hint="Make that model the current one instead of refitting the trial again.")
+    payload = {"experiment_id": exp.id, "choice": "best_validation"}
+    pending = find_best_validation_refit_job(ws, exp.id)
+    if pending is not None and not pending.finished:
+        return pending
+    return enqueue(ws, "refit", payload, title=f"Refit best validation trial: {exp.name}",
+                   project_id=exp.project_id, start_worker=start_worker)
 
 
 def enqueue_reproduce(ws: Workspace, model_id: str, *, start_worker: bool = True) -> Job:
@@ -278,12 +368,17 @@ def _progress_until_cancelled(ctx: JobContext) -> ProgressFn:
 def run_refit_job(ctx: JobContext) -> dict[str, Any]:
     """Refit an experiment's best finished trial in the worker (job kind ``refit``).
 
+    With ``"choice": "best_validation"`` in the payload it refits the best validation trial
+    (:func:`refit_best_validation`), else the trial the search's rule chooses (:func:`refit_best_run`).
+
     Returns:
         ``{"experiment_id", "model_id", "run_id", "learner", "holdout"}`` of the new model.
     """
     ctx.check_cancelled()
-    model = refit_best_run(ctx.ws, ctx.payload["experiment_id"], on_progress=_progress_until_cancelled(ctx))
-    ctx.log(f"Refit {model.learner} from run {model.run_id} as model {model.id}")
+    refit = refit_best_validation if ctx.payload.get("choice") == "best_validation" else refit_best_run
+    model = refit(ctx.ws, ctx.payload["experiment_id"], on_progress=_progress_until_cancelled(ctx))
+    why = automl.Selection.from_dict(model.selection).reason if model.selection else "the best finished trial"
+    ctx.log(f"Refit {model.learner} from run {model.run_id} as model {model.id}: {why}")
     return {"experiment_id": model.experiment_id, "model_id": model.id, "run_id": model.run_id,
             "learner": model.learner, "holdout": model.holdout}
 

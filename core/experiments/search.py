@@ -26,7 +26,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from core.experiments.spec import (
     default_n_jobs,
     detect_task,
     metric_direction,
+    metric_for_task,
     validate,
 )
 from core.experiments.training import fit_prepared, prepare_training_data, split_xy
@@ -54,9 +55,11 @@ from core.modeling import TASKS, ModelBundle
 from core.progress import Progress, ProgressFn, no_progress
 
 __all__ = [
-    "DEFAULT_LEARNERS", "EVAL_METHODS", "METRICS", "ResolvedConfig", "SearchConfig", "SearchResult", "TrialRecord",
-    "available_learners", "default_configs", "default_learners", "default_metric", "default_n_jobs", "detect_task",
-    "evaluate", "loss_to_metric", "metric_direction", "refit_config", "run_search", "select_best", "validate",
+    "DEFAULT_LEARNERS", "EVAL_METHODS", "METRICS", "RULES", "ResolvedConfig", "SearchConfig", "SearchResult",
+    "Selection", "TrialRecord", "available_learners", "choose", "default_configs", "default_learners",
+    "default_metric", "default_n_jobs", "detect_task", "evaluate", "loss_to_metric", "metric_direction",
+    "metric_for_task", "number",
+    "refit_config", "run_search", "select_best", "validate",
 ]
 
 log = logging.getLogger("mlcycle.automl")
@@ -196,9 +199,9 @@ class _Tracker:
 
     def _message(self, r: TrialRecord) -> str:
         best = self.best.val_metric if self.best else None
-        now = f"{r.val_metric:.4f}" if r.val_metric is not None else "failed"
+        now = number(r.val_metric) if r.val_metric is not None else "failed"
         return (f"Trial {r.trial + 1}: {r.learner} {self.rc.metric}={now}"
-                + (f"; best {self.best.learner} {best:.4f}" if best is not None else ""))
+                + (f"; best {self.best.learner} {number(best)}" if best is not None else ""))
 
 
 def _logged_numbers(logged: Any) -> dict[str, float]:
@@ -325,6 +328,109 @@ def _matches_any(config: dict[str, Any], candidates: list[dict[str, Any]]) -> bo
     return any(all(k in config and same(config[k], v) for k, v in c.items()) for c in candidates)
 
 
+RULES = ("lowest_validation_loss", "one_standard_error", "best_validation_by_user")
+
+
+def number(x: float | None) -> str:
+    """A measurement for a log line or a message: 4 significant digits (``0.5848``, ``1.235e+04``)."""
+    if x is None:
+        return "none"
+    x = float(x)
+    return f"{x:.4g}" if math.isfinite(x) else str(x)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which trial a model refits, and why: kept with the model (``Model.selection``).
+
+    Attributes:
+        rule: ``lowest_validation_loss`` (the best validation trial), ``one_standard_error``
+            (a simpler default within one standard error of it, see :func:`select_best`), or
+            ``best_validation_by_user`` (the user asked for the best validation trial instead).
+        metric: the search metric.
+        chosen_trial, chosen_learner, chosen_loss, chosen_metric: the trial refit (its FLAML
+            validation loss and its value of the metric).
+        best_trial, best_learner, best_loss, best_metric: the trial with the lowest validation loss.
+        standard_error: with ``one_standard_error``, the tolerance: the larger of the two trials'
+            standard errors of the loss across folds; otherwise the best trial's, if known.
+    """
+
+    rule: str
+    metric: str
+    chosen_trial: int
+    chosen_learner: str
+    chosen_loss: float
+    chosen_metric: float | None
+    best_trial: int
+    best_learner: str
+    best_loss: float
+    best_metric: float | None
+    standard_error: float | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why this trial, in words, with its numbers (for logs and the CLI)."""
+        chosen = f"{self.chosen_learner}, trial {self.chosen_trial}, {self.metric} {number(self.chosen_metric)}"
+        best = f"{self.best_learner}, trial {self.best_trial}, {self.metric} {number(self.best_metric)}"
+        if self.rule == "one_standard_error":
+            return (f"default {self.chosen_learner} configuration (trial {self.chosen_trial}, {self.metric} "
+                    f"{number(self.chosen_metric)}) is within one standard error ({number(self.standard_error)}) "
+                    f"of the best validation loss ({best}): the one-standard-error rule keeps the simpler default")
+        if self.rule == "best_validation_by_user":
+            return f"the best validation trial ({chosen}), chosen by the user"
+        return f"lowest validation loss ({chosen})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the selection as JSON (``reason`` included, for readers without this class)."""
+        return asdict(self) | {"reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Selection:
+        """Build a selection from :meth:`as_dict` output (unknown keys are ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _selection(rule: str, chosen: TrialRecord, best: TrialRecord, se: float | None) -> Selection:
+    return Selection(rule=rule, metric=best.metric, chosen_trial=chosen.trial, chosen_learner=chosen.learner,
+                     chosen_loss=float(chosen.val_loss), chosen_metric=chosen.val_metric, best_trial=best.trial,
+                     best_learner=best.learner, best_loss=float(best.val_loss), best_metric=best.val_metric,
+                     standard_error=se if se is not None and math.isfinite(se) else None)
+
+
+def choose(trials: list[TrialRecord], *, rule: str = "search") -> tuple[TrialRecord, Selection]:
+    """Choose the trial to refit and say why, with the numbers (see :func:`select_best`).
+
+    Args:
+        trials: the finished trials (at least one with a finite loss).
+        rule: ``search`` (the search's rule: :func:`select_best`) or ``best_validation`` (the
+            trial with the lowest validation loss, as the user asked; recorded as
+            ``best_validation_by_user``).
+
+    Returns:
+        ``(trial, selection)``.
+
+    Raises:
+        InvalidInput: if no trial has a finite loss, or the rule is unknown.
+    """
+    ok = [t for t in trials if t.status == "ok"]
+    if not ok:
+        raise InvalidInput("No trial finished with a valid score.", hint="Give the search more time.")
+    best = min(ok, key=lambda t: (t.val_loss, t.trial))
+    if rule == "best_validation":
+        return best, _selection("best_validation_by_user", best, best, best.val_loss_se)
+    if rule != "search":
+        raise InvalidInput(f"Unknown selection rule '{rule}'.", hint="Use 'search' or 'best_validation'.")
+    if best.is_default or best.val_loss_se is None or not math.isfinite(best.val_loss_se):
+        return best, _selection("lowest_validation_loss", best, best, best.val_loss_se)
+    near = [t for t in ok if t.is_default
+            and t.val_loss <= best.val_loss + max(best.val_loss_se, t.val_loss_se or 0.0)]
+    if not near:
+        return best, _selection("lowest_validation_loss", best, best, best.val_loss_se)
+    chosen = min(near, key=lambda t: (SIMPLICITY.get(t.learner, 9), t.val_loss, t.trial))
+    return chosen, _selection("one_standard_error", chosen, best, max(best.val_loss_se, chosen.val_loss_se or 0.0))
+
+
 def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
     """Choose the trial to refit: the lowest loss, unless a default configuration is within noise.
 
@@ -332,7 +438,8 @@ def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
     configuration, the simplest learner (``SIMPLICITY``) whose default configuration scores within
     one standard error of it (the larger of the two trials' fold standard errors) is preferred,
     because on small data the best-scoring tuned configuration is partly chosen by validation
-    noise. A best trial that is itself a default configuration is kept.
+    noise. A best trial that is itself a default configuration is kept. :func:`choose` gives
+    the same choice with its numbers (:class:`Selection`).
 
     Args:
         trials: the finished trials (at least one with a finite loss).
@@ -343,19 +450,8 @@ def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
     Raises:
         InvalidInput: if no trial has a finite loss.
     """
-    ok = [t for t in trials if t.status == "ok"]
-    if not ok:
-        raise InvalidInput("No trial finished with a valid score.", hint="Give the search more time.")
-    best = min(ok, key=lambda t: (t.val_loss, t.trial))
-    if best.is_default or best.val_loss_se is None or not math.isfinite(best.val_loss_se):
-        return best, f"lowest validation loss ({best.learner}, trial {best.trial})"
-    near = [t for t in ok if t.is_default
-            and t.val_loss <= best.val_loss + max(best.val_loss_se, t.val_loss_se or 0.0)]
-    if not near:
-        return best, f"lowest validation loss ({best.learner}, trial {best.trial})"
-    chosen = min(near, key=lambda t: (SIMPLICITY.get(t.learner, 9), t.val_loss, t.trial))
-    return chosen, (f"default {chosen.learner} configuration (trial {chosen.trial}) is within one standard "
-                    f"error of the best loss ({best.learner}, trial {best.trial})")
+    chosen, selection = choose(trials)
+    return chosen, selection.reason
 
 
 # ---------------------------------------------------------------- search
@@ -376,6 +472,7 @@ class SearchResult:
         log_path: FLAML's JSON-lines trial log.
         best_trial: the ``trial`` number of the chosen trial (see :func:`select_best`).
         selection: why that trial was chosen, in words.
+        choice: the same with its numbers (:class:`Selection`), kept with the model.
     """
 
     config: ResolvedConfig
@@ -391,6 +488,7 @@ class SearchResult:
     log_path: Path | None = None
     best_trial: int | None = None
     selection: str = ""
+    choice: Selection | None = None
 
 
 def run_search(
@@ -459,7 +557,7 @@ def run_search(
                                 time.monotonic() - started, search_time, log_path)
         raise InvalidInput(f"No trial of the search for '{rc.target}' finished with a valid score.",
                            hint="Give the search more time or more trials, or choose other learners.")
-    best, reason = select_best(tracker.trials)
+    best, choice = choose(tracker.trials)
     bundle = None
     if not tracker.stopped or refit_on_stop:
         on_progress(Progress(0.96, f"Refitting the best model ({best.learner}) on all {rc.n_rows} rows"))
@@ -467,10 +565,10 @@ def run_search(
             bundle = _refit_best(pre, X, y, classes, rc, best)
     on_progress(Progress(1.0, ("Stopped" if tracker.stopped else "Finished")
                          + f" after {len(tracker.trials)} trials; best {best.learner} "
-                         f"{rc.metric}={best.val_metric:.4f}"))
+                         f"{rc.metric}={number(best.val_metric)}"))
     return SearchResult(rc, tracker.trials, best.learner, best.config, best.val_loss, best.val_metric, bundle,
                         tracker.stopped, time.monotonic() - started, search_time, log_path,
-                        best_trial=best.trial, selection=reason)
+                        best_trial=best.trial, selection=choice.reason, choice=choice)
 
 
 def _fit_settings(rc: ResolvedConfig, log_path: Path) -> dict[str, Any]:

@@ -51,6 +51,9 @@ __all__ = [
     "on_automl_job_ended",
     "reference_statistics",
     "run_automl_job",
+    "selection_of",
+    "trial_records",
+    "use_model",
 ]
 
 DEFAULT_TEST_SIZE = 0.2
@@ -82,9 +85,12 @@ def create_experiment(
     Args:
         ws: the workspace.
         dataset_version_id: the data to learn from (a held-out split of it is made here).
-        config: the search spec (target, task, metric, budget, learners, evaluation, seed...).
+        config: the search spec (target, task, metric, budget, learners, evaluation, seed...). With
+            a hypothesis and the metric ``auto``, the search optimises the hypothesis's metric
+            when it fits the task (:func:`core.experiments.spec.metric_for_task`).
         project_id: the project it belongs to.
-        hypothesis_id: the hypothesis it tests (of the same project).
+        hypothesis_id: the hypothesis it tests (of the same project); the hypothesis is then
+            recorded as using the dataset (lineage ``hypothesis --uses--> dataset``).
         name: a short name (defaults to "<target> on <dataset>").
         test_size: share of rows held out for the final, never-searched-on evaluation.
         start_worker: start a background worker if none is alive.
@@ -105,6 +111,15 @@ def create_experiment(
                            hint="Hold out between 5% and 50% of the rows (20% is usual).")
     frame = datasets.load_frame(ws, version.id)
     resolved = automl.validate(config, frame)  # explains bad specs before anything is written
+    if hypothesis_id and config.metric == "auto":  # judged on the hypothesis's metric: optimise that one
+        from dataclasses import replace
+
+        from core.define.hypotheses import get_hypothesis
+
+        wanted = automl.metric_for_task(get_hypothesis(ws, hypothesis_id).metric, resolved.task)
+        if wanted and wanted != resolved.metric:
+            config = replace(config, metric=wanted)
+            resolved = automl.validate(config, frame)
     semantic = {c.name: c.semantic for c in version.schema}
     _check_features(resolved, semantic, version.label)
     stratify = resolved.task in ("binary", "multiclass")
@@ -140,6 +155,8 @@ def create_experiment(
         job_id = job.id
         with ws.write() as db:
             db["experiments"].update(experiment_id, {"job_id": job.id})
+            if hypothesis_id:  # the hypothesis now uses this dataset (its Define page lists it)
+                add_link(db, "hypothesis", hypothesis_id, "uses", "dataset", version.dataset_id)
     except BaseException:
         _undo_create(ws, experiment_id, job_id, version, before)
         raise
@@ -353,6 +370,73 @@ def load_model(ws: Workspace, model_id: str) -> ModelBundle:
     return ModelBundle.from_bytes(ws.artifacts.read_bytes(get_model(ws, model_id).artifact))
 
 
+def trial_records(exp: Experiment, runs: list[Run]) -> list[automl.TrialRecord]:
+    """The stored runs with a validation loss as the search's trial records (what selection reads)."""
+    return [
+        automl.TrialRecord(
+            trial=r.trial, learner=r.learner, config=r.params, val_loss=r.val_loss, val_metric=r.val_metric,
+            metric=exp.metric, train_time=r.train_time or 0.0, wall_offset=r.wall_offset or 0.0,
+            sample_size=r.metrics.get("sample_size"), status=r.status, is_best=bool(r.metrics.get("is_best")),
+            val_loss_se=r.metrics.get("val_loss_se"), is_default=bool(r.metrics.get("is_default")),
+        )
+        for r in runs if r.val_loss is not None
+    ]
+
+
+def selection_of(exp: Experiment, model: Model, runs: list[Run]) -> automl.Selection | None:
+    """Which trial a model refits and why: as recorded with it, or worked out again from the runs.
+
+    Models stored before the choice was recorded get it by applying the search's rule to the
+    experiment's runs again (the rule is deterministic), when that gives the model's trial.
+
+    Args:
+        exp: the model's experiment.
+        model: the model.
+        runs: the experiment's runs (any order).
+
+    Returns:
+        The selection, or ``None`` when it cannot be told (no runs, or a trial the rule does not give).
+    """
+    if model.selection:
+        return automl.Selection.from_dict(model.selection)
+    records = trial_records(exp, runs)
+    if not records or not model.run_id:
+        return None
+    chosen, selection = automl.choose(records)
+    by_trial = {r.trial: r.id for r in runs}
+    return selection if by_trial.get(chosen.trial) == model.run_id else None
+
+
+def use_model(ws: Workspace, experiment_id: str, model_id: str) -> Experiment:
+    """Make one of an experiment's models its current (best) model: the one its pages and commands use.
+
+    Args:
+        ws: the workspace.
+        experiment_id: the experiment.
+        model_id: one of its models.
+
+    Returns:
+        The experiment, with ``best_model_id`` (and ``best_run_id``) now the model's.
+
+    Raises:
+        NotFound: if the experiment or the model does not exist.
+        InvalidInput: if the model belongs to another experiment.
+    """
+    exp = get_experiment(ws, experiment_id)
+    model = get_model(ws, model_id)
+    if model.experiment_id != exp.id:
+        raise InvalidInput(f"Model {model.id} belongs to experiment {model.experiment_id}, not to '{exp.name}'.",
+                           hint=f"Choose one of the models of {exp.id}.")
+    if exp.best_model_id == model.id:
+        return exp
+    with ws.write() as db:
+        db["experiments"].update(exp.id, {"best_model_id": model.id, "best_run_id": model.run_id})
+        record_event(db, object_kind="experiment", object_id=exp.id, verb="model_chosen",
+                     message=f"Model {model.learner} ({model.id}) is now the current model of '{exp.name}'",
+                     project_id=exp.project_id)
+    return get_experiment(ws, exp.id)
+
+
 def cancel_experiment(ws: Workspace, experiment_id: str) -> Experiment:
     """Cancel a queued or running search; finished trials are kept.
 
@@ -432,7 +516,11 @@ def reference_statistics(frame: pd.DataFrame, columns: list[str]) -> dict[str, A
 
 
 def _save_model(ws: Workspace, exp: Experiment, bundle: ModelBundle, run_id: str | None,
-                train: pd.DataFrame, test: pd.DataFrame) -> Model:
+                train: pd.DataFrame, test: pd.DataFrame, selection: automl.Selection | None = None) -> Model:
+    """Score a refit model on the held-out rows, store it and make it the experiment's current model.
+
+    ``selection`` (which trial it refits, and why) is kept with the model.
+    """
     holdout = automl.evaluate(bundle, test)
     data = bundle.to_bytes()
     sha = ws.artifacts.put_bytes(data)
@@ -442,6 +530,7 @@ def _save_model(ws: Workspace, exp: Experiment, bundle: ModelBundle, run_id: str
         "config": json.dumps(bundle.config, default=str), "artifact": sha, "size_bytes": len(data),
         "holdout": json.dumps(holdout), "environment": json.dumps(capture_environment()),
         "reference_stats": json.dumps(reference_statistics(train, bundle.input_columns)),
+        "selection": json.dumps(selection.as_dict()) if selection else None,
         "created_at": utcnow(),
     }
     with ws.write() as db:
@@ -450,9 +539,11 @@ def _save_model(ws: Workspace, exp: Experiment, bundle: ModelBundle, run_id: str
         add_link(db, "model", model_id, "produced_by", "experiment", exp.id)
         if run_id:
             add_link(db, "model", model_id, "from_run", "run", run_id)
-        shown = ", ".join(f"{k}={v:.4f}" for k, v in holdout.items() if k != "n_rows")
+        shown = ", ".join(f"{k}={automl.number(v)}" for k, v in holdout.items() if k != "n_rows")
+        why = " (the best validation trial, chosen by the user)" if selection and selection.rule == (
+            "best_validation_by_user") else ""
         record_event(db, object_kind="model", object_id=model_id, verb="created",
-                     message=f"Model {bundle.learner} from '{exp.name}': {shown}", project_id=exp.project_id)
+                     message=f"Model {bundle.learner} from '{exp.name}'{why}: {shown}", project_id=exp.project_id)
     return get_model(ws, model_id)
 
 
@@ -516,7 +607,7 @@ def _run_automl(ctx: JobContext, exp: Experiment) -> dict[str, Any]:
     def on_trial(record: automl.TrialRecord) -> None:
         _store_run(ws, exp, record)
         if record.is_best:
-            ctx.log(f"trial {record.trial}: new best {record.learner} {exp.metric}={record.val_metric}")
+            ctx.log(f"trial {record.trial}: new best {record.learner} {exp.metric}={automl.number(record.val_metric)}")
 
     result = automl.run_search(train, config, workdir=ws.scratch_dir(exp.id), on_trial=on_trial,
                                on_progress=ctx.on_progress, should_stop=should_stop,
@@ -527,7 +618,7 @@ def _run_automl(ctx: JobContext, exp: Experiment) -> dict[str, Any]:
     run_id = _run_id_of_trial(ws, exp.id, chosen) if chosen is not None else _best_run_id(ws, exp.id)
     if getattr(result, "selection", ""):
         ctx.log(f"Refit: {result.selection}")
-    model = _save_model(ws, exp, result.bundle, run_id, train, test)
+    model = _save_model(ws, exp, result.bundle, run_id, train, test, getattr(result, "choice", None))
     with ws.write() as db:
         db["experiments"].update(exp.id, {"status": "done", "finished_at": utcnow()})
         record_event(db, object_kind="experiment", object_id=exp.id, verb="done",

@@ -27,11 +27,23 @@ from core.experiments.learners import LEARNERS
 from core.experiments.training import split_xy
 from core.modeling import TASKS
 
+# FLAML's metric names per task. What each computes (flaml/automl/ml.py, sklearn_metric_loss_score):
+# roc_auc_ovr / roc_auc_ovo are scikit-learn's roc_auc_score(multi_class="ovr"/"ovo") with the default
+# macro average (every class counts the same); the *_weighted ones average weighted by class
+# prevalence. FLAML's "roc_auc_weighted" is left out for multiclass: it passes class labels, not
+# probabilities, and every trial fails ("multi_class must be in ('ovo', 'ovr')").
 METRICS: dict[str, tuple[str, ...]] = {
     "binary": ("roc_auc", "accuracy", "log_loss", "f1", "ap", "macro_f1", "micro_f1"),
     "multiclass": ("log_loss", "accuracy", "macro_f1", "micro_f1", "roc_auc_ovr", "roc_auc_ovo",
-                   "roc_auc_weighted", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"),
+                   "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"),
     "regression": ("r2", "rmse", "mae", "mse", "mape"),
+}
+# A hypothesis's metric that the search names differently for a task: the same quantity.
+# For two classes every ROC AUC average is the one ROC AUC; for several, the holdout's
+# ``roc_auc`` (``search.evaluate``) is one-vs-rest with the macro average, FLAML's roc_auc_ovr.
+_SAME_METRIC: dict[tuple[str, str], str] = {
+    ("binary", "roc_auc_ovr"): "roc_auc", ("binary", "roc_auc_ovo"): "roc_auc",
+    ("multiclass", "roc_auc"): "roc_auc_ovr",
 }
 _MAXIMIZED = {"r2", "accuracy", "roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_weighted",
               "roc_auc_ovr_weighted", "roc_auc_ovo_weighted", "f1", "ap", "micro_f1", "macro_f1"}
@@ -173,6 +185,23 @@ def default_metric(task: str) -> str:
     if task not in METRICS:
         raise InvalidInput(f"Unknown task '{task}'.", hint=f"Use one of: {', '.join(TASKS)}.")
     return METRICS[task][0]
+
+
+def metric_for_task(metric: str, task: str) -> str | None:
+    """The search metric that measures a hypothesis's ``metric`` on a ``task``, or ``None`` if none does.
+
+    Args:
+        metric: a metric name (say, a hypothesis's success criterion: ``roc_auc``).
+        task: ``binary``, ``multiclass`` or ``regression``.
+
+    Returns:
+        ``metric`` itself when the task's search can optimise it, the task's name for the same
+        quantity (``roc_auc`` on a multiclass task is ``roc_auc_ovr``), else ``None`` (``r2``
+        for a classification, ``accuracy`` for a regression).
+    """
+    if metric in METRICS.get(task, ()):
+        return metric
+    return _SAME_METRIC.get((task, metric))
 
 
 def metric_direction(metric: str) -> str:

@@ -261,6 +261,11 @@ def m0005_model_selection_and_hypothesis_datasets(db: Database) -> None:
     """Why a model was chosen (which trial it refits, by which rule, with the numbers), and the
     datasets of experiments that test a hypothesis linked to it (as new experiments link them)."""
     db.execute("ALTER TABLE models ADD COLUMN selection TEXT")
+    link_hypothesis_datasets(db)
+
+
+def link_hypothesis_datasets(db: Database) -> None:
+    """Record ``hypothesis --uses--> dataset`` for every experiment that tests a hypothesis (idempotent)."""
     db.execute(
         "INSERT OR IGNORE INTO lineage (from_kind, from_id, relation, to_kind, to_id, created_at)"
         " SELECT 'hypothesis', e.hypothesis_id, 'uses', 'dataset', v.dataset_id, e.created_at"

@@ -377,3 +377,65 @@ def test_item24_linear_svm_probabilities_need_no_private_scikit_learn_method(mon
     assert proba.shape == (80, 2) and np.allclose(proba.sum(axis=1), 1.0)
     source = "".join(p.read_text() for p in (REPO_ROOT / "core").rglob("*.py"))
     assert "._predict_proba_lr(" not in source
+
+
+# ------------------------------------------------------------- issue #10, defect 2: the best validation trial
+
+
+def _stopped_with_trials(ws, tmp_path, name: str = "data.csv"):
+    """A cancelled search with two finished trials (trial 1 has the lower loss); nothing trained."""
+    version = _version(ws, tmp_path, _classification(), name=name)
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), start_worker=False)
+    for trial, loss in enumerate([0.3, 0.2]):
+        service._store_run(ws, exp, automl.TrialRecord(
+            trial=trial, learner="lrl2", config={"C": 1.0 + trial}, val_loss=loss, val_metric=1 - loss,
+            metric=exp.metric, train_time=0.1, wall_offset=float(trial), sample_size=None, status="ok",
+            is_best=False))
+    experiments.cancel_experiment(ws, exp.id)
+    return experiments.get_experiment(ws, exp.id)
+
+
+def _model_row(ws, exp, trial: int) -> str:
+    """A model of one trial, as stored (no artifact: these checks never load it)."""
+    import json
+
+    from core.ids import new_id, utcnow
+
+    run_id = next(r.id for r in experiments.list_runs(ws, exp.id) if r.trial == trial)
+    model_id = new_id("mdl")
+    with ws.write() as db:
+        db["models"].insert({"id": model_id, "experiment_id": exp.id, "run_id": run_id, "learner": "lrl2",
+                             "config": "{}", "artifact": "0" * 64, "size_bytes": 1, "holdout": json.dumps({}),
+                             "environment": "{}", "created_at": utcnow()})
+        db["experiments"].update(exp.id, {"best_model_id": model_id, "best_run_id": run_id})
+    return model_id
+
+
+def test_issue10_refitting_the_best_validation_trial_again_is_refused_before_queueing(ws, tmp_path, capsys):
+    """Issue #10, defect 2: refitting the best validation trial when the current model already refits it is
+    refused with the reason (CLI exit 2), and so is a search that has not ended; nothing is queued."""
+    running = experiments.create_experiment(ws, _version(ws, tmp_path, _classification(), name="r.csv").id,
+                                            SearchConfig(target="churned", **QUICK), start_worker=False)
+    with pytest.raises(Conflict, match="still queued"):
+        experiments.enqueue_refit_best_validation(ws, running.id, start_worker=False)
+    exp = _stopped_with_trials(ws, tmp_path)
+    _model_row(ws, exp, 1)
+    code, _out, err = _cli(ws, capsys, "experiments", "refit", exp.id, "--best-validation")
+    assert code == 2 and "already refits its best validation trial" in err
+    assert jobs.list_jobs(ws, kind="refit") == []
+
+
+def test_issue10_a_model_of_another_experiment_cannot_become_current(ws, tmp_path, capsys):
+    """Issue #10, defect 2: `experiments use-model` with another experiment's model names both (exit 2);
+    with one of its own models it switches the current model."""
+    first = _stopped_with_trials(ws, tmp_path)
+    second = _stopped_with_trials(ws, tmp_path, name="other.csv")
+    own, other = _model_row(ws, first, 0), _model_row(ws, second, 1)
+    code, _out, err = _cli(ws, capsys, "experiments", "use-model", first.id, other)
+    assert code == 2 and other in err and second.id in err
+    assert experiments.get_experiment(ws, first.id).best_model_id == own
+    newer = _model_row(ws, first, 1)
+    experiments.use_model(ws, first.id, own)
+    code, out, _err = _cli(ws, capsys, "experiments", "use-model", first.id, newer)
+    assert code == 0 and "now the current model" in out
+    assert experiments.get_experiment(ws, first.id).best_model_id == newer

@@ -13,12 +13,17 @@ import pytest
 from core.errors import InvalidInput
 from core.experiments.search import (
     DEFAULT_LEARNERS,
+    METRICS,
     SearchConfig,
+    Selection,
     TrialRecord,
     available_learners,
+    choose,
     default_metric,
     detect_task,
     evaluate,
+    metric_for_task,
+    number,
     refit_config,
     run_search,
     select_best,
@@ -323,3 +328,39 @@ def test_parallel_trials_on_local_ray_are_mirrored_live_and_stop(data, tmp_path,
     assert len({(r.learner, json.dumps(r.config, sort_keys=True)) for _, r in seen}) == len(seen)
     # mirrored while tune.run was still going, not all at once at the end
     assert seen[-1][0] - seen[0][0] > 0.05
+
+
+def test_the_choice_records_the_rule_and_its_numbers():
+    trials = [_trial(0, "lgbm", 0.030, 0.004, True), _trial(1, "lrl2", 0.026, 0.008, True),
+              _trial(2, "lrl2", 0.022, 0.003, False), _trial(3, "rbf_svm", 0.022, 0.004, True)]
+    chosen, why = choose(trials)
+    assert chosen.trial == 1 and why.rule == "one_standard_error"
+    assert (why.chosen_trial, why.chosen_loss, why.best_trial, why.best_loss) == (1, 0.026, 2, 0.022)
+    assert why.standard_error == 0.008  # the larger of the two trials' standard errors: the tolerance used
+    assert why.chosen_metric == pytest.approx(0.974) and why.best_metric == pytest.approx(0.978)
+    assert "one standard error (0.008)" in why.reason and "trial 2" in why.reason
+    assert Selection.from_dict(why.as_dict()) == why  # kept with the model as JSON, read back whole
+
+    best, mine = choose(trials, rule="best_validation")  # the user's override: the lowest loss itself
+    assert (best.trial, mine.rule, mine.chosen_trial) == (2, "best_validation_by_user", 2)
+    kept, plain = choose([_trial(0, "lrl2", 0.10, None, True), _trial(1, "lgbm", 0.05, 0.005, False)])
+    assert (kept.trial, plain.rule, plain.chosen_trial, plain.best_trial) == (1, "lowest_validation_loss", 1, 1)
+
+
+def test_numbers_in_messages_have_four_significant_digits():
+    assert number(0.5848398019817648) == "0.5848"
+    assert number(12345.678) == "1.235e+04" and number(None) == "none"
+
+
+def test_a_hypothesis_metric_maps_to_the_tasks_name_for_it():
+    assert metric_for_task("roc_auc", "binary") == "roc_auc"
+    assert metric_for_task("roc_auc", "multiclass") == "roc_auc_ovr"  # the holdout's roc_auc averages that way
+    assert metric_for_task("roc_auc_ovo", "binary") == "roc_auc"
+    assert metric_for_task("accuracy", "multiclass") == "accuracy"
+    assert metric_for_task("r2", "binary") is None and metric_for_task("accuracy", "regression") is None
+
+
+def test_every_multiclass_metric_offered_can_be_computed():
+    # FLAML's roc_auc_weighted gets class labels, not probabilities, for several classes: every trial failed
+    assert "roc_auc_weighted" not in METRICS["multiclass"]
+    assert {"roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovr_weighted", "roc_auc_ovo_weighted"} <= set(METRICS["multiclass"])

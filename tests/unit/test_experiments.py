@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -151,6 +152,12 @@ def test_a_search_records_every_trial_and_a_model_that_predicts_from_raw_rows(ws
         bundle.predict(raw.drop(columns=["x1"]))
     job = jobs.get_job(ws, exp.job_id)
     assert job.status == "done" and job.result["model_id"] == model.id
+    assert model.selection["rule"] in ("lowest_validation_loss", "one_standard_error")  # why, kept with it
+    assert model.selection["chosen_trial"] == chosen.trial and model.selection["metric"] == "roc_auc"
+    assert model.selection["best_loss"] == best_loss
+    logs = [line.message for line in jobs.job_logs(ws, job.id)]
+    assert any(line.startswith("Refit: ") and f"trial {chosen.trial}" in line for line in logs)
+    assert not [line for line in logs if re.search(r"\d\.\d{6,}", line)], logs  # no raw 17-digit floats
 
     result = experiments.reproduce_model(ws, model.id)
     assert result.identical and result.max_abs_diff == 0.0 and result.n_rows == 60
@@ -320,3 +327,112 @@ def test_a_trials_logged_metrics_are_kept_and_the_trial_count_follows_the_trials
     assert [r.metrics["pred_time"] for r in runs] == [0.002, 0.004, 0.006]
     assert all(r.metrics["train_loss"] == 0.25 and r.metrics["metric"] == "roc_auc" for r in runs)
     assert experiments.get_experiment(ws, exp.id).n_trials == 3
+
+
+# ---------------------------------------------------------------- hypotheses, and why a model was chosen
+
+def test_an_experiment_for_a_hypothesis_links_its_dataset_and_optimises_its_metric(ws, tmp_path):
+    project = make_project(ws)
+    version = _version(ws, tmp_path, _classification(), project=project)
+    h = hypotheses.create_hypothesis(ws, project.id, question="q", statement="s", metric="accuracy", threshold=0.8)
+    assert hypotheses.linked(ws, h.id)["datasets"] == []
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK),
+                                        hypothesis_id=h.id, start_worker=False)
+    assert [d["id"] for d in hypotheses.linked(ws, h.id)["datasets"]] == [version.dataset_id]
+    assert exp.metric == "accuracy"  # "auto" becomes the metric the hypothesis is judged on
+    chosen = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", metric="log_loss",
+                                                                        **QUICK),
+                                           hypothesis_id=h.id, start_worker=False)
+    assert chosen.metric == "log_loss"  # a metric the user chose stays
+    assert len(hypotheses.linked(ws, h.id)["datasets"]) == 1  # linked once
+
+
+def test_a_hypothesis_metric_that_does_not_fit_the_task_leaves_the_default(ws, tmp_path):
+    project = make_project(ws)
+    version = _version(ws, tmp_path, _classification(), project=project)
+    h = hypotheses.create_hypothesis(ws, project.id, question="q", statement="s", metric="rmse", threshold=1.0)
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK),
+                                        hypothesis_id=h.id, start_worker=False)
+    assert exp.metric == "roc_auc"
+
+
+def test_experiments_made_before_the_link_show_their_datasets_on_the_hypothesis(ws, tmp_path):
+    from core.store import migrations
+
+    project = make_project(ws)
+    version = _version(ws, tmp_path, _classification(), project=project)
+    h = hypotheses.create_hypothesis(ws, project.id, question="q", statement="s", metric="roc_auc", threshold=0.8)
+    experiments.create_experiment(ws, version.id, SearchConfig(target="churned", **QUICK), hypothesis_id=h.id,
+                                  start_worker=False)
+    with ws.write() as db:  # as an older MLCycle left it: no hypothesis -> dataset link
+        db.execute("DELETE FROM lineage WHERE from_kind = 'hypothesis'")
+    assert hypotheses.linked(ws, h.id)["datasets"] == []
+    with ws.write() as db:
+        migrations.link_hypothesis_datasets(db)  # what migration 0005 does to an older workspace
+    assert [d["id"] for d in hypotheses.linked(ws, h.id)["datasets"]] == [version.dataset_id]
+
+
+def test_reading_experiments_and_the_form_catalogues_do_not_import_flaml():
+    code = ("import sys; from core.experiments import service, spec, learners, search, migrate; "
+            "spec.available_learners('binary'); print(sorted(m for m in ('flaml', 'lightgbm', 'xgboost', 'sklearn')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def _one_standard_error_trials(ws, exp) -> None:
+    """Trial 2 (tuned) has the lowest loss; trial 0 (a default) is within one standard error of it."""
+    for trial, (loss, default) in enumerate([(0.030, True), (0.045, False), (0.022, False)]):
+        service._store_run(ws, exp, TrialRecord(
+            trial=trial, learner="lrl2", config={"C": 1.0 if default else 0.3 + trial}, val_loss=loss,
+            val_metric=1 - loss, metric=exp.metric, train_time=0.1, wall_offset=float(trial), sample_size=None,
+            status="ok", is_best=False, val_loss_se=0.01, is_default=default))
+
+
+@pytest.mark.slow
+def test_the_best_validation_trial_can_be_refit_as_the_users_choice_and_switched_back(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _one_standard_error_trials(ws, exp)
+    experiments.cancel_experiment(ws, exp.id)
+    rules = experiments.refit_best_run(ws, exp.id)
+    runs = {r.trial: r for r in experiments.list_runs(ws, exp.id)}
+    assert rules.run_id == runs[0].id
+    why = rules.selection
+    assert (why["rule"], why["chosen_trial"], why["best_trial"]) == ("one_standard_error", 0, 2)
+    assert (why["chosen_loss"], why["best_loss"], why["standard_error"]) == (0.030, 0.022, 0.01)
+    assert "one standard error (0.01)" in why["reason"]
+
+    job = experiments.enqueue_refit_best_validation(ws, exp.id, start_worker=False)
+    assert job.payload == {"experiment_id": exp.id, "choice": "best_validation"}
+    assert experiments.find_refit_job(ws, exp.id) is None  # not mistaken for a stopped search's refit
+    assert jobs.run_worker(ws, idle_exit=0, max_jobs=1) == 1
+    done = jobs.get_job(ws, job.id)
+    assert done.status == "done", done.error
+    mine = experiments.get_model(ws, done.result["model_id"])
+    assert mine.run_id == runs[2].id and mine.selection["rule"] == "best_validation_by_user"
+    assert experiments.get_experiment(ws, exp.id).best_model_id == mine.id  # now the current model
+    assert any("chosen by the user" in line.message for line in jobs.job_logs(ws, job.id))
+    with pytest.raises(Conflict, match="already refits its best validation trial"):
+        experiments.enqueue_refit_best_validation(ws, exp.id, start_worker=False)
+
+    back = experiments.use_model(ws, exp.id, rules.id)
+    assert (back.best_model_id, back.best_run_id) == (rules.id, runs[0].id)
+    with pytest.raises(Conflict, match=mine.id) as info:  # it exists: use it rather than train it again
+        experiments.enqueue_refit_best_validation(ws, exp.id, start_worker=False)
+    assert "current" in info.value.hint
+    assert [m.id for m in experiments.list_models(ws, exp.id)] == [rules.id, mine.id]
+
+
+def test_a_model_stored_before_its_reason_was_recorded_gets_it_from_the_runs(ws, tmp_path):
+    exp = _queued(ws, tmp_path)
+    _one_standard_error_trials(ws, exp)
+    runs = experiments.list_runs(ws, exp.id)
+    model = experiments.entities.Model(
+        id="mdl_old", experiment_id=exp.id, run_id=runs[0].id, learner="lrl2", config={}, artifact="", size_bytes=0,
+        holdout={}, environment={}, reference_stats=None, created_at="2026-01-01T00:00:00+00:00")
+    why = experiments.selection_of(exp, model, runs)
+    assert (why.rule, why.chosen_trial, why.best_trial) == ("one_standard_error", 0, 2)
+    other = experiments.entities.Model(**{**model.as_dict(), "run_id": runs[1].id})
+    assert experiments.selection_of(exp, other, runs) is None  # not what the rule gives: not guessed
