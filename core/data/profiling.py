@@ -31,14 +31,14 @@ import pandas as pd
 
 from core.data import stats
 from core.data.entities import SEMANTIC_TYPES
+from core.data.semantic import infer_schema
 from core.errors import Corrupted, InvalidInput, NotFound
 from core.ids import utcnow
 from core.progress import Progress, ProgressFn, no_progress
-from core.data.semantic import infer_schema
 
 if typing.TYPE_CHECKING:
-    from core.jobs.entities import Job
     from core.jobs import JobContext
+    from core.jobs.entities import Job
     from core.workspace import Workspace
 
 log = logging.getLogger("mlcycle.profiling")
@@ -96,6 +96,7 @@ class NumericStats:
     negatives: int
     infinite: int
     histogram: Histogram | None
+    log_histogram: Histogram | None = None  # bins of equal width on a log scale, for a long right tail
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,8 @@ def _described(col: ColumnProfile, s: pd.Series, semantic: str) -> ColumnProfile
     numeric = dates = text = None
     if semantic == "numeric":
         summary = stats.numeric_summary(stats.as_float(s))
-        numeric = NumericStats(**(summary | {"histogram": _histogram(summary["histogram"])}))
+        numeric = NumericStats(**(summary | {"histogram": _histogram(summary["histogram"]),
+                                             "log_histogram": _histogram(summary["log_histogram"])}))
     elif semantic == "datetime":
         summary = stats.datetime_summary(s)
         dates = DatetimeStats(**(summary | {"timeline": _histogram(summary["timeline"])}))
@@ -566,6 +568,21 @@ def _artifact_of(ws: Workspace, version_id: str, target: str | None) -> str | No
     return None if row is None else row["artifact"]
 
 
+_PARSED: dict[str, Profile] = {}  # artifact sha -> profile: an artifact never changes, so a page redraw skips the JSON
+_PARSED_MAX = 16
+
+
+def _parsed(sha: str, data: bytes) -> Profile:
+    """The profile stored as artifact ``sha`` (whose bytes were just read and verified)."""
+    profile = _PARSED.get(sha)
+    if profile is None:
+        profile = Profile.from_json(data)
+        for oldest in list(_PARSED)[: max(0, len(_PARSED) - _PARSED_MAX + 1)]:
+            _PARSED.pop(oldest, None)
+        _PARSED[sha] = profile
+    return profile
+
+
 def find_profile(ws: Workspace, version_id: str, target: str | None = None) -> Profile | None:
     """Return the cached profile of a version (for this target), without computing anything.
 
@@ -584,7 +601,7 @@ def find_profile(ws: Workspace, version_id: str, target: str | None = None) -> P
     if sha is None:
         return None
     try:
-        profile = Profile.from_json(ws.artifacts.read_bytes(sha))
+        profile = _parsed(sha, ws.artifacts.read_bytes(sha))
     except (NotFound, Corrupted) as exc:
         log.warning("cached profile of %s is unusable (%s); it will be recomputed", version_id, exc)
         return None

@@ -60,6 +60,34 @@ def test_infinities_are_counted_apart_from_the_statistics():
     assert (st.min, st.max, st.mean) == (1.0, 3.0, 2.0)
 
 
+def test_a_long_right_tail_gets_bins_on_a_log_scale_too():
+    from scipy.stats import skew
+
+    from core.data import stats
+
+    rng = np.random.default_rng(0)
+    income, height = rng.lognormal(10, 1.5, 5000), rng.normal(170, 8, 5000)
+    p = profile_frame(pd.DataFrame({"income": income, "height": height}))
+    hist = p.column("income").numeric.histogram
+    assert stats.binned_skew(hist.edges, hist.counts) == pytest.approx(skew(income), rel=0.25)
+    logs = p.column("income").numeric.log_histogram
+    assert sum(logs.counts) == 5000
+    assert (logs.edges[0], logs.edges[-1]) == (income.min(), income.max())
+    widths = np.diff(np.log10(logs.edges))
+    assert widths == pytest.approx(np.full(len(widths), widths[0]))
+    assert p.column("height").numeric.log_histogram is None  # symmetric: no log bins
+    assert stats.log_histogram(np.array([0.0, 1.0, 50.0])) is None  # a zero has no logarithm
+
+
+def test_a_profile_stored_before_log_bins_existed_still_reads():
+    p = profile_frame(pd.DataFrame({"x": np.random.default_rng(0).lognormal(0, 2, 200)}))
+    data = json.loads(p.to_json())
+    del data["columns"][0]["numeric"]["log_histogram"]
+    old = Profile.from_json(json.dumps(data))
+    assert old.column("x").numeric.log_histogram is None
+    assert old.column("x").numeric.histogram == p.column("x").numeric.histogram
+
+
 def test_top_values_are_text_most_frequent_first_and_capped():
     s = pd.Series([f"v{i}" for i in range(30) for _ in range(i + 1)] + [None] * 5)
     p = profile_frame(pd.DataFrame({"c": s}), schema=[{"name": "c", "semantic": "categorical"}])
