@@ -97,16 +97,33 @@ def test_an_empty_column_gets_a_titled_placeholder(profile):
     assert "no numeric values" in fig.layout.annotations[0].text
 
 
-def test_missing_overview_has_one_bar_per_column_and_highlights_high_missing(profile):
+def test_missing_overview_has_a_bar_per_column_with_gaps_most_first_and_highlights_high_missing(profile):
     fig = charts.missing_overview(profile)
     (bars,) = fig.data
-    assert fig.layout.title.text == "Missing values by column"
+    gaps = sorted((c for c in profile.columns if c.n_missing), key=lambda c: -c.missing_pct)
+    assert fig.layout.title.text == f"Missing values by column ({len(gaps)} of 8 columns have gaps)"
     assert axis_titles(fig) == ("Column", "Missing (% of rows)")
-    assert list(bars.x) == [c.name for c in profile.columns]
-    assert list(bars.y) == pytest.approx([c.missing_pct for c in profile.columns])
+    assert list(bars.x) == [c.name for c in gaps] and "도시" not in bars.x
+    assert list(bars.y) == pytest.approx([c.missing_pct for c in gaps])
     colours = dict(zip(bars.x, bars.marker.color, strict=True))
     assert colours["빈칸"] == charts.ALERT
     assert colours["나이"] == charts.PRIMARY
+
+
+def test_a_small_share_of_missing_values_gets_a_visible_bar():
+    df = pd.DataFrame({"a": [1.0] * 97 + [np.nan] * 3, "b": list(range(99)) + [np.nan], "c": range(100)})
+    fig = charts.missing_overview(profile_frame(df))
+    (bars,) = fig.data
+    assert list(bars.x) == ["a", "b"]
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and 3 < high < 5  # the axis ends near the largest share, not at 100%
+    assert list(bars.text) == ["3.0%", "1.0%"]
+
+
+def test_nothing_missing_says_so_instead_of_drawing_empty_bars():
+    fig = charts.missing_overview(profile_frame(pd.DataFrame({"a": [1, 2, 3]})))
+    assert fig.data == ()
+    assert fig.layout.annotations[0].text == "No missing values"
 
 
 def test_pearson_heatmap_shows_the_matrix(profile):
@@ -258,3 +275,171 @@ def test_empty_lineage_is_a_titled_placeholder():
     fig = charts.lineage_figure([], [])
     assert fig.layout.title.text == "Lineage"
     assert "No lineage" in fig.layout.annotations[0].text
+
+
+# ---------------------------------------------------------------- skew and log scales
+
+
+@pytest.fixture(scope="module")
+def skewed():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"소득": rng.lognormal(10, 1.5, 2000), "키": rng.normal(170, 8, 2000),
+                       "잔액": np.r_[np.zeros(1000), rng.exponential(1000, 1000)]})
+    return profile_frame(df)
+
+
+def test_a_skewed_column_offers_log_scales_and_a_symmetric_one_does_not(skewed):
+    assert charts.log_scales(skewed.column("소득")) == ("x", "y")
+    assert charts.log_scales(skewed.column("잔액")) == ("y",)  # zeros: no log of the values
+    assert charts.log_scales(skewed.column("키")) == ()
+
+
+def test_log_counts_and_log_values_redraw_the_histogram(skewed):
+    col = skewed.column("소득")
+    fig = charts.column_distribution(col, log_y=True)
+    assert fig.layout.yaxis.type == "log"
+    assert axis_titles(fig) == ("소득", "Rows (log scale)")
+    fig = charts.column_distribution(col, log_x=True)
+    (bars,) = fig.data
+    assert list(bars.y) == list(col.numeric.log_histogram.counts)
+    assert sum(bars.y) == 2000
+    assert fig.layout.xaxis.title.text == "소득 (log scale)"
+    assert fig.layout.xaxis.ticktext and all(t.replace(",", "").replace(".", "").isdigit()
+                                             for t in fig.layout.xaxis.ticktext)
+    # log bins are drawn on log10 of the values, with equal widths
+    assert max(bars.width) == pytest.approx(min(bars.width))
+
+
+def test_log_values_are_ignored_where_the_profile_has_no_log_bins(skewed):
+    col = skewed.column("잔액")
+    fig = charts.column_distribution(col, log_x=True)
+    assert list(fig.data[0].y) == list(col.numeric.histogram.counts)
+    assert fig.layout.xaxis.title.text == "잔액"
+
+
+# ---------------------------------------------------------------- association with the target
+
+
+def test_target_association_ranks_columns_and_names_each_measure():
+    rng = np.random.default_rng(2)
+    n = 400
+    y = rng.choice(["yes", "no"], n)
+    df = pd.DataFrame({
+        "target": y,
+        "leak": np.where(y == "yes", 1.0, 0.0) + rng.normal(0, 0.01, n),
+        "weak": rng.normal(size=n) + (y == "yes") * 0.3,
+        "plan": np.where(rng.random(n) < 0.7, np.where(y == "yes", "a", "b"), "c"),
+        "noise": rng.choice(["x", "y"], n),
+        "note": [f"free text {i}" for i in range(n)],
+    })
+    profile = profile_frame(df, target="target", schema=[{"name": "note", "semantic": "text"}])
+    fig = charts.target_association(profile)
+    assert fig.layout.title.text == "Association with target"
+    ranked = [name for name in fig.layout.yaxis.categoryarray]
+    assert ranked[0] == "leak" and set(ranked) == {"leak", "weak", "plan", "noise"}  # text is not measured
+    scores = {y: x for trace in fig.data for x, y in zip(trace.x, trace.y, strict=True)}
+    assert [scores[c] for c in ranked] == sorted(scores.values(), reverse=True)
+    names = {trace.name for trace in fig.data}
+    assert names == {"correlation ratio η (numeric with categorical)", "Cramér's V (categorical with categorical)"}
+    leak_trace = next(t for t in fig.data if "leak" in t.y)
+    widths = dict(zip(leak_trace.y, leak_trace.marker.line.width, strict=True))
+    assert widths["leak"] > 0 and widths["weak"] == 0  # a near-perfect association is outlined
+
+
+def test_target_association_without_a_target_or_measurable_columns_says_why():
+    fig = charts.target_association(profile_frame(pd.DataFrame({"a": [1, 2, 3]})))
+    assert fig.data == () and "Choose a target" in fig.layout.annotations[0].text
+    only_text = profile_frame(pd.DataFrame({"t": ["a", "b"] * 5, "x": [f"t{i}" for i in range(10)]}),
+                              target="t", schema=[{"name": "x", "semantic": "text"}])
+    fig = charts.target_association(only_text)
+    assert fig.data == () and "No column" in fig.layout.annotations[0].text
+
+
+# ---------------------------------------------------------------- user text stays text
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+HOSTILE = '<a href="http://evil.example">click</a>'
+TAGS = ("<a", "<b>", "<img", "<span", "<i>")
+
+
+def test_names_and_values_reach_plotly_escaped():
+    df = pd.DataFrame({HOSTILE: np.r_[np.arange(30.0), [np.nan]], "<b>grp</b>": ["<i>x</i>", "y"] * 15 + [None],
+                       "t": ["<img src=x>", "z"] * 15 + ["z"]})
+    profile = profile_frame(df, target="t")
+    figures = [charts.column_distribution(profile.column(HOSTILE)), charts.column_distribution(profile.column("<b>grp</b>")),
+               charts.missing_overview(profile), charts.target_balance(profile), charts.target_association(profile),
+               charts.correlation_heatmap(profile, "cramers_v"),
+               charts.lineage_figure([{"id": "a", "label": HOSTILE, "kind": "dataset_version", "detail": "<b>d</b>"},
+                                      {"id": "b", "label": "m", "kind": "<i>odd</i>"}],
+                                     [{"source": "b", "target": "a", "relation": "<a>rel</a>"}], title=HOSTILE),
+               charts.search_progress([{"wall_offset": 1.0, "val_metric": 0.5, "learner": "<b>lgbm</b>", "trial": 0}],
+                                      "<i>auc</i>", maximize=True),
+               charts.learner_mix([{"learner": HOSTILE}])]
+    for fig in figures:
+        shown = list(_strings(fig.to_plotly_json()))
+        assert not [s for s in shown if any(tag in s for tag in TAGS)], fig.layout.title.text
+    assert figures[0].layout.title.text == "Distribution of &lt;a href=\"http://evil.example\"&gt;click&lt;/a&gt;"
+    assert "&lt;i&gt;x&lt;/i&gt;" in figures[1].data[0].x
+
+
+# ---------------------------------------------------------------- language
+
+
+def _tr_literals() -> list[str]:
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(charts))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
+            (arg,) = node.args
+            if isinstance(arg, ast.Constant):
+                found.append(arg.value)
+            else:  # a key from one of the module's literal tables
+                assert isinstance(arg, ast.Subscript), ast.unparse(node)
+    return found
+
+
+def test_every_chart_text_has_korean():
+    from ui.i18n import catalog
+
+    keys = [*_tr_literals(), *charts.KIND_LABELS.values(), *charts.RELATION_LABELS.values(),
+            *charts.ASSOCIATION_MEASURES.values()]
+    assert len(keys) > 50
+    assert not [k for k in keys if k not in catalog()]
+
+
+def test_charts_speak_the_language_they_are_given(profile):
+    from ui.i18n import catalog
+
+    def korean(text: str) -> str:
+        return catalog()[text]
+
+    fig = charts.column_distribution(profile.column("나이"), tr=korean)
+    assert fig.layout.title.text == "나이 분포"
+    assert axis_titles(fig) == ("나이", "행 수")
+    assert "중앙값" in fig.layout.annotations[0].text
+    assert charts.target_balance(profile, tr=korean).layout.xaxis.title.text == "클래스"
+    assert charts.missing_overview(profile, tr=korean).layout.title.text.startswith("열별 결측값")
+    lineage = charts.lineage_figure(NODES, EDGES, tr=korean)
+    assert lineage.layout.title.text == "계보"
+    assert {t.name for t in lineage.data} >= {"가설", "데이터셋 버전"}
+
+
+def test_importing_the_charts_does_not_import_plotly():
+    code = "import sys, core.data.charts; print('plotly' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
+                         check=True).stdout.strip()
+    assert out == "False"
