@@ -1,88 +1,248 @@
-"""Explore: a profile of a dataset version — types, missing values, distributions, correlations."""
+"""Explore: a profile of a dataset version — types, missing values, distributions, correlations, the target."""
 
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
 from core.data import charts, profiling
+from core.data.profiling import ColumnProfile, Profile, ProfileWarning
 from core.progress import Progress
-from ui import errors, layout, pickers, state
-from ui.fmt import escape_markdown
+from ui import errors, fmt, i18n, layout, pickers, state, url
+from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
 
+TYPES = {"numeric": "numeric", "categorical": "categorical", "boolean": "boolean", "datetime": "date and time",
+         "text": "text", "id": "identifier", "image_path": "image path"}
+MEASURES = {"pearson": "|Pearson r|", "correlation_ratio": "correlation ratio η", "cramers_v": "Cramér's V"}
+SHOWN_WARNINGS = 4  # more go into an expander
+NONE = "—"  # a cell that does not apply to the column
+
+
+def share(part: float, whole: float) -> str:
+    """A percentage that never reads 0% for something present: ``<0.1%``, ``3.2%``, ``45%``."""
+    pct = 100 * part / whole if whole else 0.0
+    if pct == 0:
+        return "0%"
+    return "<0.1%" if pct < 0.1 else f"{pct:.1f}%" if pct < 10 else f"{pct:.0f}%"
+
+
+def warning_text(w: ProfileWarning, profile: Profile) -> str:
+    """A profile warning in the session's language, rebuilt from the profile (core's message otherwise)."""
+    name = fmt.escape_markdown(w.column or "")
+    col = next((c for c in profile.columns if c.name == w.column), None)
+    target = fmt.escape_markdown(profile.target or "")
+    if w.kind == "all_missing":
+        return t("Column '{column}' is empty in every row; drop it.", column=name)
+    if w.kind == "constant" and col and col.top_values:
+        return t("Column '{column}' holds one value ({value}); it cannot help a model, so consider dropping it.",
+                 column=name, value=fmt.escape_markdown(repr(col.top_values[0].value)))
+    if w.kind == "high_missing" and col:
+        return t("Column '{column}' is missing in {pct} of rows; impute it or drop it.",
+                 column=name, pct=f"{col.missing_pct:.0f}%")
+    if w.kind == "id_like":
+        return t("Column '{column}' looks like an identifier (a different value in every row); "
+                 "leave it out of the features.", column=name)
+    if w.kind == "high_cardinality" and col:
+        return t("Column '{column}' has {n} categories; group the rare ones or treat it as text.",
+                 column=name, n=fmt.count(col.n_distinct))
+    if w.kind == "duplicates" and profile.duplicate_examples:
+        return tn("{n} row repeats an earlier row exactly (e.g. row {row}); drop it unless the repeat is real.",
+                  "{n} rows repeat an earlier row exactly (e.g. row {row}); drop them unless the repeats are real.",
+                  profile.n_duplicate_rows, row=profile.duplicate_examples[0])
+    if w.kind == "leakage" and col and col.target_association is not None:
+        return t("Column '{column}' predicts the target '{target}' almost perfectly ({measure} {score}); "
+                 "check it is known before the outcome, or drop it.", column=name, target=target,
+                 measure=tk(MEASURES.get(col.association_method, "association")),
+                 score=f"{col.target_association:.3f}")
+    if w.kind == "target_missing" and col:
+        return t("The target '{target}' is missing in {n} rows; they cannot be used for training.",
+                 target=target, n=fmt.count(col.n_missing))
+    if w.kind == "imbalanced" and profile.target_balance and profile.target_balance.classes:
+        counts = [c.count for c in profile.target_balance.classes]
+        return t("The rarest class of '{target}' has only {pct} of the rows; prefer F1 or ROC AUC to accuracy "
+                 "and split stratified.", target=target, pct=f"{100 * min(counts) / sum(counts):.1f}%")
+    return fmt.escape_markdown(w.message, keep_code=True)
+
+
+def column_rows(profile: Profile) -> list[dict]:
+    """One row per column for the table: numbers formatted for reading (fmt.count, fmt.num)."""
+    rows = []
+    for c in profile.columns:
+        num = c.numeric
+        row = {"column": c.name, "type": tk(TYPES.get(c.semantic, c.semantic)), "dtype": c.dtype,
+               "missing": c.missing_pct / 100, "distinct": fmt.count(c.n_distinct),
+               "top": c.top_values[0].value if c.top_values and c.semantic != "numeric" else NONE,
+               "min": fmt.num(num.min) if num else NONE, "mean": fmt.num(num.mean) if num else NONE,
+               "max": fmt.num(num.max) if num else NONE}
+        if profile.target is not None:
+            row["association"] = c.target_association
+            row["measure"] = tk(MEASURES[c.association_method]) if c.association_method in MEASURES else NONE
+        rows.append(row)
+    return rows
+
+
+def columns_table(profile: Profile) -> None:
+    config = {
+        "column": st.column_config.TextColumn(t("Column")), "type": st.column_config.TextColumn(t("Type")),
+        "dtype": st.column_config.TextColumn(t("Stored as")),
+        "missing": st.column_config.ProgressColumn(t("Missing"), format="percent", min_value=0, max_value=1),
+        "distinct": st.column_config.TextColumn(t("Distinct")), "top": st.column_config.TextColumn(t("Top value")),
+        "min": st.column_config.TextColumn(t("Min")), "mean": st.column_config.TextColumn(t("Mean")),
+        "max": st.column_config.TextColumn(t("Max")),
+        "association": st.column_config.ProgressColumn(t("Association"), format="%.2f",
+                                                       min_value=0, max_value=1),
+        "measure": st.column_config.TextColumn(t("Measured by")),
+    }
+    st.dataframe(column_rows(profile), hide_index=True, width="stretch", key="eda_columns", column_config=config)
+
+
+@st.fragment
+def distribution(profile: Profile) -> None:
+    """The chosen column's distribution; choosing another column or scale redraws only this chart."""
+    names = [c.name for c in profile.columns]
+    if st.session_state.get("eda_column") not in names:  # start on the first column worth a chart
+        kinds = [c.semantic for c in profile.columns]
+        first = next((i for kind in ("numeric", "categorical", "boolean", "datetime") for i, k in enumerate(kinds)
+                      if k == kind), 0)
+        st.session_state["eda_column"] = names[first] if names else None
+    chosen = st.selectbox(t("Distribution of"), names, key="eda_column")
+    col: ColumnProfile = profile.column(chosen)
+    scales = charts.log_scales(col)
+    log_x = log_y = False
+    if scales:
+        st.caption(t("'{column}' is skewed: most rows sit at one end. A log scale shows the rest.",
+                     column=fmt.escape_markdown(col.name)))
+        a, b = st.columns(2)
+        log_y = a.toggle(t("Log scale for the row counts"), key="eda_log_y")
+        if "x" in scales:
+            log_x = b.toggle(t("Log scale for the values"), key="eda_log_x")
+    st.plotly_chart(charts.column_distribution(col, log_x=log_x, log_y=log_y, tr=tk), key="eda_chart_dist")
+
+
+def missing_values(profile: Profile) -> None:
+    if any(c.n_missing for c in profile.columns):
+        st.plotly_chart(charts.missing_overview(profile, tr=tk), key="eda_chart_missing")
+    else:
+        st.markdown(f":material/check_circle: **{t('No missing values')}**")
+        st.caption(t("Every column has a value in every row."))
+
+
+def association(profile: Profile) -> None:
+    st.subheader(t("Association with the target"), anchor=False)
+    st.plotly_chart(charts.target_association(profile, tr=tk), key="eda_chart_association")
+    st.caption(t("How strongly each column goes with the target, from 0 (not at all) to 1 (fully), measured by "
+                 "the kinds of the two columns: |Pearson r| for two numeric columns, the correlation ratio η for "
+                 "a numeric and a categorical one, Cramér's V for two categorical ones."))
+    skipped = [fmt.escape_markdown(c.name) for c in profile.columns
+               if c.target_association is None and c.name != profile.target]
+    if skipped:
+        st.caption(t("Not measured (text, identifiers, constant or empty columns): {columns}.",
+                     columns=", ".join(skipped)))
+
+
+def pending_profile_job(version_id: str, target: str | None) -> str | None:
+    """The id of a profile job for this version and target still queued or running (so a reload finds it)."""
+    from core import jobs
+
+    for status in ("running", "queued"):
+        for job in jobs.list_jobs(state.workspace(), status=status, kind="profile"):
+            if job.payload == {"version_id": version_id, "target": target}:
+                return job.id
+    return None
+
+
+def notebook_file(version_id: str) -> str:
+    """The notebook of a version, made when the user clicks (the module loads only then)."""
+    from core.data.notebook import dataset_notebook
+
+    return dataset_notebook(state.workspace(), version_id)
+
+
 ws = state.workspace()
-layout.header("Explore", "Understand a dataset version before modelling: what each column holds, what is missing, what relates.")
+layout.header(t("Explore"), t("Understand a dataset version before modelling: what each column holds, "
+                              "what is missing, what relates."))
 project = layout.require_project()
 version = pickers.version_picker(ws, project, key="eda_version")
 if version is None:
-    st.info("This project has no data yet. Upload a dataset first.")
-    st.page_link("app_pages/datasets.py", label="Go to Datasets", icon=":material/database:")
+    st.info(t("This project has no data yet. Upload a dataset first."))
+    url.link("app_pages/datasets.py", t("Go to Datasets"), icon=":material/database:")
     st.stop()
 columns = [c.name for c in version.schema]
-target = st.selectbox("Target column (optional: adds class balance and association with each column)",
-                      ["", *columns], format_func=lambda c: c or "— none —", key="eda_target") or None
+if st.session_state.get("eda_target") not in ["", *columns]:
+    st.session_state.pop("eda_target", None)
+pick, notebook = st.columns([4, 1], vertical_alignment="bottom")
+target = pick.selectbox(t("Target column (optional: adds class balance and association with each column)"),
+                        ["", *columns], format_func=lambda c: c or t("— none —"), key="eda_target") or None
+version_id = version.id
+notebook.download_button(
+    t("Open in a notebook"), data=lambda: notebook_file(version_id), on_click="ignore", key="eda_notebook",
+    file_name=re.sub(r"[\\/:*?\"<>|\s]+", "-", f"{version.dataset_name or 'dataset'} v{version.number}") + ".ipynb",
+    mime="application/x-ipynb+json", icon=":material/code:",
+    help=t("A Jupyter notebook that loads this version and starts exploring it."))
 
 profile = profiling.find_profile(ws, version.id, target)
 if profile is None:
     if profiling.needs_background(version):
         job_key = f"eda_job_{version.id}_{target}"
-        if st.button("Profile in the background", type="primary", key="eda_start_job"):
+        st.caption(t("{rows} rows × {cols} columns: the profile runs as a background job and is kept for next time.",
+                     rows=fmt.count(version.n_rows), cols=fmt.count(version.n_cols)))
+        if st.button(t("Profile in the background"), type="primary", key="eda_start_job"):
             with errors.shown():
                 st.session_state[job_key] = profiling.enqueue_profile(ws, version.id, target, project.id).id
-        if job_key in st.session_state:
-            st.caption(f"{version.n_rows:,} rows: the profile runs as a job; it is cached when done.")
-            progress_panel(st.session_state[job_key], key="eda_job", rerun_when_done=True)
+        job_id = st.session_state.get(job_key) or pending_profile_job(version.id, target)
+        if job_id:
+            progress_panel(job_id, key="eda_job", rerun_when_done=True)
         st.stop()
-    label = escape_markdown(version.label)
-    with errors.shown(), errors.status(f"Profiling {label}…", failed=f"Could not profile {label}") as status:
+    label = fmt.escape_markdown(version.label)
+    with errors.shown(), errors.status(t("Profiling {name}…", name=label),
+                                       failed=t("Could not profile {name}", name=label)) as status:
         bar = st.progress(0.0)
 
         def show(p: Progress) -> None:
-            bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
+            done = p.fraction or 0.0
+            bar.progress(done, text=fmt.escape_markdown(p.message) if i18n.lang() == "en" else f"{done:.0%}")
 
         profile = profiling.get_profile(ws, version.id, target=target, on_progress=show)
-        status.update(label=f"Profiled in {profile.elapsed_seconds:.1f} s (cached for next time)", state="complete")
+        status.update(label=t("Profiled in {time} (kept for next time)",
+                              time=fmt.seconds_text(max(0.1, profile.elapsed_seconds))), state="complete")
 
 m = st.columns(5)
-m[0].metric("Rows", f"{profile.n_rows:,}")
-m[1].metric("Columns", profile.n_cols)
-total_missing = sum(c.n_missing for c in profile.columns)
-m[2].metric("Missing cells", f"{100 * total_missing / max(1, profile.n_rows * profile.n_cols):.1f}%")
-m[3].metric("Duplicate rows", f"{profile.n_duplicate_rows:,}")
-m[4].metric("Memory", f"{profile.memory_bytes / 2**20:.1f} MiB")
+m[0].metric(t("Rows"), fmt.count(profile.n_rows))
+m[1].metric(t("Columns"), fmt.count(profile.n_cols))
+m[2].metric(t("Missing cells"), share(sum(c.n_missing for c in profile.columns), profile.n_rows * profile.n_cols))
+m[3].metric(t("Duplicate rows"), fmt.count(profile.n_duplicate_rows))
+m[4].metric(t("Memory"), fmt.size(profile.memory_bytes), help=t("The table's size in memory, as pandas holds it."))
 if profile.sampled_rows:
-    st.caption(f"Correlations use a sample of {profile.sampled_rows:,} rows.")
-for w in profile.warnings:
-    st.warning(escape_markdown(w.message, keep_code=True), icon=":material/warning:")
+    st.caption(t("Correlations and target association use a sample of {n} rows.", n=fmt.count(profile.sampled_rows)))
+texts = [warning_text(w, profile) for w in profile.warnings]
+for text in texts[:SHOWN_WARNINGS]:
+    st.warning(text, icon=":material/warning:")
+if len(texts) > SHOWN_WARNINGS:
+    with st.expander(tn("{n} more warning", "{n} more warnings", len(texts) - SHOWN_WARNINGS)):
+        for text in texts[SHOWN_WARNINGS:]:
+            st.markdown(f"- {text}")
 
-st.subheader("Columns", anchor=False)
-rows = []
-for c in profile.columns:
-    num = c.numeric
-    rows.append({"column": c.name, "type": c.semantic, "dtype": c.dtype, "missing": c.missing_pct / 100,
-                 "distinct": c.n_distinct, "top value": c.top_values[0].value if c.top_values and c.semantic != "numeric" else None,
-                 "min": num.min if num else None, "mean": num.mean if num else None, "max": num.max if num else None})
-st.dataframe(rows, hide_index=True, width="stretch", key="eda_columns",
-             column_config={"missing": st.column_config.ProgressColumn("missing", format="percent", min_value=0, max_value=1),
-                            "mean": st.column_config.NumberColumn(format="%.4g"),
-                            "min": st.column_config.NumberColumn(format="%.4g"),
-                            "max": st.column_config.NumberColumn(format="%.4g")})
-
+st.subheader(t("What each column holds"), anchor=False)
+columns_table(profile)
 left, right = st.columns(2)
 with left:
-    chosen = st.selectbox("Distribution of", [c.name for c in profile.columns], key="eda_column")
-    col = next(c for c in profile.columns if c.name == chosen)
-    st.plotly_chart(charts.column_distribution(col), key="eda_chart_dist")
+    distribution(profile)
 with right:
     if profile.target_balance is not None:
-        st.plotly_chart(charts.target_balance(profile), key="eda_chart_target")
+        st.plotly_chart(charts.target_balance(profile, tr=tk), key="eda_chart_target")
     else:
-        st.plotly_chart(charts.missing_overview(profile), key="eda_chart_missing")
+        missing_values(profile)
+if profile.target is not None:
+    association(profile)
 
-a, b = st.columns(2)
-if profile.pearson is not None:
-    a.plotly_chart(charts.correlation_heatmap(profile, "pearson"), key="eda_chart_pearson")
-if profile.cramers_v is not None:
-    b.plotly_chart(charts.correlation_heatmap(profile, "cramers_v"), key="eda_chart_cramers")
+st.subheader(t("Correlations"), anchor=False)
+heatmaps = [kind for kind, matrix in (("pearson", profile.pearson), ("cramers_v", profile.cramers_v)) if matrix]
+if not heatmaps:
+    st.caption(t("Correlations need at least two numeric, or two categorical, columns that vary."))
+for place, kind in zip(st.columns(2) if len(heatmaps) == 2 else [st.container()], heatmaps, strict=False):
+    place.plotly_chart(charts.correlation_heatmap(profile, kind, tr=tk), key=f"eda_chart_{kind}")
 if profile.target_balance is not None:
-    st.plotly_chart(charts.missing_overview(profile), key="eda_chart_missing_2")
+    st.subheader(t("Missing values"), anchor=False)
+    missing_values(profile)
