@@ -41,6 +41,19 @@ class Job(_Entity):
         """Whether the job reached a terminal state."""
         return self.status in TERMINAL_JOB_STATES
 
+    @property
+    def subject(self) -> tuple[str, str] | None:
+        """What the job works on, as ``(object kind, id)`` (the kinds of the activity feed), or ``None``.
+
+        Read from the payload: an experiment (``automl``, ``refit``), a dataset version
+        (``profile``) or a model (``reproduce``).
+        """
+        payload = self.payload if isinstance(self.payload, dict) else {}
+        for key, kind in (("experiment_id", "experiment"), ("version_id", "dataset_version"), ("model_id", "model")):
+            if isinstance(payload.get(key), str) and payload[key]:
+                return kind, payload[key]
+        return None
+
 
 @dataclass(frozen=True)
 class JobLogLine(_Entity):

@@ -3,8 +3,9 @@
 A kind maps a name to ``"module:function"`` so that importing the queue stays cheap; the
 function receives a :class:`JobContext` and returns a JSON-able result. A kind may name an
 ``on_interrupt`` hook that mirrors a cancelled or interrupted job onto what it was working
-on (an experiment's status, say). The built-in ``sleep`` and ``echo`` kinds exercise the
-worker from the CLI and the tests.
+on (an experiment's status, say), and says whether a job that did not succeed can be run
+again with the same payload (:func:`core.jobs.queue.retry_job`). The built-in ``sleep`` and
+``echo`` kinds exercise the worker from the CLI and the tests.
 """
 
 from __future__ import annotations
@@ -30,26 +31,38 @@ PROGRESS_MIN_INTERVAL = 0.25
 
 @dataclass(frozen=True)
 class JobKind:
-    """How to run (and how to clean up after an interruption of) one kind of job."""
+    """How to run (and how to clean up after an interruption of) one kind of job.
+
+    Attributes:
+        run: ``"module:function"`` that runs a job of this kind.
+        on_interrupt: ``"module:function"`` called when such a job is cancelled or interrupted.
+        retry_instead: empty when a job that did not succeed can be queued again with the same
+            payload; otherwise what to do instead (the hint of the refusal).
+    """
 
     run: str
     on_interrupt: str | None = None
+    retry_instead: str = ""
 
 
 KINDS: dict[str, JobKind] = {
     "sleep": JobKind("core.jobs.kinds:run_sleep_job"),
     "echo": JobKind("core.jobs.kinds:run_echo_job"),
     "profile": JobKind("core.data.profiling:run_profile_job"),
+    # a search records its trials under its experiment: running the same one again would clash with them
     "automl": JobKind("core.experiments.service:run_automl_job",
-                      on_interrupt="core.experiments.service:on_automl_job_ended"),
+                      on_interrupt="core.experiments.service:on_automl_job_ended",
+                      retry_instead="Start a new experiment with the same settings (`mlcycle experiments run ...`), "
+                                    "or refit the best finished trial of this one (`mlcycle experiments refit "
+                                    "EXPERIMENT`)."),
     "refit": JobKind("core.experiments.reproduce:run_refit_job"),
     "reproduce": JobKind("core.experiments.reproduce:run_reproduce_job"),
 }
 
 
-def register_kind(kind: str, run: str, *, on_interrupt: str | None = None) -> None:
+def register_kind(kind: str, run: str, *, on_interrupt: str | None = None, retry_instead: str = "") -> None:
     """Register a job kind by dotted path (``"core.data.profiling:run_profile_job"``)."""
-    KINDS[kind] = JobKind(run, on_interrupt)
+    KINDS[kind] = JobKind(run, on_interrupt, retry_instead)
 
 
 def load_function(path: str) -> Callable[..., Any]:
@@ -88,15 +101,20 @@ class JobContext:
         self.job = job
         self.payload: dict[str, Any] = dict(job.payload)
         self._last_progress = 0.0
+        # the last fraction reported below 1.0: what a job that ends without success shows
+        # (a search that reports 1.0 as it stops for a cancel did not finish its work)
+        self.reached = 0.0
 
     def progress(self, fraction: float | None, message: str, *, force: bool = False) -> None:
         """Record progress (throttled to a few writes a second unless ``force``)."""
+        if fraction is not None:
+            fraction = min(1.0, max(0.0, float(fraction)))
+            if fraction < 1.0:
+                self.reached = fraction
         now = time.monotonic()
         if not force and now - self._last_progress < PROGRESS_MIN_INTERVAL and fraction != 1.0:
             return
         self._last_progress = now
-        if fraction is not None:
-            fraction = min(1.0, max(0.0, float(fraction)))
         with self.ws.write() as db:
             db["jobs"].update(self.job.id, {"progress": fraction, "message": message[:500]})
 

@@ -1,4 +1,4 @@
-"""The durable job queue: enqueue, read, cancel and wait, all through the store.
+"""The durable job queue: enqueue, read, cancel, retry and wait, all through the store.
 
 Every read of a job (:func:`get_job`, :func:`list_jobs`, :func:`cancel_job`, :func:`wait_for`)
 first reconciles: a ``running`` job whose worker is gone (see :mod:`core.jobs.liveness`) is
@@ -21,6 +21,7 @@ from core.store.activity import record_event
 from core.workspace import Workspace
 
 KEPT = "What it had saved is kept; run it again to finish."
+RETRYABLE_STATES = ("failed", "interrupted", "cancelled")
 
 
 class JobFailed(MLCycleError):
@@ -195,13 +196,71 @@ def list_jobs(
         return [Job.from_row(r) for r in db.execute(sql, [*params, limit]).fetchall()]
 
 
-def job_logs(ws: Workspace, job_id: str, *, tail: int = 50) -> list[JobLogLine]:
-    """Return the last ``tail`` log lines of a job, oldest first."""
+def job_logs(ws: Workspace, job_id: str, *, tail: int | None = 50) -> list[JobLogLine]:
+    """Return the last ``tail`` log lines of a job (``None``: all of them), oldest first."""
     with ws.read() as db:
         rows = db.execute(
-            "SELECT * FROM job_logs WHERE job_id = ? ORDER BY seq DESC LIMIT ?", [job_id, tail]
+            "SELECT * FROM job_logs WHERE job_id = ? ORDER BY seq DESC LIMIT ?",
+            [job_id, -1 if tail is None else tail],
         ).fetchall()
     return [JobLogLine.from_row(r) for r in reversed(rows)]
+
+
+def log_text(ws: Workspace, job: Job) -> str:
+    """The whole log of a job as a text file: a header naming the job, then one line per entry.
+
+    Times are UTC; the error (if any) closes the file.
+    """
+    lines = [f"# {job.title} ({job.id}, {job.kind})", f"# status: {job.status}; queued {job.created_at}"
+             + (f"; started {job.started_at}" if job.started_at else "")
+             + (f"; ended {job.finished_at}" if job.finished_at else "")]
+    lines += [f"{line.at}  {line.message}" for line in job_logs(ws, job.id, tail=None)]
+    if job.error:
+        lines.append(f"error: {job.error}")
+    return "\n".join(lines) + "\n"
+
+
+def retry_refusal(job: Job) -> Conflict | None:
+    """Why ``job`` cannot be retried (the error :func:`retry_job` raises), or ``None`` when it can."""
+    if job.status not in RETRYABLE_STATES:
+        hint = ("Wait for it to end, or cancel it first." if not job.finished
+                else "It succeeded; queue a new job if you want to run it again.")
+        return Conflict(f"Job '{job.title}' ({job.id}) is {job.status}: only a failed, interrupted or "
+                        "cancelled job can be retried.", hint=hint)
+    kind = KINDS.get(job.kind)
+    if kind is None:
+        return Conflict(f"Job '{job.title}' ({job.id}) is of kind '{job.kind}', which this version of MLCycle "
+                        "does not know.", hint=f"Known kinds: {', '.join(sorted(KINDS))}.")
+    if kind.retry_instead:
+        return Conflict(f"A '{job.kind}' job cannot be run again as it was ('{job.title}', {job.id}).",
+                        hint=kind.retry_instead)
+    return None
+
+
+def retry_job(ws: Workspace, job_id: str, *, start_worker: bool = True) -> Job:
+    """Queue a new job of the same kind, title, project and payload as a job that did not succeed.
+
+    The old job stays as it ended (its log and error are kept); the new one starts from the
+    beginning.
+
+    Args:
+        ws: the workspace.
+        job_id: a failed, interrupted or cancelled job.
+        start_worker: start a worker process if none is alive.
+
+    Returns:
+        The new, queued job.
+
+    Raises:
+        NotFound: if there is no such job.
+        Conflict: if the job is queued, running or done, or its kind cannot be run again as it was
+            (an AutoML search: the hint says what to do instead).
+    """
+    job = get_job(ws, job_id)
+    refusal = retry_refusal(job)
+    if refusal is not None:
+        raise refusal
+    return enqueue(ws, job.kind, job.payload, title=job.title, project_id=job.project_id, start_worker=start_worker)
 
 
 def cancel_job(ws: Workspace, job_id: str) -> Job:
@@ -229,11 +288,12 @@ def cancel_job(ws: Workspace, job_id: str) -> Job:
             db["jobs"].update(job_id, {"status": "cancelled", "cancel_requested": 1,
                                        "finished_at": utcnow(), "message": "Cancelled before it started"})
             hook, ended = "cancelled", None
-        else:
+            record_event(db, object_kind="job", object_id=job_id, verb="cancelled",
+                         message=f"Job '{job.title}' cancelled before it started", project_id=job.project_id)
+        else:  # the worker ends it at its next checkpoint (and records "cancelled" then)
             db["jobs"].update(job_id, {"cancel_requested": 1, "message": "Cancelling…"})
             ended = None
-        if ended is None:
-            record_event(db, object_kind="job", object_id=job_id, verb="cancelled",
+            record_event(db, object_kind="job", object_id=job_id, verb="cancel_requested",
                          message=f"Cancel requested for job '{job.title}'", project_id=job.project_id)
     if hook:
         call_hook(ws, job, hook)

@@ -3,7 +3,12 @@
 It claims queued jobs in order, runs them, heartbeats, and records progress, logs and the
 result in the store. A worker that starts and finds jobs still ``running`` knows their
 worker died and marks them ``interrupted``; whatever they saved stays saved. When idle it
-collects the workspace's garbage (at most once an hour, see :mod:`core.store.gc`).
+looks at the queue every :data:`IDLE_POLL` seconds (a cheap read; the write lock is taken
+only to claim a job that is there), so a queued job starts at once, and it collects the
+workspace's garbage (at most once an hour, see :mod:`core.store.gc`).
+
+A job reads 100% only when it is done: one that fails, is cancelled or is interrupted keeps
+the progress it had reached.
 
 Whether a worker is alive is probed without the lock (:mod:`core.jobs.liveness`): the
 worker writes its pid into ``worker.lock`` and empties it before it stops.
@@ -38,11 +43,12 @@ from core.workspace import REPO_ROOT, Workspace
 
 log = logging.getLogger("mlcycle.jobs")
 
-__all__ = ["HEARTBEAT_SECONDS", "QUEUE_RESCUE_AFTER", "ensure_worker", "ensure_worker_for_queue", "reconcile",
+__all__ = ["HEARTBEAT_SECONDS", "IDLE_POLL", "QUEUE_RESCUE_AFTER", "ensure_worker", "ensure_worker_for_queue", "reconcile",
            "run_job", "run_worker", "worker_alive"]
 
 QUEUE_RESCUE_AFTER = 30.0
 SPAWNED_LOCK_WAIT = 10.0
+IDLE_POLL = 0.2  # seconds between an idle worker's looks at the queue
 
 
 @contextmanager
@@ -154,10 +160,13 @@ def _claim(ws: Workspace) -> Job | None:
 
 
 def _finish(ws: Workspace, job: Job, status: str, *, result: Any = None, error: str | None = None,
-            message: str = "") -> None:
+            message: str = "", reached: float | None = None) -> None:
+    """Record a job's end. ``reached``: the progress a job that did not succeed had reached."""
     values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "message": message}
     if status == "done":
         values["progress"] = 1.0
+    elif reached is not None:
+        values["progress"] = min(reached, 1.0)
     if result is not None:
         values["result"] = json.dumps(result, default=str)
     if error:
@@ -187,18 +196,18 @@ def run_job(ws: Workspace, job: Job) -> Job:
         fn = load_function(KINDS[job.kind].run)
         result = fn(ctx)
     except JobCancelled:
-        _finish(ws, job, "cancelled", message="Cancelled by the user")
+        _finish(ws, job, "cancelled", message="Cancelled by the user", reached=ctx.reached)
         call_hook(ws, job, "cancelled")
     except MLCycleError as exc:
-        _finish(ws, job, "failed", error=str(exc), message="Failed")
+        _finish(ws, job, "failed", error=str(exc), message="Failed", reached=ctx.reached)
     except (KeyboardInterrupt, SystemExit):
         _finish(ws, job, "interrupted", error="The worker was stopped while this job ran.",
-                message="Interrupted")
+                message="Interrupted", reached=ctx.reached)
         call_hook(ws, job, "interrupted")
         raise
     except Exception as exc:  # noqa: BLE001 - recorded, then the worker goes on
         log.exception("job %s failed", job.id)
-        _finish(ws, job, "failed", error=f"{type(exc).__name__}: {exc}", message="Failed")
+        _finish(ws, job, "failed", error=f"{type(exc).__name__}: {exc}", message="Failed", reached=ctx.reached)
     else:
         _finish(ws, job, "done", result=result, message="Done")
     finally:
@@ -220,7 +229,7 @@ def _collect_garbage_if_due(ws: Workspace) -> None:
         log.info("garbage collection: %s", report.summary())
 
 
-def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0.5,
+def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = IDLE_POLL,
                max_jobs: int | None = None, lock_wait: float = 0.0) -> int:
     """Run the worker loop in this process until idle for ``idle_exit`` seconds.
 
@@ -230,7 +239,8 @@ def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0
     Args:
         ws: the workspace.
         idle_exit: stop after this many seconds without work (``None``: run until killed).
-        poll: seconds between looks at the queue.
+        poll: seconds between looks at the queue while idle (each look is one read; the write
+            lock is taken only to claim a job that is there).
         max_jobs: stop after running this many jobs.
         lock_wait: wait up to this long for a stopping worker to release the workspace.
 
@@ -253,7 +263,7 @@ def run_worker(ws: Workspace, *, idle_exit: float | None = None, poll: float = 0
                 log.warning("job %s was interrupted by a previous worker's death", job.id)
             ran, idle_since = 0, time.monotonic()
             while max_jobs is None or ran < max_jobs:
-                job = _claim(ws)
+                job = _claim(ws) if _has_queued(ws) else None
                 if job is None:
                     if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
                         unregister_worker(fd)  # probes now see no worker: enqueue starts a new one
