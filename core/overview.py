@@ -1,8 +1,10 @@
-"""Where a project stands in the lifecycle, computed from what the store holds."""
+"""Where a project stands in the lifecycle, and what the objects the activity feed and the jobs
+mention are called, computed from what the store holds (read through the store only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from core.workspace import Workspace
 
@@ -17,6 +19,8 @@ class StepStatus:
         state: ``done``, ``in_progress`` or ``not_started``.
         detail: one line on what is there ("2 hypotheses, 1 testing").
         next_action: what to do next in this step.
+        counts: the numbers behind ``detail``, so a screen can say it in its own words
+            (``statement`` 0 or 1, ``hypotheses``; ``datasets``; ``profiled``; ``experiments``, ``running``).
     """
 
     key: str
@@ -24,6 +28,7 @@ class StepStatus:
     state: str
     detail: str
     next_action: str
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _count(db, tables: set[str], needs: tuple[str, ...], sql: str, params: list) -> int:
@@ -73,18 +78,109 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             "define", "Define", state(has_statement and n_hyp > 0, has_statement or n_hyp > 0),
             f"{'Problem stated' if has_statement else 'No problem statement'}, {n_hyp} hypothes{'i' if n_hyp == 1 else 'e'}s",
             "Write the problem and a hypothesis with a success criterion.",
+            {"statement": int(has_statement), "hypotheses": n_hyp},
         ),
         StepStatus(
             "data", "Data", state(n_ds > 0, False), f"{n_ds} dataset{'s' if n_ds != 1 else ''}",
-            "Upload a dataset or attach a shared one.",
+            "Upload a dataset or attach a shared one.", {"datasets": n_ds},
         ),
         StepStatus(
             "explore", "Explore", state(n_prof > 0, False), f"{n_prof} version{'s' if n_prof != 1 else ''} profiled",
-            "Profile a dataset version: types, missing values, distributions.",
+            "Profile a dataset version: types, missing values, distributions.", {"profiled": n_prof},
         ),
         StepStatus(
             "experiment", "Experiment", state(n_exp_done > 0, n_exp > 0 or n_exp_live > 0),
             f"{n_exp} experiment{'s' if n_exp != 1 else ''}, {n_exp_live} running",
-            "Run AutoML on a dataset version.",
+            "Run AutoML on a dataset version.", {"experiments": n_exp, "running": n_exp_live},
         ),
     ]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """An object an event or a job is about: what it is called and where it belongs.
+
+    Attributes:
+        kind: ``project``, ``hypothesis``, ``dataset``, ``dataset_version``, ``experiment``,
+            ``model`` or ``job`` (the object kinds of the activity feed).
+        id: its id.
+        name: what it is called: a project's, dataset's or experiment's name, ``name vN`` for a
+            version, a hypothesis's statement, ``learner`` for a model, a job's title.
+        project_id: the project it belongs to (``None`` for a dataset not attached to any).
+        dataset_id: the dataset of a dataset or a version.
+        version_id: the version itself.
+        experiment_id: the experiment of an experiment or a model.
+        model_id: the model itself.
+        parent_name: the name of what it belongs to: a model's experiment, a version's dataset.
+        archived: whether it is archived (a link to it may show nothing).
+    """
+
+    kind: str
+    id: str
+    name: str
+    project_id: str | None = None
+    dataset_id: str | None = None
+    version_id: str | None = None
+    experiment_id: str | None = None
+    model_id: str | None = None
+    parent_name: str = ""
+    archived: bool = False
+
+
+def _rows(db, tables: set[str], needs: tuple[str, ...], sql: str, ids: list[str]) -> list:
+    if not ids or not set(needs) <= tables:
+        return []
+    return db.execute(sql.format(marks=",".join("?" * len(ids))), ids).fetchall()
+
+
+def subjects(ws: Workspace, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Subject]:
+    """Look up the objects ``(kind, id)`` refer to, a few queries for all of them.
+
+    Args:
+        ws: the workspace.
+        refs: ``(kind, id)`` pairs, e.g. ``(event.object_kind, event.object_id)``.
+
+    Returns:
+        ``{(kind, id): Subject}`` for each object that still exists; unknown kinds and deleted
+        objects are left out.
+    """
+    wanted: dict[str, list[str]] = {}
+    for kind, object_id in refs:
+        if object_id and object_id not in wanted.setdefault(kind, []):
+            wanted[kind].append(object_id)
+    found: list[Subject] = []
+    with ws.read() as db:
+        tables = set(db.table_names())
+        for r in _rows(db, tables, ("projects",), "SELECT id, name, archived_at FROM projects WHERE id IN ({marks})",
+                       wanted.get("project", [])):
+            found.append(Subject("project", r["id"], r["name"], r["id"], archived=bool(r["archived_at"])))
+        for r in _rows(db, tables, ("hypotheses",), "SELECT id, statement, project_id, archived_at FROM hypotheses"
+                       " WHERE id IN ({marks})", wanted.get("hypothesis", [])):
+            found.append(Subject("hypothesis", r["id"], r["statement"], r["project_id"],
+                                 archived=bool(r["archived_at"])))
+        # a dataset's project: the one it was first attached to (a shared dataset has several)
+        attached = "(SELECT pd.project_id FROM project_datasets pd WHERE pd.dataset_id = d.id ORDER BY pd.attached_at LIMIT 1)"
+        for r in _rows(db, tables, ("datasets", "project_datasets"), f"SELECT d.id, d.name, d.archived_at, {attached}"
+                       " AS project_id FROM datasets d WHERE d.id IN ({marks})", wanted.get("dataset", [])):
+            found.append(Subject("dataset", r["id"], r["name"], r["project_id"], dataset_id=r["id"],
+                                 archived=bool(r["archived_at"])))
+        for r in _rows(db, tables, ("dataset_versions", "datasets", "project_datasets"),
+                       f"SELECT v.id, v.number, d.id AS dataset_id, d.name, d.archived_at, {attached} AS project_id"
+                       " FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id IN ({marks})",
+                       wanted.get("dataset_version", [])):
+            found.append(Subject("dataset_version", r["id"], f"{r['name']} v{r['number']}", r["project_id"],
+                                 dataset_id=r["dataset_id"], version_id=r["id"], parent_name=r["name"],
+                                 archived=bool(r["archived_at"])))
+        for r in _rows(db, tables, ("experiments",), "SELECT id, name, project_id, archived_at FROM experiments"
+                       " WHERE id IN ({marks})", wanted.get("experiment", [])):
+            found.append(Subject("experiment", r["id"], r["name"] or r["id"], r["project_id"], experiment_id=r["id"],
+                                 archived=bool(r["archived_at"])))
+        for r in _rows(db, tables, ("models", "experiments"), "SELECT m.id, m.learner, m.experiment_id, e.project_id,"
+                       " e.name FROM models m JOIN experiments e ON e.id = m.experiment_id WHERE m.id IN ({marks})",
+                       wanted.get("model", [])):
+            found.append(Subject("model", r["id"], r["learner"], r["project_id"], experiment_id=r["experiment_id"],
+                                 model_id=r["id"], parent_name=r["name"] or r["experiment_id"]))
+        for r in _rows(db, tables, ("jobs",), "SELECT id, title, project_id FROM jobs WHERE id IN ({marks})",
+                       wanted.get("job", [])):
+            found.append(Subject("job", r["id"], r["title"], r["project_id"]))
+    return {(s.kind, s.id): s for s in found}
