@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlite_utils import Database
 
 from core.ids import utcnow
@@ -73,17 +75,29 @@ _OF_PROJECT = (
 )
 
 
-def list_events(ws: Workspace, *, project_id: str | None = None, limit: int = 20) -> list[Event]:
+def list_events(ws: Workspace, *, project_id: str | None = None, limit: int = 20,
+                skip: Iterable[tuple[str, str]] = ()) -> list[Event]:
     """Return the newest events, optionally only those of one project.
 
     A project's events include those of its datasets and their versions that were recorded
     without a project (profiles, column types, archiving a dataset).
+
+    Args:
+        ws: the workspace.
+        project_id: only this project's events (default: every event).
+        limit: at most this many.
+        skip: ``(object_kind, verb)`` pairs to leave out, e.g. ``("job", "done")`` for a feed
+            that shows the work itself (an experiment finished) rather than its jobs.
     """
-    sql = "SELECT e.* FROM events e"
+    where: list[str] = []
     params: list[object] = []
     if project_id:
-        sql += f" WHERE {_OF_PROJECT}"
+        where.append(f"({_OF_PROJECT})")
         params += [project_id] * 3
+    for kind, verb in skip:
+        where.append("NOT (e.object_kind = ? AND e.verb = ?)")
+        params += [kind, verb]
+    sql = "SELECT e.* FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY e.seq DESC LIMIT ?"
     params.append(limit)
     with ws.read() as db:

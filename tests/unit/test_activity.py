@@ -56,3 +56,17 @@ def test_subjects_name_what_events_and_jobs_mention(ws):
         "churn v1", added.version.dataset_id, added.version.id, project.id)
     assert found[("hypothesis", h.id)].name == "Tickets predict churn"
     assert ("experiment", "exp_gone") not in found and ("spaceship", "x") not in found
+
+
+def test_a_feed_can_leave_out_routine_events(ws):
+    from core import jobs
+
+    project = make_project(ws, "Churn")
+    ok = jobs.enqueue(ws, "echo", {}, title="fine", project_id=project.id, start_worker=False)
+    bad = jobs.enqueue(ws, "echo", {"fail": True}, title="broken", project_id=project.id, start_worker=False)
+    jobs.run_worker(ws, idle_exit=0)
+    routine = [("job", "queued"), ("job", "done")]
+    kept = [(e.object_id, e.verb) for e in activity.list_events(ws, project_id=project.id, skip=routine)]
+    assert (bad.id, "failed") in kept
+    assert not [verb for object_id, verb in kept if object_id == ok.id]
+    assert ("project", "created") in [(e.object_kind, e.verb) for e in activity.list_events(ws, skip=routine)]
