@@ -9,8 +9,10 @@ import streamlit as st
 from core import overview
 from core.define import projects
 from core.store import activity
-from ui import errors, layout, state
-from ui.fmt import ago, escape_markdown
+from ui import errors, layout, state, url
+from ui.fmt import ago, escape_markdown, id_suffix
+from ui.i18n import t, tk, tn
+from ui.jobs import SUBJECT_ICONS, SUBJECT_PAGES, subject_params
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_PAGES = {
@@ -19,84 +21,182 @@ STEP_PAGES = {
     "explore": "app_pages/explore.py",
     "experiment": "app_pages/experiments.py",
 }
-STATE_BADGE = {
-    "done": ":green-badge[:material/check_circle: Done]",
-    "in_progress": ":orange-badge[:material/pending: In progress]",
-    "not_started": ":gray-badge[:material/radio_button_unchecked: Not started]",
+STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment"}
+STEP_ACTIONS = {
+    "define": "Write the problem and a hypothesis with a success criterion.",
+    "data": "Upload a dataset or attach a shared one.",
+    "explore": "Profile a dataset version: types, missing values, distributions.",
+    "experiment": "Run AutoML on a dataset version.",
 }
+STATE_BADGE = {
+    "done": ("green", ":material/check_circle:", "Done"),
+    "in_progress": ("orange", ":material/pending:", "In progress"),
+    "not_started": ("gray", ":material/radio_button_unchecked:", "Not started"),
+}
+# what the feed says of each event: {name} is the object's current name, {parent} what it belongs to
+EVENT_TEXT = {
+    ("project", "created"): "Project {name} created",
+    ("project", "renamed"): "Project renamed to {name}",
+    ("project", "edited"): "Project {name} edited",
+    ("project", "archived"): "Project {name} archived",
+    ("project", "restored"): "Project {name} restored",
+    ("hypothesis", "created"): "Hypothesis added: {name}",
+    ("hypothesis", "edited"): "Hypothesis changed: {name}",
+    ("hypothesis", "archived"): "Hypothesis archived: {name}",
+    ("dataset", "attached"): "Dataset {name} attached to the project",
+    ("dataset", "detached"): "Dataset {name} detached from the project",
+    ("dataset", "linked"): "Dataset {name} linked to a hypothesis",
+    ("dataset", "archived"): "Dataset {name} archived",
+    ("dataset", "restored"): "Dataset {name} restored",
+    ("dataset_version", "added"): "Dataset version {name} added",
+    ("dataset_version", "derived"): "Dataset version {name} derived",
+    ("dataset_version", "edited"): "Column types of {name} changed",
+    ("dataset_version", "profiled"): "{name} profiled",
+    ("dataset_version", "repaired"): "Stored copy of {name} repaired",
+    ("experiment", "created"): "Experiment {name} queued",
+    ("experiment", "done"): "Experiment {name} finished",
+    ("model", "created"): "Model {name} of {parent} stored",
+    ("model", "reproduced"): "Model {name} of {parent} reproduced",
+    ("model", "migrated"): "Model {name} of {parent} moved to the pickle-free format",
+    ("job", "queued"): "Job {name} queued",
+    ("job", "done"): "Job {name} done",
+    ("job", "failed"): "Job {name} failed",
+    ("job", "cancel_requested"): "Cancel requested for job {name}",
+    ("job", "cancelled"): "Job {name} cancelled",
+    ("job", "interrupted"): "Job {name} interrupted",
+}
+NAME_LIMIT = 80  # a longer name (a hypothesis's statement) is cut at a word, with an ellipsis
+# routine job events the feed leaves to the Jobs page (the work they did has its own: a profile, an experiment)
+ROUTINE = [("job", "queued"), ("job", "done"), ("job", "cancel_requested")]
+
+
+def step_detail(step: overview.StepStatus) -> str:
+    """What a lifecycle step holds, in the session's language."""
+    n = step.counts
+    if step.key == "define":
+        stated = t("Problem stated") if n.get("statement") else t("No problem statement")
+        return f"{stated} · {tn('{n} hypothesis', '{n} hypotheses', n.get('hypotheses', 0))}"
+    if step.key == "data":
+        return tn("{n} dataset", "{n} datasets", n.get("datasets", 0))
+    if step.key == "explore":
+        return tn("{n} version profiled", "{n} versions profiled", n.get("profiled", 0))
+    if step.key == "experiment":
+        return (f"{tn('{n} experiment', '{n} experiments', n.get('experiments', 0))} · "
+                f"{t('{n} running', n=n.get('running', 0))}")
+    return step.detail
+
+
+def event_line(event, subject: overview.Subject | None, *, project_name: str | None, everywhere: bool) -> None:
+    """One line of the feed: what happened to what (the name links to it), and when (and where, for all projects).
+
+    The sentence is split around the name, so the name is the link and the words around it wrap
+    like text (a link's label does not wrap: a long one would be cut).
+    """
+    template = EVENT_TEXT.get((event.object_kind, event.verb))
+    when = ago(event.at) + (f" · {escape_markdown(project_name)}" if everywhere and project_name else "")
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    if template is None or subject is None:  # an event this screen has no sentence for, or of a deleted object
+        row.markdown(escape_markdown(activity.shorten(event.message, 160)), width="content")
+        row.caption(when, width="content")
+        return
+    before, _, after = tk(template).partition("{name}")
+    parent = escape_markdown(activity.shorten(subject.parent_name, 40))
+    name = escape_markdown(activity.shorten(subject.name, NAME_LIMIT))
+    if before.strip():
+        row.markdown(before.format(parent=parent).strip(), width="content")
+    if subject.archived:
+        row.markdown(f"**{name}** ({t('archived')})", width="content")
+    else:
+        # a link from the feed of all projects switches to the object's project
+        project_id = (event.project_id or subject.project_id) if everywhere else None
+        url.link(SUBJECT_PAGES[subject.kind], f"**{name}**", icon=SUBJECT_ICONS.get(subject.kind), container=row,
+                 **subject_params(subject, project=project_id))
+    if after.strip():
+        row.markdown(after.format(parent=parent).strip(), width="content")
+    row.caption(when, width="content")
+
 
 ws = state.workspace()
 st.title("MLCycle")
-st.caption("Carry an ML project from the question to the served model, with every step tied to the one before.")
+st.caption(t("Carry an ML project from the question to the served model, with every step tied to the one before."))
 
 project = state.active_project()
 if project is None:
-    st.subheader("Welcome")
+    st.subheader(t("Welcome"), anchor=False)
     st.markdown(
-        "This workspace has no projects yet. A **project** holds one problem: its hypotheses, "
-        "the data for it and the experiments that test it.\n\n"
-        "1. Create a project with **New project** in the sidebar (or run `mlcycle demo` to load the demo).\n"
-        "2. Write the problem and a hypothesis with a measurable success criterion.\n"
-        "3. Upload data, explore it, and run AutoML."
+        t("This workspace has no projects yet. A **project** holds one problem: its hypotheses, "
+          "the data for it and the experiments that test it.") + "\n\n"
+        + "1. " + t("Create a project with **New project** in the sidebar, or load the demo below "
+                    "(`mlcycle demo` does the same).") + "\n"
+        + "2. " + t("Write the problem and a hypothesis with a measurable success criterion.") + "\n"
+        + "3. " + t("Upload data, explore it, and run AutoML.")
     )
-    if st.button("Load the demo project", key="home_demo", type="primary"):
+    if st.button(t("Load the demo project"), key="home_demo", type="primary", icon=":material/play_arrow:"):
         from core.cli import demo
 
         result = demo.seed_demo(ws)
         state.set_active_project(result["id"])
-        state.flash(f"Demo project '{escape_markdown(result['project_name'])}' loaded")
+        state.flash(t("Demo project '{name}' loaded", name=escape_markdown(result["project_name"])))
         st.rerun()
     st.stop()
 
 st.subheader(escape_markdown(project.name), anchor=False)
-if project.description:
-    st.caption(escape_markdown(project.description))
+st.caption(" · ".join(filter(None, [escape_markdown(project.description), id_suffix(project.id)])))
 
-st.markdown("#### Lifecycle")
+st.markdown(f"#### {t('Lifecycle')}")
 steps = overview.lifecycle(ws, project.id)
 columns = st.columns(len(steps))
 for column, step in zip(columns, steps, strict=True):
-    with column.container(border=True):
-        st.markdown(f"**{step.title}**")
-        st.markdown(STATE_BADGE[step.state])
-        st.caption(step.detail)
+    with column.container(border=True, height="stretch"):
+        st.markdown(f"**{tk(STEP_TITLES.get(step.key, step.title))}**")
+        color, icon, word = STATE_BADGE[step.state]
+        st.markdown(f":{color}-badge[{icon} {tk(word)}]")
+        st.caption(step_detail(step))
+        if step.state != "done":
+            st.markdown(tk(STEP_ACTIONS.get(step.key, step.next_action)))
         target = STEP_PAGES.get(step.key)
         if target and (ROOT / target).exists():
-            st.page_link(target, label="Open" if step.state != "not_started" else step.next_action,
-                         icon=":material/arrow_forward:")
-        else:
-            st.caption(step.next_action)
+            url.link(target, t("Start") if step.state == "not_started" else t("Open"),
+                     icon=":material/arrow_forward:")
 
-left, right = st.columns([2, 1])
+left, right = st.columns([2, 1], gap="large")
 with left:
-    st.markdown("#### Recent activity")
-    events = activity.list_events(ws, limit=15)
+    head, switch = st.columns([3, 2], vertical_alignment="bottom")
+    head.markdown(f"#### {t('Recent activity')}")
+    everywhere = switch.toggle(t("All projects"), key="home_all_projects",
+                               help=t("Show what happened in every project, not only in this one."))
+    events = activity.list_events(ws, project_id=None if everywhere else project.id, limit=15, skip=ROUTINE)
     if not events:
-        st.caption("Nothing has happened yet.")
+        st.caption(t("Nothing has happened yet."))
+    found = overview.subjects(ws, [(e.object_kind, e.object_id) for e in events])
     names = {p.id: p.name for p in projects.list_projects(ws, include_archived=True)}
     for event in events:
-        where = f" · {names[event.project_id]}" if event.project_id in names else ""
-        st.markdown(f"- {escape_markdown(event.message)} · _{ago(event.at)}{escape_markdown(where)}_")
+        event_line(event, found.get((event.object_kind, event.object_id)), project_name=names.get(event.project_id),
+                   everywhere=everywhere)
 with right:
-    st.markdown("#### Projects")
+    st.markdown(f"#### {t('Projects')}")
     for p in projects.list_projects(ws)[:8]:
-        st.markdown(f"- **{escape_markdown(p.name)}** `{p.id}` · updated {ago(p.updated_at)}")
-    with st.expander("Project settings", icon=":material/settings:"):
-        new_name = st.text_input("Rename this project", value=project.name, key="home_rename")
-        if st.button("Rename", key="home_rename_btn") and new_name != project.name:
+        current = p.id == project.id
+        url.link("app_pages/home.py", f"**{escape_markdown(p.name)}**" if current else escape_markdown(p.name),
+                 icon=":material/folder_open:" if current else ":material/folder:", project=p.id)
+        st.caption(f"{t('updated {when}', when=ago(p.updated_at))} · {id_suffix(p.id)}")
+    with st.expander(t("Project settings"), icon=":material/settings:"):
+        new_name = st.text_input(t("Rename this project"), value=project.name, key="home_rename")
+        if st.button(t("Rename"), key="home_rename_btn") and new_name != project.name:
             with errors.shown():
                 projects.rename_project(ws, project.id, new_name)
-                state.flash("Project renamed")
+                state.flash(t("Project renamed"))
                 st.rerun()
-        layout.confirm("Archive this project", key="home_archive", scope="app",
-                       question=f"Archive '{escape_markdown(project.name)}'? It disappears from lists; nothing is deleted.",
-                       yes="Yes, archive it", no="Keep it", action=lambda: projects.archive_project(ws, project.id))
+        layout.confirm(t("Archive this project"), key="home_archive", scope="app",
+                       question=t("Archive '{name}'? It disappears from lists; nothing is deleted.",
+                                  name=escape_markdown(project.name)),
+                       yes=t("Yes, archive it"), no=t("Keep it"), action=lambda: projects.archive_project(ws, project.id))
         archived = [p for p in projects.list_projects(ws, include_archived=True) if p.archived_at]
         if archived:
             labels = {p.id: p.name for p in archived}
-            chosen = st.selectbox("Archived projects", list(labels), format_func=labels.get, key="home_archived")
-            if st.button("Restore", key="home_restore"):
+            chosen = st.selectbox(t("Archived projects"), list(labels), format_func=labels.get, key="home_archived")
+            if st.button(t("Restore"), key="home_restore"):
                 with errors.shown():
                     projects.restore_project(ws, chosen)
-                    state.flash(f"'{escape_markdown(labels[chosen])}' restored")
+                    state.flash(t("'{name}' restored", name=escape_markdown(labels[chosen])))
                     st.rerun()

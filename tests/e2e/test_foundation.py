@@ -1,6 +1,9 @@
-"""Golden flow of the foundation: open the app, create a project, run a job and watch it finish."""
+"""Golden flow of the foundation: open the app, create a project, run a job and watch it finish, cancel
+one and retry it, and find the work in the project's activity."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -41,3 +44,28 @@ def test_new_user_creates_a_project_and_watches_a_demo_job_finish(page):
     page.wait_for_function("() => document.body.innerText.includes('· done ·')", timeout=60_000)
     page.wait_for_function("() => document.body.innerText.includes('Jobs: none running')", timeout=30_000)
     page.shot("05-job-done")
+
+    # a cancelled job shows how far it got and the word cancelled (not 100%), and can be retried
+    main = page.get_by_test_id("stMain")
+    page.get_by_role("button", name="Run a demo job").click()
+    wait_idle(page)
+    main.get_by_text(re.compile(r"Step \d+ of 12")).first.wait_for(timeout=30_000)
+    main.get_by_role("button", name="Cancel job").click()
+    main.get_by_role("button", name="Yes, cancel").click()
+    reached = main.get_by_text(re.compile(r"cancelled at \d+%"))
+    reached.wait_for(timeout=30_000)
+    assert reached.inner_text() != "cancelled at 100%"
+    page.shot("06-job-cancelled")
+    main.get_by_role("button", name="Retry").click()
+    wait_idle(page)
+    page.wait_for_function("() => document.body.innerText.includes('Queued Demo: sleep 6 s again')", timeout=30_000)
+    page.wait_for_function("() => document.body.innerText.includes('· done ·')", timeout=60_000)
+    page.shot("07-retried-job-done")
+
+    # Home's activity is the project's, and names what it mentions with a link to it
+    sidebar.get_by_role("link", name="Home").click()
+    wait_idle(page)
+    feed = main.get_by_role("link", name="Demo: sleep 6 s")
+    feed.first.wait_for()
+    assert "jobs" in feed.first.get_attribute("href")
+    page.shot("08-home-activity")
