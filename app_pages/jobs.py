@@ -8,11 +8,9 @@ from core import jobs, overview
 from core.define import projects
 from ui import errors, layout, state
 from ui.fmt import ago, duration, escape_markdown, short_id, status_text
-from ui.i18n import t, tk
-from ui.jobs import SELECTED, progress_panel
+from ui.i18n import t
+from ui.jobs import SELECTED, progress_panel, subject_text
 
-# what a job works on, as the table names it
-SUBJECT_KINDS = {"experiment": "Experiment", "dataset_version": "Dataset version", "model": "Model"}
 ACTIVE = ("queued", "running")
 
 ws = state.workspace()
@@ -43,7 +41,7 @@ def _rows(items: list) -> list[dict]:
             "status": status_text(j.status),
             "job": j.title,
             "progress": j.progress or 0.0,
-            "subject": f"{tk(SUBJECT_KINDS[subject.kind])}: {subject.name}" if subject else "",
+            "subject": subject_text(subject) if subject else "",
             "project": names.get(j.project_id, ""),
             "duration": duration(j.started_at, j.finished_at) if j.started_at else "",
             "queued": ago(j.created_at),
@@ -65,10 +63,10 @@ def job_table() -> None:
         column_order=[name for name in rows[0] if name not in empty],
         column_config={
             "status": st.column_config.TextColumn(t("Status")),
-            "job": st.column_config.TextColumn(t("Job"), width="large"),
+            "job": st.column_config.TextColumn(t("Job"), width="medium"),
             "progress": st.column_config.ProgressColumn(t("Progress"), min_value=0.0, max_value=1.0,
                                                         format="percent"),
-            "subject": st.column_config.TextColumn(t("Works on")),
+            "subject": st.column_config.TextColumn(t("Works on"), width="medium"),
             "project": st.column_config.TextColumn(t("Project")),
             "duration": st.column_config.TextColumn(t("Duration")),
             "queued": st.column_config.TextColumn(t("Queued")),

@@ -8,7 +8,7 @@ from core import jobs, overview
 from core.jobs.entities import Job
 from ui import errors, layout, state, url
 from ui.fmt import STATUS_MATERIAL, duration, escape_markdown, id_suffix, status_text
-from ui.i18n import t
+from ui.i18n import t, tk
 
 SEEN_UNFINISHED = "jobs_seen_unfinished"  # ids of jobs this session saw queued or running
 RERUN_AFTER = "jobs_rerun_after"  # ids of jobs whose end already reran the page once
@@ -50,6 +50,16 @@ def progress_text(job: Job) -> str:
     return t("{status} at {percent}", status=status_text(job.status), percent=percent(job.progress))
 
 
+# what a job works on, as the Jobs page names it ("Dataset version: churn v2")
+SUBJECT_KINDS = {"experiment": "Experiment", "dataset_version": "Dataset version", "model": "Model"}
+
+
+def subject_text(subject: overview.Subject) -> str:
+    """``Dataset version: churn v2`` (plain text; a model also names its experiment)."""
+    name = f"{subject.name} · {subject.parent_name}" if subject.kind == "model" else subject.name
+    return f"{tk(SUBJECT_KINDS[subject.kind])}: {name}" if subject.kind in SUBJECT_KINDS else name
+
+
 def subject_link(job: Job, *, container: object = None) -> None:
     """A link to what the job works on (its experiment, model or dataset version), if it still exists."""
     ref = job.subject
@@ -58,7 +68,8 @@ def subject_link(job: Job, *, container: object = None) -> None:
     found = overview.subjects(state.workspace(), [ref]).get(ref)
     if found is None:
         return
-    link_to(found, project=job.project_id or found.project_id, container=container)
+    link_to(found, label=f"{escape_markdown(subject_text(found))} {id_suffix(found.id)}",
+            project=job.project_id or found.project_id, container=container)
 
 
 # where each kind of object is shown, and the sentence a link to it reads

@@ -144,7 +144,7 @@ def test_a_job_links_to_the_dataset_version_it_works_on(app, ws, no_worker):
                        project_id=project.id, start_worker=False)
     at = app(JOBS, session={"jobs_selected": job.id})
     (label, page, params), = [x for x in _links(at) if x[1] == "datasets"]
-    assert label.startswith("churn v1")
+    assert label.startswith("Dataset version: churn v1 ")
     assert (params["dataset"], params["version"], params["project"]) == (
         added.version.dataset_id, added.version.id, project.id)
     table = at.main.dataframe[0].value
