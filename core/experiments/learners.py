@@ -169,3 +169,17 @@ def build_estimator(learner: str, task: str, config: dict[str, Any], *, n_jobs: 
     if not LEARNERS[learner].supports(task):
         raise InvalidInput(f"Learner '{learner}' cannot be used for a {task} task.")
     return cls(task=task, n_jobs=n_jobs, **clean_config(config))
+
+
+# The estimator classes lived in this module before core.experiments.estimators; models saved as
+# pickles (mlcycle-model/1, read once by core.experiments.migrate) name them here.
+_MOVED_CLASSES = frozenset({"_ScaledLinear", "_Unthreaded", "_RecordTrainedRounds", "_linear_pipeline",
+                            *(learner.estimator for learner in LEARNERS.values() if isinstance(learner.estimator, str))})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_CLASSES:
+        from core.experiments import estimators
+
+        return getattr(estimators, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
