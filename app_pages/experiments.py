@@ -1,81 +1,167 @@
-"""Experiment: AutoML searches in the background, every trial tracked, the best model kept."""
+"""Experiment: AutoML searches in the background, every trial tracked, the best model kept.
+
+The URL names the experiment (``experiment``), the open view (``tab``), the model shown in the
+Model view (``model``) and, in the form, the data (``version``). The form runs only while its
+expander is open, and nothing here imports FLAML: the search runs in the worker.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core import experiments
-from core.experiments import search as automl
-from ui import errors, layout, pickers, state
-from ui.experiment_view import experiment_panel
-from ui.fmt import escape_markdown
+from core.experiments import spec
+from core.workspace import Workspace
+from ui import errors, fmt, layout, pickers, state, url
+from ui.experiment_view import experiment_panel, metric_label, task_label
+from ui.fmt import escape_markdown, status_text
+from ui.i18n import t, tk
+
+TARGET_NAMES = {"target", "label", "y", "class", "churned", "diagnosis", "species"}
+COLLAPSE_FORM = "exp_new_collapse"  # set after a run is queued: the form closes on the next run
+EVALUATION = {"auto": "auto", "holdout": "a validation split", "cv": "k-fold cross-validation"}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _detected_task(root: str, version_id: str, target: str, _ws: Workspace) -> str:
+    """The task a target's values suggest (a version never changes, so this is cached per version and target)."""
+    return experiments.detect_task_of(_ws, version_id, target)
+
+
+def _metric_from_hypothesis(hypothesis, task: str) -> None:
+    """When the hypothesis (or the task) changes, preset the metric to the hypothesis's; say when it cannot be."""
+    if hypothesis is None:
+        st.session_state.pop("exp_metric_from", None)
+        return
+    wanted = spec.metric_for_task(hypothesis.metric, task)
+    if st.session_state.get("exp_metric_from") != (hypothesis.id, task):
+        st.session_state["exp_metric_from"] = (hypothesis.id, task)
+        if wanted:
+            st.session_state["exp_metric"] = wanted
+    if wanted is None:
+        st.warning(t("The hypothesis is judged on {metric}, which does not fit a {task} task, so this search cannot "
+                     "optimise it. Choose the target or task the hypothesis is about, or another hypothesis.",
+                     metric=f"**{escape_markdown(hypothesis.metric)}**", task=task_label(task)),
+                   icon=":material/warning:")
+    elif st.session_state.get("exp_metric") == wanted:
+        st.caption(t("Metric set from the hypothesis: {metric} ({criterion}).", metric=metric_label(wanted, task),
+                     criterion=escape_markdown(hypothesis.criterion)))
+
+
+def new_experiment_form(ws: Workspace, project) -> None:
+    """Data, target, task, hypothesis, metric, budget, learners and evaluation, then Run."""
+    version = pickers.version_picker(ws, project, key="exp_version")
+    if version is None:
+        st.info(t("This project has no data yet. Upload a dataset first."))
+        url.link("app_pages/datasets.py", t("Go to Datasets"), icon=":material/database:")
+        return
+    columns = [c.name for c in version.schema]
+    guess = next((c for c in reversed(columns) if c.lower() in TARGET_NAMES), columns[-1])
+    if st.session_state.get("exp_target") not in columns:
+        st.session_state["exp_target"] = guess
+    above = st.container()  # the hypothesis, drawn above the row once the task is known
+    c1, c2, c3 = st.columns(3)
+    target = c1.selectbox(t("Target column"), columns, key="exp_target")
+    with errors.shown():
+        detected = _detected_task(str(ws.root), version.id, target, ws)
+    task = c2.selectbox(t("Task"), ["auto", "binary", "multiclass", "regression"], key="exp_task",
+                        format_func=lambda k: t("auto ({task})", task=task_label(detected)) if k == "auto"
+                        else task_label(k),
+                        help=t("auto: detected from the target's values"))
+    effective = detected if task == "auto" else task
+    metrics = ["auto", *spec.METRICS[effective]]
+    if st.session_state.get("exp_metric") not in metrics:
+        st.session_state.pop("exp_metric", None)
+    with above:
+        hypothesis = pickers.hypothesis_picker(ws, project, key="exp_hypothesis")
+        _metric_from_hypothesis(hypothesis, effective)
+    default = spec.default_metric(effective)
+    metric = c3.selectbox(t("Metric"), metrics, key="exp_metric",
+                          format_func=lambda m: t("auto ({metric})", metric=metric_label(default, effective))
+                          if m == "auto" else metric_label(m, effective),
+                          help=t("What the search optimises on the validation folds. ROC AUC for several classes "
+                                 "says how the per-class scores are averaged."))
+    c4, c5, c6 = st.columns(3)
+    budget = c4.number_input(t("Time budget (s)"), min_value=0, value=60, step=10, key="exp_budget",
+                             help=t("0 = no time limit (then set max trials)"))
+    max_trials = c5.number_input(t("Max trials (0 = no limit)"), min_value=0, value=0, key="exp_max_trials")
+    seed = c6.number_input(t("Seed"), min_value=0, value=0, key="exp_seed")
+    available = spec.available_learners(effective)
+    learners = st.multiselect(t("Learners"), available, default=spec.default_learners(effective),
+                              key="exp_learners", help=t("What FLAML offers that is installed here"))
+    c7, c8, c9 = st.columns(3)
+    eval_method = c7.selectbox(t("Evaluation"), list(EVALUATION), key="exp_eval",
+                               format_func=lambda k: tk(EVALUATION[k]),
+                               help=t("auto: k-fold cross-validation for small data, a validation split for "
+                                      "large data"))
+    folds = c8.number_input(t("CV folds"), min_value=2, max_value=20, value=5, key="exp_folds")
+    test_size = c9.slider(t("Held-out test share"), 0.05, 0.5, 0.2, 0.05, key="exp_test_size",
+                          help=t("Never seen by the search; all holdout metrics come from it"))
+    candidates = [c for c in columns if c != target]
+    features = st.multiselect(t("Feature columns (empty: every column but the target; ID and free-text "
+                                "columns are left out automatically)"), candidates, key="exp_features")
+    c10, _ = st.columns(2)
+    concurrent = c10.number_input(t("Parallel trials (Ray)"), min_value=1, max_value=64, value=1,
+                                  key="exp_concurrent",
+                                  help=t("More than 1 runs trials on Ray (RAY_ADDRESS picks a cluster)"))
+    if st.button(t("Run experiment"), type="primary", key="exp_run", icon=":material/play_arrow:"):
+        from core.experiments.spec import SearchConfig
+
+        with errors.shown():
+            exp = experiments.create_experiment(
+                ws, version.id,
+                SearchConfig(target=target, task=task, metric=metric, time_budget=float(budget) or None,
+                             max_trials=int(max_trials) or None, learners=tuple(learners) or None,
+                             eval_method=eval_method, n_splits=int(folds), seed=int(seed),
+                             n_concurrent_trials=int(concurrent), feature_columns=tuple(features) or None),
+                project_id=project.id, hypothesis_id=hypothesis.id if hypothesis else None, test_size=test_size,
+            )
+            url.put(experiment=exp.id, model=None, tab=None)
+            st.session_state[COLLAPSE_FORM] = True
+            state.flash(t("Experiment '{name}' queued", name=escape_markdown(exp.name)), "⏳")
+            st.rerun()
+
+
+def _notebook_button(ws: Workspace, exp) -> None:
+    """Download the experiment as a Jupyter notebook (built only when clicked)."""
+    from core.experiments.notebook import experiment_notebook_name
+
+    def build() -> str:
+        from core.experiments.notebook import experiment_notebook
+
+        return experiment_notebook(ws, exp.id)
+
+    st.download_button(t("Open in a notebook"), data=build, file_name=experiment_notebook_name(exp),
+                       mime="application/x-ipynb+json", key=f"exp_notebook_{exp.id}",
+                       icon=":material/description:", on_click="ignore",
+                       help=t("A Jupyter notebook that loads this experiment's data and model and repeats its "
+                              "evaluation."))
+
 
 ws = state.workspace()
-layout.header("Experiments", "Run AutoML on a dataset version. The search runs in the background; every trial is recorded.")
+layout.header(t("Experiments"), t("Run AutoML on a dataset version. The search runs in the background; every "
+                                  "trial is recorded."))
 project = layout.require_project()
 
 existing = experiments.list_experiments(ws, project_id=project.id)
-with st.expander("New experiment", expanded=not existing, icon=":material/science:"):
-    version = pickers.version_picker(ws, project, key="exp_version")
-    if version is None:
-        st.info("This project has no data yet. Upload a dataset first.")
-        st.page_link("app_pages/datasets.py", label="Go to Datasets", icon=":material/database:")
-    else:
-        columns = [c.name for c in version.schema]
-        guess = next((c for c in reversed(columns) if c.lower() in {"target", "label", "y", "class", "churned",
-                                                                   "diagnosis", "species"}), columns[-1])
-        c1, c2, c3 = st.columns(3)
-        target = c1.selectbox("Target column", columns, index=columns.index(guess), key="exp_target")
-        with errors.shown():
-            detected = experiments.detect_task_of(ws, version.id, target)
-        task = c2.selectbox("Task", ["auto", "binary", "multiclass", "regression"], key="exp_task",
-                            help=f"auto: detected as **{detected}** from the target's values")
-        effective = detected if task == "auto" else task
-        metrics = list(automl.METRICS[effective])
-        metric = c3.selectbox("Metric", ["auto", *metrics], key="exp_metric",
-                              help=f"auto: {automl.default_metric(effective)}")
-        c4, c5, c6 = st.columns(3)
-        budget = c4.number_input("Time budget (s)", min_value=0, value=60, step=10, key="exp_budget",
-                                 help="0 = no time limit (then set max trials)")
-        max_trials = c5.number_input("Max trials (0 = no limit)", min_value=0, value=0, key="exp_max_trials")
-        seed = c6.number_input("Seed", min_value=0, value=0, key="exp_seed")
-        available = automl.available_learners(effective)
-        learners = st.multiselect("Learners", available, default=automl.default_learners(effective),
-                                  key="exp_learners", help="What FLAML offers that is installed here")
-        c7, c8, c9 = st.columns(3)
-        eval_method = c7.selectbox("Evaluation", ["auto", "holdout", "cv"], key="exp_eval",
-                                   help="auto: k-fold CV for small data, a validation split for large data")
-        folds = c8.number_input("CV folds", min_value=2, max_value=20, value=5, key="exp_folds")
-        test_size = c9.slider("Held-out test share", 0.05, 0.5, 0.2, 0.05, key="exp_test_size",
-                              help="Never seen by the search; all holdout metrics come from it")
-        candidates = [c for c in columns if c != target]
-        features = st.multiselect("Feature columns (empty: every column but the target; ID and free-text "
-                                  "columns are left out automatically)", candidates, key="exp_features")
-        hypothesis = pickers.hypothesis_picker(ws, project, key="exp_hypothesis")
-        c10, _ = st.columns(2)
-        concurrent = c10.number_input("Parallel trials (Ray)", min_value=1, max_value=64, value=1, key="exp_concurrent",
-                                      help="More than 1 runs trials on Ray (RAY_ADDRESS picks a cluster)")
-        if st.button("Run experiment", type="primary", key="exp_run", icon=":material/play_arrow:"):
-            with errors.shown():
-                exp = experiments.create_experiment(
-                    ws, version.id,
-                    automl.SearchConfig(target=target, task=task, metric=metric, time_budget=float(budget) or None,
-                                        max_trials=int(max_trials) or None, learners=tuple(learners) or None,
-                                        eval_method=eval_method, n_splits=int(folds), seed=int(seed),
-                                        n_concurrent_trials=int(concurrent),
-                                        feature_columns=tuple(features) or None),
-                    project_id=project.id, hypothesis_id=hypothesis.id if hypothesis else None, test_size=test_size,
-                )
-                st.session_state["exp_selected"] = exp.id
-                st.session_state["exp_pick"] = exp.id
-                state.flash(f"Experiment '{escape_markdown(exp.name)}' queued", "⏳")
-                st.rerun()
+if st.session_state.pop(COLLAPSE_FORM, False):
+    st.session_state["exp_new"] = False
+elif not existing:  # nothing else to show: the form is open
+    st.session_state["exp_new"] = True
+with st.expander(t("New experiment"), expanded=not existing, icon=":material/science:", key="exp_new",
+                 on_change="rerun") as form:
+    if form.open or form.open is None:
+        new_experiment_form(ws, project)
 
-existing = experiments.list_experiments(ws, project_id=project.id)
 if not existing:
-    st.info("No experiments yet. Choose a dataset version and a target above, then press **Run experiment**.")
+    st.info(t("No experiments yet. Choose a dataset version and a target above, then press **Run experiment**."))
     st.stop()
-selected = pickers.remembered_select(
-    "Experiment", {e.id: f"{e.name} · {e.id} · {e.created_at[:16].replace('T', ' ')} UTC" for e in existing},
-    key="exp_pick", remember="exp_selected")
+labels = {e.id: f"{e.name} · {fmt.when(e.created_at)} · {status_text(e.status)}" for e in existing}
+if len(set(labels.values())) < len(labels):  # same name in the same minute: the short id tells them apart
+    labels = {i: f"{label} · {fmt.short_id(i)}" for i, label in labels.items()}
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+with left:
+    selected = url.select(t("Experiment"), labels, param="experiment", default=existing[0].id, clear=("model",))
+with right:
+    _notebook_button(ws, next(e for e in existing if e.id == selected))
 experiment_panel(ws, selected)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
@@ -26,6 +28,7 @@ def test_run_automl_leave_and_come_back_and_see_it_finish(page):
     page.get_by_role("button", name="Run experiment").click()
     wait_idle(page)
     page.get_by_text("Cancel experiment").wait_for(timeout=60_000)
+    assert "experiment=exp_" in page.url  # the new experiment is named in the URL
     page.shot("01-running")
 
     open_page(page)  # leave for the home page while the search runs
@@ -39,4 +42,24 @@ def test_run_automl_leave_and_come_back_and_see_it_finish(page):
     page.get_by_role("heading", name="Best model").wait_for(timeout=120_000)
     assert page.locator(".js-plotly-plot .scatterlayer .point").count() > first
     page.get_by_text("Scored on the held-out split").wait_for()
+    page.get_by_text("Why this model").wait_for()  # the rule that chose it, with its numbers
     page.shot("04-finished")
+    with page.expect_download() as download:  # the notebook is built when the button is pressed
+        page.get_by_role("button", name="Open in a notebook").click()
+    assert download.value.suggested_filename.endswith(".ipynb")
+    assert '"nbformat": 4' in Path(download.value.path()).read_text()
+
+    page.get_by_role("tab", name="Trials").click()  # the open view is in the URL; Back returns to the overview
+    wait_idle(page)
+    page.get_by_text("best validation score first").wait_for()
+    assert "tab=trials" in page.url
+    assert page.locator(".js-plotly-plot").count() == 0  # charts are drawn only in the overview
+    page.shot("05-trials")
+    page.go_back()
+    wait_idle(page)
+    page.get_by_text("Why this model").wait_for()
+
+    open_page(page, "experiments?lang=ko&tab=model")
+    page.get_by_role("tab", name="모델").wait_for()
+    page.get_by_text("하이퍼파라미터").first.wait_for()
+    page.shot("06-model-ko")
