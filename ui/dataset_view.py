@@ -24,7 +24,7 @@ from core.workspace import Workspace
 from ui import errors, layout, state, url
 from ui.fmt import ago, count, date, escape_markdown, id_suffix, short_id, size
 from ui.i18n import t, tk, tn
-from ui.pickers import how_made, ordered, version_label
+from ui.pickers import how_made, ordered, shape_text, version_label
 
 PAGE = "app_pages/datasets.py"
 ENCODINGS = ["auto", "utf-8", "utf-8-sig", "cp949", "euc-kr", "utf-16", "latin-1"]
@@ -89,10 +89,8 @@ def detection_text(source: dict[str, Any]) -> str:
 
 
 def source_text(version: DatasetVersion) -> str:
-    """Where a version came from: ``star98.xlsx · Excel · sheet 'data' (1 of 2)`` (no empty parts)."""
+    """Where an uploaded version came from: ``star98.xlsx · Excel · sheet 'data' (1 of 2)`` (no empty parts)."""
     source = version.source or {}
-    if source.get("derived_from"):
-        return how_made(version) or t("derived from another version")
     return " · ".join(p for p in (source.get("file_name", ""), detection_text(source)) if p)
 
 
@@ -162,7 +160,9 @@ def _done(result: AddResult) -> None:
     v = result.version
     st.session_state[UPLOAD_DONE] = {
         "name": v.dataset_name, "number": v.number, "rows": v.n_rows, "cols": v.n_cols, "reused": result.reused,
-        "warnings": list(result.warnings), "detected": dict(result.detected or v.source or {}),
+        # a reused version's first note says it was reused: the success message says so already
+        "warnings": list(result.warnings[1:] if result.reused else result.warnings),
+        "detected": dict(result.detected or v.source or {}),
     }
     st.session_state[UPLOAD_GEN] = st.session_state.get(UPLOAD_GEN, 0) + 1
     st.session_state.pop(SHEETS, None)
@@ -176,11 +176,12 @@ def upload_result(notice: Any) -> None:
     if not done:
         return
     what = f"{escape_markdown(done['name'])} v{done['number']}"
-    size_text = t("{rows} rows × {cols} columns", rows=count(done["rows"]), cols=count(done["cols"]))
+    size_text = shape_text(done["rows"], done["cols"])
     if done["reused"]:
-        notice.success(t("{version}: {size}, already stored; reused", version=what, size=size_text), icon="♻️")
+        notice.success(t("{version}: {size}, already stored; reused", version=what, size=size_text),
+                       icon=":material/recycling:")
     else:
-        notice.success(t("{version}: {size} stored", version=what, size=size_text), icon="✅")
+        notice.success(t("{version}: {size} stored", version=what, size=size_text), icon=":material/check_circle:")
     found = detection_text(done["detected"])
     if found:
         notice.caption(t("Detected: {what}", what=escape_markdown(found)))
@@ -201,7 +202,7 @@ def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
         with errors.shown():
             datasets.attach_dataset(ws, chosen, project.id)
             url.put(dataset=chosen, version=None)
-            state.flash(t("Attached {name}", name=escape_markdown(labels[chosen])))
+            state.flash(t("Attached {name}", name=escape_markdown(labels[chosen])), ":material/check_circle:")
             st.rerun()
 
 
@@ -252,13 +253,37 @@ def _uses_text(uses: list[VersionUse]) -> str:
     return shown + (t(" and {n} more", n=len(names) - 3) if len(names) > 3 else "")
 
 
+def _made_text(v: DatasetVersion, numbers: dict[str, int]) -> str:
+    """How a version was made, with what the operation touched: ``Drop columns: id, note``."""
+    op = v.operation or {}
+    kind = op.get("op")
+    if not kind:
+        return t("uploaded from {file}", file=v.source.get("file_name", "?"))
+    if kind == "drop_columns" and op.get("columns"):
+        return t("Drop columns: {columns}", columns=", ".join(map(str, op["columns"])))
+    if kind == "rename_columns" and op.get("mapping"):
+        return t("Rename columns: {changes}", changes=", ".join(f"{a} → {b}" for a, b in op["mapping"].items()))
+    if kind == "cast_columns" and op.get("types"):
+        return t("Change types: {changes}", changes=", ".join(
+            f"{c} → {tk(CAST_TYPES[k]) if k in CAST_TYPES else k}" for c, k in op["types"].items()))
+    if kind == "filter_rows" and op.get("conditions"):
+        joiner = f" {t('or') if op.get('combine') == 'or' else t('and')} "
+        where = joiner.join(
+            " ".join(str(p) for p in (c.get("column"), FILTER_SYMBOLS.get(c.get("operator"))
+                                      or tk(FILTER_WORDS.get(c.get("operator"), str(c.get("operator")))),
+                                      "" if c.get("operator") in ("is_null", "not_null") else c.get("value")) if p != "")
+            for c in op["conditions"])
+        return t("Keep rows where {where}", where=where)
+    return how_made(v, numbers)
+
+
 def _versions_table(versions: list[DatasetVersion], numbers: dict[str, int],
                     uses: dict[str, list[VersionUse]], current: str) -> None:
     rows = []
     for v in versions:
         label = f"v{v.number}" if not v.is_split else f"   ↳ v{v.number}"
         rows.append({"version": label + (" ◀" if v.id == current else ""),
-                     "made": how_made(v, numbers) or t("uploaded from {file}", file=v.source.get("file_name", "?")),
+                     "made": _made_text(v, numbers),
                      "rows": v.n_rows, "columns": v.n_cols, "size": size(v.size_bytes), "created": ago(v.created_at),
                      "used by": _uses_text(uses.get(v.id, [])), "id": short_id(v.id)})
     st.dataframe(rows, hide_index=True, width="stretch", key="ds_versions_table", column_config={
@@ -288,7 +313,7 @@ def archived_banner(ws: Workspace, ds: Dataset) -> None:
     if st.button(t("Restore {name}", name=ds.name), key=f"ds_restore_banner_{ds.id}", icon=":material/unarchive:"):
         with errors.shown():
             datasets.restore_dataset(ws, ds.id)
-            state.flash(t("Restored {name}", name=escape_markdown(ds.name)))
+            state.flash(t("Restored {name}", name=escape_markdown(ds.name)), ":material/unarchive:")
             st.rerun()
 
 
@@ -310,6 +335,8 @@ def dataset_detail(ws: Workspace, project: Project, ds: Dataset) -> None:
         facts.append(t("license: {license}", license=escape_markdown(ds.license)))
     facts.append(t("added {when}", when=date(ds.created_at)))
     st.caption(" · ".join(facts) + (f"  \n{escape_markdown(ds.description)}" if ds.description else ""))
+    if st.session_state.pop(SHOW_SPLITS + "_next", False):
+        st.session_state[SHOW_SPLITS] = True
     show_splits = st.toggle(t("Show train/test splits"), key=SHOW_SPLITS, disabled=not n_splits,
                             help=t("Each experiment holds out a test part and trains on the rest; they are "
                                    "listed under the version they came from"))
@@ -332,7 +359,7 @@ def dataset_detail(ws: Workspace, project: Project, ds: Dataset) -> None:
             _schema_editor(ws, version)
     if views["preview"].open:
         with views["preview"]:
-            _preview(ws, version)
+            _preview(ws, version, numbers)
     if views["derive"].open:
         with views["derive"]:
             _derive_form(ws, version)
@@ -358,16 +385,17 @@ def _manage(ws: Workspace, ds: Dataset, version: DatasetVersion, made: list[Data
                      icon=":material/unarchive:"):
             with errors.shown():
                 datasets.restore_version(ws, version.id)
-                state.flash(t("Restored {name} v{n}", name=name, n=version.number))
+                state.flash(t("Restored {name} v{n}", name=name, n=version.number), ":material/unarchive:")
                 st.rerun()
         return
     used = uses.get(version.id, [])
+    offer = not used and (version.is_split or len(made) > 1)  # the last version a user made stays
     left, right = st.columns(2)
     with left:
         if used:
             st.caption(":material/lock: " + t("Used by experiment {names}, so v{n} is kept (it cannot be archived).",
                                               names=escape_markdown(_uses_text(used)), n=version.number))
-        elif version.is_split or len(made) > 1:
+        elif offer:
             layout.confirm(
                 t("Archive v{n}", n=version.number), key=f"ds_archive_v_{version.id}", icon=":material/archive:",
                 question=t("Archive v{n} of {name}? It leaves lists and pickers; its data, lineage and id stay, "
@@ -376,7 +404,7 @@ def _manage(ws: Workspace, ds: Dataset, version: DatasetVersion, made: list[Data
                 action=_then(lambda: datasets.archive_version(ws, version.id),
                              t("Archived {name} v{n}", name=name, n=version.number), version=None),
             )
-    with right:
+    with right if used or offer else left:
         in_use = sorted({u.experiment_name for found in uses.values() for u in found})
         kept = t(" Experiments that used it ({names}) keep their data.",
                  names=escape_markdown(", ".join(in_use))) if in_use else ""
@@ -395,7 +423,7 @@ def _then(action: Callable[[], object], message: str, **params: str | None) -> C
     def run() -> None:
         action()
         url.put(**params)
-        state.flash(message, "📦")
+        state.flash(message, ":material/inventory_2:")
     return run
 
 
@@ -418,18 +446,23 @@ def _schema_editor(ws: Workspace, version: DatasetVersion) -> None:
     if overrides and st.button(t("Save semantic types"), key=f"ds_schema_save_{version.id}", type="primary"):
         with errors.shown():
             datasets.set_semantic_types(ws, version.id, overrides)
-            state.flash(t("Semantic types saved"))
+            state.flash(t("Semantic types saved"), ":material/check_circle:")
             st.rerun()
 
 
-def _preview(ws: Workspace, version: DatasetVersion) -> None:
+def _preview(ws: Workspace, version: DatasetVersion, numbers: dict[str, int]) -> None:
     st.dataframe(datasets.load_frame(ws, version.id).head(PREVIEW_ROWS), width="stretch",
                  key=f"ds_preview_{version.id}")
     if version.n_rows > PREVIEW_ROWS:
         shown = t("First {shown} of {total} rows.", shown=count(PREVIEW_ROWS), total=count(version.n_rows))
     else:
         shown = tn("The only row.", "All {n} rows.", version.n_rows)
-    st.caption(shown + " " + t("Source: {source}", source=escape_markdown(source_text(version))))
+    if version.parent_id:
+        origin = t("Made from v{n}: {how}", n=numbers.get(version.parent_id, "?"),
+                   how=escape_markdown(_made_text(version, numbers)))
+    else:
+        origin = t("Source: {source}", source=escape_markdown(source_text(version)))
+    st.caption(f"{shown} {origin}")
 
 
 def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
@@ -438,7 +471,7 @@ def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
                       key="ds_op")
     spec: dict = {"op": op}
     if op == "drop_columns":
-        spec["columns"] = st.multiselect(t("Columns to drop"), names, key="ds_drop")
+        spec["columns"] = st.multiselect(t("Columns to drop"), names, key="ds_drop", placeholder=t("Choose columns"))
     elif op == "rename_columns":
         col = st.selectbox(t("Column"), names, key="ds_rename_col")
         spec["mapping"] = {col: st.text_input(t("New name"), key="ds_rename_to")}
@@ -456,7 +489,8 @@ def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
                          c2.selectbox(t("New type"), list(CAST_TYPES), key="ds_cast_type",
                                       format_func={c: tk(label) for c, label in CAST_TYPES.items()}.get)}
     elif op == "deduplicate":
-        spec["subset"] = st.multiselect(t("Compare on these columns (empty: all)"), names, key="ds_dedup_cols") or None
+        spec["subset"] = st.multiselect(t("Compare on these columns (empty: all)"), names, key="ds_dedup_cols",
+                                        placeholder=t("All columns")) or None
     else:
         c1, c2, c3 = st.columns(3)
         target = c1.selectbox(t("Stratify on (target)"), ["", *names], key="ds_split_target",
@@ -469,13 +503,13 @@ def _derive_form(ws: Workspace, version: DatasetVersion) -> None:
             if op == "split":
                 train, test = datasets.split_version(ws, version.id, target=target, test_size=test_size, seed=int(seed),
                                                      stratify=target is not None)
-                st.session_state[SHOW_SPLITS] = True  # show what was just made
+                st.session_state[SHOW_SPLITS + "_next"] = True  # show what was just made (the toggle is drawn)
                 url.put(version=train.id)
-                state.flash(t("Split into v{train} (train) and v{test} (test)", train=train.number, test=test.number))
+                state.flash(t("Split into v{train} (train) and v{test} (test)", train=train.number, test=test.number), ":material/check_circle:")
             else:
                 child = datasets.derive_version(ws, version.id, spec, description=description)
                 url.put(version=child.id)
-                state.flash(t("Created {name} v{n}", name=escape_markdown(child.dataset_name), n=child.number))
+                state.flash(t("Created {name} v{n}", name=escape_markdown(child.dataset_name), n=child.number), ":material/check_circle:")
             st.rerun()
 
 
@@ -521,12 +555,12 @@ def _diff_view(d: VersionDiff, old: DatasetVersion, new: DatasetVersion) -> None
     added = d.rows_added if d.key else d.content_added
     removed = d.rows_removed if d.key else d.content_removed
     m = st.columns(5)
-    m[0].metric(t("Rows"), count(d.rows_b), delta=_delta(d.rows_b - d.rows_a))
+    m[0].metric(t("Rows"), count(d.rows_b), delta=_delta(d.rows_b - d.rows_a), delta_color="off")
     m[1].metric(t("Rows added"), count(added) if added is not None else "—")
     m[2].metric(t("Rows removed"), count(removed) if removed is not None else "—")
     m[3].metric(t("Rows changed"), count(d.rows_changed) if d.rows_changed is not None else "—",
                 help=t("Needs a key column to tell a changed row from one removed and one added"))
-    m[4].metric(t("Columns"), count(new.n_cols), delta=_delta(new.n_cols - old.n_cols))
+    m[4].metric(t("Columns"), count(new.n_cols), delta=_delta(new.n_cols - old.n_cols), delta_color="off")
     if d.key:
         st.caption(t("Rows matched by {key}.", key=escape_markdown(d.key)))
     elif added is None:
@@ -540,7 +574,7 @@ def _diff_view(d: VersionDiff, old: DatasetVersion, new: DatasetVersion) -> None
                   for c in d.type_changes]
                + [{"column": c["column"], "change": t("meaning"), "from": tk(SEMANTIC_NAMES.get(c["from"], c["from"])),
                    "to": tk(SEMANTIC_NAMES.get(c["to"], c["to"]))} for c in d.semantic_changes])
-    st.markdown(f"**{t('Columns')}**")
+    st.markdown(f"**{t('Column changes')}**")
     if columns:
         st.dataframe(columns, hide_index=True, width="stretch", key="ds_diff_columns", column_config={
             "column": t("Column"), "change": t("Change"), "from": t("From"), "to": t("To")})
@@ -579,18 +613,17 @@ def _lineage(ws: Workspace, ds: Dataset, versions: dict[str, DatasetVersion], nu
     graph = datasets.lineage_graph(ws, ds.id)
     st.plotly_chart(charts.lineage_figure(graph.nodes, graph.edges), key=f"ds_lineage_{ds.id}")
     made_by = {e.source: e.target for e in graph.edges if e.relation == "produced_by"}  # model -> experiment
-    groups: dict[str, list] = {}
+    groups: dict[str, list] = {kind: [] for kind in LINEAGE_KINDS}
     for node in graph.nodes:
-        if node.kind in LINEAGE_KINDS:
-            groups.setdefault(node.kind, []).append(node)
-    if not groups:
-        return
-    columns = st.columns(len(groups))
-    for column, (kind, nodes) in zip(columns, groups.items(), strict=True):
-        with column:
-            st.markdown(f"**{tk(LINEAGE_KINDS[kind])}**")
-            for node in nodes:
-                _lineage_link(ws, ds, node, made_by, versions, numbers)
+        if node.kind in LINEAGE_KINDS and node.id != ds.id:  # this dataset is the page itself
+            groups[node.kind].append(node)
+    left, right = st.columns([1, 2])  # versions beside what was made from them (longer names)
+    for kind, nodes in groups.items():
+        if nodes:
+            with left if kind == "dataset_version" else right:
+                st.markdown(f"**{tk(LINEAGE_KINDS[kind])}**")
+                for node in nodes:
+                    _lineage_link(ws, ds, node, made_by, versions, numbers)
 
 
 def _lineage_link(ws: Workspace, ds: Dataset, node: Any, made_by: dict[str, str],
@@ -604,9 +637,14 @@ def _lineage_link(ws: Workspace, ds: Dataset, node: Any, made_by: dict[str, str]
             except NotFound:  # a dangling link: the name without a link
                 st.markdown(label)
                 return
+        if version.dataset_id == ds.id:  # this dataset's: "v3 · train part of v2" (its name is the page's)
+            label = " · ".join(p for p in (f"v{version.number}", how_made(version, numbers)) if p)
         archived = f" ({t('archived')})" if version.archived_at else ""
-        url.link(PAGE, label + archived, icon=":material/table:", dataset=version.dataset_id, version=node.id,
-                 tab="lineage", help=escape_markdown(version_label(version, numbers)))
+        # a button, not url.link: a link to the page being shown changes what the server shows but
+        # leaves the address bar as it was (so a reload or a shared link would show another version)
+        st.button(label + archived, key=f"ds_lineage_go_{node.id}", icon=":material/table:", type="tertiary",
+                  help=escape_markdown(version_label(version, numbers)), on_click=url.put,
+                  kwargs={"dataset": version.dataset_id, "version": node.id, "tab": "lineage"})
     elif node.kind == "experiment":
         url.link("app_pages/experiments.py", label, icon=":material/science:", experiment=node.id)
     elif node.kind == "model":
@@ -614,8 +652,9 @@ def _lineage_link(ws: Workspace, ds: Dataset, node: Any, made_by: dict[str, str]
                  experiment=made_by.get(node.id))
     elif node.kind == "hypothesis":
         url.link("app_pages/problem.py", label, icon=":material/lightbulb:")
-    else:
-        url.link(PAGE, label, icon=":material/database:", dataset=node.id, version=None)
+    else:  # another dataset (this one is the page itself)
+        st.button(label, key=f"ds_lineage_go_{node.id}", icon=":material/database:", type="tertiary",
+                  on_click=url.put, kwargs={"dataset": node.id, "version": None, "tab": "lineage"})
 
 
 # ---------------------------------------------------------------------------- download
@@ -662,7 +701,7 @@ def archived_section(ws: Workspace, project: Project, ds: Dataset | None) -> Non
                 with errors.shown():
                     datasets.restore_dataset(ws, d.id)
                     url.put(dataset=d.id, version=None)
-                    state.flash(t("Restored {name}", name=escape_markdown(d.name)))
+                    state.flash(t("Restored {name}", name=escape_markdown(d.name)), ":material/unarchive:")
                     st.rerun()
         for v in versions:
             left, right = st.columns([4, 1], vertical_alignment="center")
@@ -672,5 +711,5 @@ def archived_section(ws: Workspace, project: Project, ds: Dataset | None) -> Non
                 with errors.shown():
                     datasets.restore_version(ws, v.id)
                     url.put(version=v.id)
-                    state.flash(t("Restored {name} v{n}", name=escape_markdown(v.dataset_name), n=v.number))
+                    state.flash(t("Restored {name} v{n}", name=escape_markdown(v.dataset_name), n=v.number), ":material/unarchive:")
                     st.rerun()

@@ -17,8 +17,8 @@ from core.define.entities import Hypothesis, Project
 from core.errors import NotFound
 from core.workspace import Workspace
 from ui import state, url
-from ui.fmt import count, escape_markdown
-from ui.i18n import t, tk
+from ui.fmt import escape_markdown
+from ui.i18n import t, tk, tn
 
 # how each operation reads in a version's label ("deduplicate" -> "Remove duplicate rows")
 OPERATIONS = {
@@ -39,10 +39,15 @@ def how_made(version: DatasetVersion, numbers: dict[str, int] | None = None) -> 
     return tk(OPERATIONS[op["op"]]) if op.get("op") in OPERATIONS else ""
 
 
+def shape_text(rows: int, cols: int) -> str:
+    """``150 rows × 5 columns``, ``1 row × 1 column`` (``150행 × 5열``)."""
+    return f"{tn('{n} row', '{n} rows', rows)} × {tn('{n} column', '{n} columns', cols)}"  # × reads the same
+
+
 def version_label(version: DatasetVersion, numbers: dict[str, int] | None = None, *, dataset: bool = True) -> str:
     """``iris v3 · 150 rows × 5 columns · Remove duplicate rows`` (no empty parts)."""
     parts = [f"{version.dataset_name} v{version.number}" if dataset else f"v{version.number}",
-             t("{rows} rows × {cols} columns", rows=count(version.n_rows), cols=count(version.n_cols)),
+             shape_text(version.n_rows, version.n_cols),
              how_made(version, numbers)]
     return " · ".join(p for p in parts if p)
 
@@ -92,7 +97,7 @@ def url_version(ws: Workspace, project: Project) -> DatasetVersion | None:
         url.put(dataset=version.dataset_id, version=version.id, tab=tab)
         state.flash(t("Switched to project {project}, which holds {version}.",
                       project=escape_markdown(other.name),
-                      version=escape_markdown(f"{version.dataset_name} v{version.number}")), "🔀")
+                      version=escape_markdown(f"{version.dataset_name} v{version.number}")), ":material/swap_horiz:")
         st.rerun()
     st.warning(t("The link named {version}, whose dataset no project uses. Attach it to this project under "
                  "**Add data → Attach a shared dataset** to see it here.",
@@ -154,19 +159,3 @@ def hypothesis_picker(ws: Workspace, project: Project, *, key: str) -> Hypothesi
     chosen = st.selectbox(t("Hypothesis it tests"), ids, format_func=labels.get, key=key)
     return next((h for h in items if h.id == chosen), None)
 
-
-def remembered_select(label: str, options: dict[str, str], *, key: str, remember: str) -> str:
-    """A selectbox over ``{id: label}`` that keeps its choice across pages (under ``remember``).
-
-    Prefer :func:`ui.url.select`, which keeps the choice in the URL.
-
-    Returns:
-        The chosen id.
-    """
-    ids = list(options)
-    if st.session_state.get(key) not in ids:
-        remembered = st.session_state.get(remember)
-        st.session_state[key] = remembered if remembered in ids else ids[0]
-    chosen = st.selectbox(label, ids, format_func=options.get, key=key)
-    st.session_state[remember] = chosen
-    return chosen

@@ -185,14 +185,23 @@ def test_a_link_to_another_projects_version_switches_to_that_project(app, ws):
     assert projects.get_project(ws, at.session_state["active_project_id"]).name == "Theirs"
 
 
-def test_the_lineage_lists_its_objects_by_name_with_links(app, ws):
+def test_the_lineage_lists_its_objects_by_name_and_each_opens_it(app, ws):
+    from core import experiments
+    from core.experiments.spec import SearchConfig
+
     p, v1, v2, train, test = _iris_with_an_experiment_split(ws)
+    exp = experiments.create_experiment(ws, v2.id, SearchConfig(target="species", time_budget=5), name="petals",
+                                        project_id=p.id, start_worker=False)
     at = _open(app, p, tab="lineage")
-    links = at.get("page_link")
-    labels = [link.proto.label for link in links]
-    assert {"iris v1", "iris v2", "iris v3", "iris v4"} <= set(labels), labels
-    link = next(link for link in links if link.proto.label == "iris v1")
-    assert f"version={v1.id}" in link.proto.page or v1.id in str(link.proto)
+    names = [b.label for b in at.button if b.key and b.key.startswith("ds_lineage_go_")]
+    assert names == ["v1", "v2 · Remove duplicate rows", "v3 · train part of v2", "v4 · test part of v2"], names
+    assert not any(name.startswith("dsv_") for name in names), "names, not ids"
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    assert "petals" in links and "experiments" in links["petals"]
+    next(b for b in at.button if b.label == "v1").click().run()
+    assert at.query_params["version"] == v1.id and at.query_params["tab"] == "lineage"
+    assert at.selectbox(key="url_version").value == v1.id
+    assert exp.id
 
 
 def test_the_compare_view_summarises_rows_and_columns_then_shows_tables(app, ws):
@@ -224,3 +233,17 @@ def test_every_view_reads_in_korean(app, ws, tab):
     at.toggle(key="ds_show_splits").set_value(True).run()
     assert not at.exception, at.exception
     assert not i18n.missing(), sorted(i18n.missing())
+
+
+def test_a_split_made_on_the_derive_view_is_shown_under_its_source(app, ws):
+    p = make_project(ws)
+    v1 = datasets.add_dataset(ws, SAMPLES / "iris.csv", project_id=p.id).version
+    at = _open(app, p, tab="derive")
+    at.selectbox(key="ds_op").select("split").run()
+    _click(at, "Create new version")
+    train = datasets.get_version(ws, at.query_params["version"])
+    assert train.is_split and train.parent_id == v1.id
+    assert at.toggle(key="ds_show_splits").value is True
+    assert [v.strip().rstrip(" ◀") for v in at.dataframe[1].value["version"]] == ["v1", "↳ v3", "↳ v2"]
+    derived = [v for v in datasets.list_versions(ws, v1.dataset_id) if v.id != v1.id]
+    assert len(derived) == 2
