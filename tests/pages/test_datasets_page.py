@@ -247,3 +247,15 @@ def test_a_split_made_on_the_derive_view_is_shown_under_its_source(app, ws):
     assert [v.strip().rstrip(" ◀") for v in at.dataframe[1].value["version"]] == ["v1", "↳ v3", "↳ v2"]
     derived = [v for v in datasets.list_versions(ws, v1.dataset_id) if v.id != v1.id]
     assert len(derived) == 2
+
+
+def test_a_link_to_an_archived_dataset_says_so_and_offers_to_restore_it(app, ws):
+    p = make_project(ws)
+    iris = datasets.add_dataset(ws, SAMPLES / "iris.csv", project_id=p.id).version
+    datasets.add_dataset(ws, SAMPLES / "wine.csv", project_id=p.id)
+    datasets.archive_dataset(ws, iris.dataset_id)
+    at = _open(app, p, dataset=iris.dataset_id)
+    assert any("iris** is archived" in i.value or "iris is archived" in i.value.replace("*", "") for i in at.info)
+    _click(at, "Restore iris")
+    assert datasets.get_dataset(ws, iris.dataset_id).archived_at is None
+    assert at.selectbox(key="url_dataset").value == iris.dataset_id
