@@ -168,8 +168,11 @@ def cmd_refit(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
         queued, what = experiments.enqueue_refit(ws, args.id), f"Refitting the best trial of {args.id}"
     job = _wait_for_job(ws, queued, what)
     model = experiments.get_model(ws, job.result["model_id"])
-    why = automl.Selection.from_dict(model.selection).reason if model.selection else "the best trial"
-    text = f"Refit {why} as model {model.id} ({model.learner}); it is now the experiment's current model"
+    if args.best_validation:
+        text = (f"Refit the best validation trial as model {model.id} ({model.learner}); it is now the "
+                "experiment's current model")
+    else:
+        text = f"Refit the best trial as model {model.id} ({model.learner})"
     return model.as_dict() | {"id": model.id, "job_id": job.id}, text
 
 
