@@ -88,7 +88,8 @@ def new_experiment_form(ws: Workspace, project) -> None:
     seed = c6.number_input(t("Seed"), min_value=0, value=0, key="exp_seed")
     available = spec.available_learners(effective)
     learners = st.multiselect(t("Learners"), available, default=spec.default_learners(effective),
-                              key="exp_learners", help=t("What FLAML offers that is installed here"))
+                              key="exp_learners", help=t("What FLAML offers that is installed here"),
+                              placeholder=t("Choose learners"))
     c7, c8, c9 = st.columns(3)
     eval_method = c7.selectbox(t("Evaluation"), list(EVALUATION), key="exp_eval",
                                format_func=lambda k: tk(EVALUATION[k]),
@@ -99,7 +100,8 @@ def new_experiment_form(ws: Workspace, project) -> None:
                           help=t("Never seen by the search; all holdout metrics come from it"))
     candidates = [c for c in columns if c != target]
     features = st.multiselect(t("Feature columns (empty: every column but the target; ID and free-text "
-                                "columns are left out automatically)"), candidates, key="exp_features")
+                                "columns are left out automatically)"), candidates, key="exp_features",
+                              placeholder=t("Choose columns"))
     c10, _ = st.columns(2)
     concurrent = c10.number_input(t("Parallel trials (Ray)"), min_value=1, max_value=64, value=1,
                                   key="exp_concurrent",

@@ -129,16 +129,10 @@ def _figures(experiment_id: str, n_runs: int, last_trial: int | None, lang: str,
              budget: float | None, _runs: list[Run]) -> tuple[object, object]:
     """The search-progress and learner-mix figures, built once per experiment, trials read so far and
     language (a finished experiment's once, a running one's once per new trial) and shared, never changed."""
-    import inspect
-
     from core.data import charts  # plotly: only when the overview is open
 
-    def translated(chart) -> dict:
-        return {"tr": i18n.tk} if "tr" in inspect.signature(chart).parameters else {}
-
-    progress = charts.search_progress(_runs, metric, maximize=maximize, budget=budget,
-                                      **translated(charts.search_progress))
-    return progress, charts.learner_mix(_runs, **translated(charts.learner_mix))
+    progress = charts.search_progress(_runs, metric, maximize=maximize, budget=budget, tr=i18n.tk)
+    return progress, charts.learner_mix(_runs, tr=i18n.tk)
 
 
 def _charts(exp: Experiment, runs: list[Run], budget: float | None) -> None:

@@ -12,6 +12,8 @@ KO = {
     "Max trials (0 = no limit)": "최대 시행 수 (0 = 제한 없음)",
     "Seed": "시드",
     "Learners": "학습기",
+    "Choose learners": "학습기 선택",
+    "Choose columns": "열 선택",
     "Evaluation": "검증 방식",
     "CV folds": "교차 검증 폴드 수",
     "Held-out test share": "테스트용 보류 비율",
