@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import sidebar, state, url
 from ui.i18n import tk
 
 HERE = Path(__file__).parent
@@ -46,7 +46,10 @@ def navigation() -> list[st.Page]:
 # The icon ships with the app (a material icon would be fetched from a font CDN: none offline).
 st.set_page_config(page_title="MLCycle", page_icon=str(HERE / "ui/assets/mlcycle-64.png"), layout="wide")
 state.sync_from_url()
-page = st.navigation(navigation(), position="hidden")
+pages = navigation()
+page = st.navigation(pages, position="hidden")
+url.set_current_page(next(entry["page"] for group in PAGES.values() for entry in group
+                          if Path(entry["page"]).stem == page.url_path or (entry.get("default") and not page.url_path)))
 sidebar.render(PAGES)
 state.show_flash()
 page.run()

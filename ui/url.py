@@ -76,11 +76,44 @@ def context(**override: str | None) -> dict[str, str]:
     return {name: value for name, value in carried.items() if value}
 
 
+CURRENT_PAGE = "url_current_page"
+_LINKS_DRAWN = "url_links_drawn"  # same-page links drawn in this run: each button's key
+
+
+def set_current_page(page: str) -> None:
+    """Remember which page runs (``app_pages/x.py``): :func:`link` treats a link to it differently."""
+    st.session_state[CURRENT_PAGE] = page
+    st.session_state[_LINKS_DRAWN] = 0
+
+
+def _follow(params: dict[str, str]) -> None:
+    """Show what a same-page link names: its parameters replace the URL's (one history entry)."""
+    from ui import state
+
+    if params.get("project") and params["project"] != state.active_project_id():
+        state.set_active_project(params["project"])
+    put(**{name: params.get(name) for name in PARAMS})
+
+
 def link(page: str, label: str, *, icon: str | None = None, help: str | None = None,
-         container: object = None, **params: str | None) -> None:
-    """``st.page_link`` to ``page`` carrying the context (see :func:`context`) plus ``params``."""
+         container: object = None, key: str | None = None, **params: str | None) -> None:
+    """A link to ``page`` carrying the context (see :func:`context`) plus ``params``.
+
+    To another page it is ``st.page_link``. To the page being shown it is a link-styled button
+    that writes the parameters: Streamlit's page link to the same page changes what is shown
+    but leaves the address bar on the old parameters, so a reload would show something else.
+    """
     target = container or st
-    target.page_link(page, label=label, icon=icon, help=help, query_params=context(**params))
+    wanted = context(**params)
+    if page != st.session_state.get(CURRENT_PAGE):
+        target.page_link(page, label=label, icon=icon, help=help, query_params=wanted)
+        return
+    if wanted == {name: value for name in PARAMS if (value := get(name))}:
+        target.page_link(page, label=label, icon=icon, help=help, query_params=wanted)  # shown as the current one
+        return
+    n = st.session_state[_LINKS_DRAWN] = st.session_state.get(_LINKS_DRAWN, 0) + 1
+    target.button(label, icon=icon, help=help, type="tertiary", on_click=_follow, args=(wanted,),
+                  key=key or f"url_link_{n}")
 
 
 def select(label: str, options: Mapping[str, str], *, param: str, default: str | None = None,

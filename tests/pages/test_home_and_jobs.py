@@ -23,6 +23,18 @@ def _links(at) -> list[tuple[str, str, dict[str, str]]]:
             for link in at.main.page_link]
 
 
+def _same_page_links(at) -> list[str]:
+    """Labels of the links to the page being shown (link-styled buttons that write the URL)."""
+    return [b.label for b in at.main.button if b.proto.type == "tertiary"]
+
+
+def _follow(at, label: str) -> dict[str, str]:
+    """Click the same-page link ``label``; return the URL's parameters after it."""
+    next(b for b in at.main.button if b.label == label and b.proto.type == "tertiary").click().run()
+    assert not at.exception, at.exception
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
 @pytest.fixture
 def no_worker(monkeypatch):
     """Queue jobs without starting a worker process (the test runs the worker itself)."""
@@ -35,7 +47,7 @@ def test_home_activity_shows_the_current_project_by_default_and_every_project_on
     """Defect 11: Home's activity mixed every project."""
     mine, other = make_project(ws, "Churn"), make_project(ws, "Cancer")
     at = app(session={"active_project_id": mine.id})
-    labels = [label for label, _, _ in _links(at)]
+    labels = _same_page_links(at)
     assert "**Churn**" in labels  # "Project [Churn] created": the name is the link
     assert "**Cancer**" not in labels
     texts = [m.value for m in at.main.markdown]
@@ -43,9 +55,10 @@ def test_home_activity_shows_the_current_project_by_default_and_every_project_on
 
     at.toggle(key="home_all_projects").set_value(True).run()
     assert not at.exception
-    feed = [(label, params) for label, page, params in _links(at) if label == "**Cancer**"]
-    assert feed and all(params["project"] == other.id for _, params in feed)  # a link that switches project
+    assert "**Cancer**" in _same_page_links(at)
     assert any("Cancer" in c.value for c in at.main.caption)  # each line says which project
+    assert _follow(at, "**Cancer**")["project"] == other.id  # a link that switches project
+    assert at.selectbox(key="url_project").value == other.id
 
 
 def test_home_activity_links_each_object_to_its_page_with_its_ids(app, ws):
@@ -86,9 +99,9 @@ def test_lifecycle_cards_show_their_next_action_whole_and_short_links(app, ws):
 def test_home_lists_projects_as_links_that_switch_to_them(app, ws):
     mine, other = make_project(ws, "Churn"), make_project(ws, "Cancer")
     at = app(session={"active_project_id": mine.id})
-    projects = {label: params["project"] for label, page, params in _links(at) if page == ""}
-    assert projects.get("Cancer") == other.id
-    assert projects.get("**Churn**") == mine.id  # the current one stands out
+    assert "**Churn**" in _same_page_links(at) + [label for label, _, _ in _links(at)]  # the current one stands out
+    assert _follow(at, "Cancer")["project"] == other.id
+    assert at.main.subheader[0].value == "Cancer"
 
 
 def test_home_reads_in_korean(app, ws):

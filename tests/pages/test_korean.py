@@ -17,6 +17,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # views behind ?tab=<id>: each is run too (an unknown id falls back to the page's first view)
 TABS = {
     "app_pages/datasets.py": ["schema", "preview", "derive", "compare", "lineage", "download"],
+    "app_pages/experiments.py": ["overview", "trials", "model", "data"],
 }
 
 
@@ -52,6 +53,8 @@ def _untranslated_labels(at) -> list[str]:
     for kind in ("button", "selectbox", "multiselect", "text_input", "text_area", "number_input", "checkbox",
                  "toggle", "radio", "slider", "metric", "date_input", "tabs", "expander"):
         for widget in getattr(main, kind, []):
+            if kind == "button" and widget.proto.type == "tertiary":
+                continue  # a link to an object on the same page (ui.url.link): its label is the object's name
             label = getattr(widget, "label", None)
             if label and not HANGUL.search(label) and not SAME_IN_KOREAN.match(label):
                 labels.append(f"{kind}: {label}")

@@ -57,7 +57,10 @@ def test_golden_model_migrates_and_predicts_exactly_as_before(name, migrated):
     bundle = ModelBundle.from_bytes(migrated[name])
     assert bundle.predict(rows).tolist() == expected["predict"]
     if "predict_proba" in expected:
-        np.testing.assert_array_equal(bundle.predict_proba(rows), np.array(expected["predict_proba"]))
+        # migrate_blob refuses a model whose probabilities differ in any bit from the old pickle's on
+        # this machine; the stored ones were computed on another CPU, where the last bit of an SVM's
+        # decision function can round differently
+        np.testing.assert_allclose(bundle.predict_proba(rows), np.array(expected["predict_proba"]), rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)
