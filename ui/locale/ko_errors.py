@@ -107,7 +107,7 @@ ERRORS: list[tuple[str, str, str]] = [
      "타깃 '{col}'의 클래스 {cls}에는 행이 하나뿐입니다. 클래스마다 최소 2개 행이 필요합니다{more}.",
      "Class 'c' of target 'label' has a single row; every class needs at least 2."),
     (r"The search has no budget: the time budget is 0 and there is no maximum number of trials\.",
-     "탐색 예산이 없습니다: 시간 예산이 0이고 최대 시도 횟수도 없습니다.",
+     "탐색 예산이 없습니다: 시간 예산이 0이고 최대 시행 횟수도 없습니다.",
      "The search has no budget: the time budget is 0 and there is no maximum number of trials."),
     (r"No learner is selected\.", "선택한 학습기가 없습니다.", "No learner is selected."),
     (r"(?P<n>\d+) rows are too few for (?P<k>\d+)-fold cross-validation\.",
@@ -121,7 +121,7 @@ ERRORS: list[tuple[str, str, str]] = [
     (r"'(?P<version>.+)' has no column '(?P<col>.+)'\.", "'{version}'에 '{col}' 열이 없습니다.",
      "'churn v1' has no column 'y'."),
     (r"Running (?P<n>\d+) trials in parallel needs Ray, which is not installed\.",
-     "시도 {n}개를 병렬로 실행하려면 Ray가 필요하지만 설치되어 있지 않습니다.",
+     "시행 {n}개를 병렬로 실행하려면 Ray가 필요하지만 설치되어 있지 않습니다.",
      "Running 2 trials in parallel needs Ray, which is not installed."),
 ]
 
@@ -156,7 +156,7 @@ HINTS: list[tuple[str, str, str]] = [
     (r"Use one of: (?P<list>.+)\.", "다음 중 하나를 쓰세요: {list}.", "Use one of: accuracy, roc_auc."),
     (r"Choose at least one column besides the target\.", "타깃 말고 열을 하나 이상 고르세요.",
      "Choose at least one column besides the target."),
-    (r"Give a time budget in seconds, or a maximum number of trials\.", "시간 예산(초)이나 최대 시도 횟수를 정하세요.",
+    (r"Give a time budget in seconds, or a maximum number of trials\.", "시간 예산(초)이나 최대 시행 횟수를 정하세요.",
      "Give a time budget in seconds, or a maximum number of trials."),
     (r"Choose from: (?P<list>.+)\.", "다음 중에서 고르세요: {list}.", "Choose from: lgbm, rf."),
     (r"Add rows to the dataset\.", "데이터셋에 행을 추가하세요.", "Add rows to the dataset."),

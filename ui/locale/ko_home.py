@@ -125,7 +125,7 @@ KO = {
     "A search cannot be run again as it was: start a new experiment with the same settings, "
     "or refit its best finished trial, on the Experiments page.":
         "탐색은 그대로 다시 실행할 수 없습니다: 실험 페이지에서 같은 설정으로 새 실험을 시작하거나, "
-        "끝난 시도 중 가장 좋은 것을 다시 학습하세요.",
+        "끝난 시행 중 가장 좋은 것을 다시 학습하세요.",
     # Problem & hypotheses
     "Say what problem you are solving and how you will know a model is good enough, before touching data.":
         "데이터를 만지기 전에, 어떤 문제를 푸는지와 모델이 충분히 좋은지 어떻게 판단할지 적으세요.",
