@@ -202,7 +202,7 @@ if profile is None:
 
         def show(p: Progress) -> None:
             done = p.fraction or 0.0
-            bar.progress(done, text=fmt.escape_markdown(p.message) if i18n.lang() == "en" else f"{done:.0%}")
+            bar.progress(done, text=fmt.escape_markdown(i18n.progress(p.message)))
 
         profile = profiling.get_profile(ws, version.id, target=target, on_progress=show)
         status.update(label=t("Profiled in {time} (kept for next time)",

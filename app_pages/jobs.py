@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import jobs, overview
 from core.define import projects
-from ui import errors, layout, state
+from ui import errors, i18n, layout, state
 from ui.fmt import ago, duration, escape_markdown, short_id, status_text
 from ui.i18n import t
 from ui.jobs import SELECTED, progress_panel, subject_text
@@ -39,7 +39,7 @@ def _rows(items: list) -> list[dict]:
         subject = found.get(j.subject) if j.subject else None
         rows.append({
             "status": status_text(j.status),
-            "job": j.title,
+            "job": i18n.progress(j.title),
             "progress": j.progress or 0.0,
             "subject": subject_text(subject) if subject else "",
             "project": names.get(j.project_id, ""),
@@ -84,7 +84,7 @@ if recent:
     wanted = st.session_state.pop(SELECTED, None)
     if wanted in ids:
         st.session_state["jobs_pick"] = wanted
-    titles = {j.id: f"{j.title} · {short_id(j.id)} · {ago(j.created_at)}" for j in recent}
+    titles = {j.id: f"{i18n.progress(j.title)} · {short_id(j.id)} · {ago(j.created_at)}" for j in recent}
     selected = st.selectbox(t("Job"), ids, format_func=titles.get, key="jobs_pick")
     progress_panel(selected, key="jobs_detail", actions=True)
 else:

@@ -21,7 +21,7 @@ from core.define.entities import Project
 from core.errors import NotFound
 from core.progress import Progress
 from core.workspace import Workspace
-from ui import errors, layout, state, url
+from ui import errors, i18n, layout, state, url
 from ui.fmt import ago, count, date, escape_markdown, id_suffix, short_id, size
 from ui.i18n import t, tk, tn
 from ui.pickers import how_made, ordered, shape_text, version_label
@@ -145,7 +145,7 @@ def upload_form(ws: Workspace, project: Project, notice: Any) -> None:
         bar = st.progress(0.0)
 
         def show(p: Progress) -> None:
-            bar.progress(p.fraction or 0.0, text=escape_markdown(p.message))
+            bar.progress(p.fraction or 0.0, text=escape_markdown(i18n.progress(p.message)))
 
         result = datasets.add_dataset(
             ws, upload, original_name=upload.name, name=name or None, project_id=project.id,

@@ -178,7 +178,7 @@ def _overview_live(ws: Workspace, experiment_id: str) -> None:
     _status_line(exp)
     _numbers(exp, job, runs)
     if job and not exp.finished:
-        st.progress(job.progress or 0.0, text=escape_markdown(job.message) or status_text(exp.status))
+        st.progress(job.progress or 0.0, text=escape_markdown(i18n.progress(job.message)) or status_text(exp.status))
         layout.confirm(t("Cancel experiment"), key=f"exp_cancel_{exp.id}", icon=":material/stop:",
                        question=t("Stop this search? Finished trials are kept."), yes=t("Yes, stop it"),
                        no=t("Keep running"), action=lambda: experiments.cancel_experiment(ws, exp.id))

@@ -126,6 +126,11 @@ def message(text: str, *, kind: str = "ERRORS") -> str:
     return text
 
 
+def progress(text: str) -> str:
+    """A job title or progress message core wrote in English, in the session's language (``ko_progress``)."""
+    return message(text, kind="PROGRESS")
+
+
 def missing() -> set[str]:
     """Keys looked up in Korean that the catalog lacks, since the process started (tests read it)."""
     return set(_missing)

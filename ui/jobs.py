@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import jobs, overview
 from core.jobs.entities import Job
-from ui import errors, layout, state, url
+from ui import errors, i18n, layout, state, url
 from ui.fmt import STATUS_MATERIAL, duration, escape_markdown, id_suffix, status_text
 from ui.i18n import t, tk
 
@@ -26,7 +26,7 @@ def announce_if_finished(job: Job) -> None:
         watching.add(job.id)
     elif job.id in watching:
         watching.discard(job.id)
-        st.toast(f"{escape_markdown(job.title)}: {status_text(job.status)}", icon=STATUS_MATERIAL.get(job.status))
+        st.toast(f"{escape_markdown(i18n.progress(job.title))}: {status_text(job.status)}", icon=STATUS_MATERIAL.get(job.status))
 
 
 def percent(fraction: float | None) -> str:
@@ -44,7 +44,7 @@ def progress_text(job: Job) -> str:
             return t("Starting the worker…")
         return t("Waiting for the worker to pick it up")
     if job.status == "running":
-        return escape_markdown(job.message) or status_text(job.status)
+        return escape_markdown(i18n.progress(job.message)) or status_text(job.status)
     if job.status == "done":
         return status_text(job.status)
     return t("{status} at {percent}", status=status_text(job.status), percent=percent(job.progress))
@@ -128,7 +128,7 @@ def progress_panel(job_id: str, *, key: str, show_log: bool = True, rerun_when_d
         ws = state.workspace()
         job = jobs.get_job(ws, job_id)
         icon = STATUS_MATERIAL.get(job.status, "")
-        st.markdown(f"{icon} **{escape_markdown(job.title)}** {id_suffix(job.id)} · {status_text(job.status)} · "
+        st.markdown(f"{icon} **{escape_markdown(i18n.progress(job.title))}** {id_suffix(job.id)} · {status_text(job.status)} · "
                     f"{duration(job.started_at, job.finished_at)}")
         st.progress(job.progress or 0.0, text=progress_text(job))
         if job.error:

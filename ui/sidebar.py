@@ -81,7 +81,7 @@ def job_indicator() -> None:
     for job in active:
         icon = STATUS_MATERIAL.get(job.status, "")
         st.progress(job.progress or 0.0,
-                    text=f"{icon} {escape_markdown(job.title[:32])} · {escape_markdown(job.message[:40])}")
+                    text=f"{icon} {escape_markdown(i18n.progress(job.title)[:32])} · {escape_markdown(i18n.progress(job.message)[:40])}")
 
 
 _LEGACY_KEY = "sb_legacy_models"
@@ -107,7 +107,7 @@ def legacy_models_notice() -> None:
                      "old model runs code from its file."))
         if st.button(t("Migrate old models"), key="sb_migrate_models", icon=":material/upgrade:", width="stretch"):
             with st.status(t("Migrating old models…"), expanded=True) as status:
-                report = migrate.migrate_models(ws, on_progress=lambda p: status.update(label=p.message))
+                report = migrate.migrate_models(ws, on_progress=lambda p: status.update(label=i18n.progress(p.message)))
             st.session_state[_LEGACY_KEY] = migrate.legacy_model_ids(ws)
             done = sum(m.status == "migrated" for m in report.models)
             if report.n_failed:  # stays on screen: each failure says why, and the model is left as it was
