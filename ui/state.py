@@ -13,6 +13,7 @@ ACTIVE_PROJECT = "active_project_id"
 FLASH = "flash_message"
 # a project id the URL named that is not (or no longer) in the workspace: the sidebar says so once
 UNKNOWN_PROJECT = "url_unknown_project"
+LANG_AT_START = "ui_lang_at_start"
 # {experiment_id: (runs read so far, whether they are all of them)}: the live experiment view
 # reads only newer trials on each poll (ui.experiment_view.runs_so_far).
 EXP_RUNS = "exp_runs_read"
@@ -32,15 +33,19 @@ def sync_from_url() -> None:
     """At the start of every run: take the language and the project named in the URL, if any.
 
     The URL wins over the session (a shared link opens what it names); the session remembers
-    them for pages reached without them. With neither, the language follows the browser's
-    (Korean for ``ko-*``).
+    the project for pages reached without it. A URL without a language shows the one the
+    session began in: the first URL's, else the browser's (Korean for ``ko-*``), so Back
+    undoes a switch.
     """
-    wanted = st.query_params.get("lang")
-    if wanted in i18n.LANGS:
-        i18n.set_lang(wanted)
-    elif i18n.LANG_KEY not in st.session_state:
+    if LANG_AT_START not in st.session_state:
+        first = st.query_params.get("lang")
         browser = (getattr(st.context, "locale", None) or "").lower()
-        i18n.set_lang("ko" if browser.startswith("ko") else i18n.DEFAULT)
+        st.session_state[LANG_AT_START] = first if first in i18n.LANGS else (
+            "ko" if browser.startswith("ko") else i18n.DEFAULT)
+    wanted = st.query_params.get("lang")
+    # every link in the app carries the language, so a URL without one is where the session began
+    # (Back to before a switch, or a link from outside): its language is the one the session began in
+    i18n.set_lang(wanted if wanted in i18n.LANGS else st.session_state[LANG_AT_START])
     project = st.query_params.get("project")
     if project and project != st.session_state.get(ACTIVE_PROJECT):
         found = projects.find_project(workspace(), project)
