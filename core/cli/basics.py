@@ -74,6 +74,13 @@ def cmd_jobs_cancel(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]
     return j.as_dict(), f"Job {j.id} {verb}"
 
 
+def cmd_jobs_retry(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    j = jobs.retry_job(ws, args.id)
+    if args.wait:
+        j = jobs.wait_for(ws, j.id, check=True)
+    return j.as_dict(), f"Job {j.id} {j.status} (a retry of {args.id})"
+
+
 def cmd_jobs_sleep(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     if not math.isfinite(args.seconds) or args.seconds < 0:
         raise InvalidInput(f"--seconds {args.seconds:g} is not a duration: a sleep job needs 0 or more seconds.",
@@ -131,7 +138,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         c.add_argument("id")
         c.set_defaults(handler=fn)
 
-    p = sub.add_parser("jobs", help="list, inspect and cancel background jobs")
+    p = sub.add_parser("jobs", help="list, inspect, cancel and retry background jobs")
     js = p.add_subparsers(dest="command", required=True, metavar="<command>")
     c = js.add_parser("list", parents=[common], help="list jobs, newest first")
     c.add_argument("--status", default=None)
@@ -144,6 +151,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c = js.add_parser("cancel", parents=[common], help="cancel a queued or running job")
     c.add_argument("id")
     c.set_defaults(handler=cmd_jobs_cancel)
+    c = js.add_parser("retry", parents=[common], help="queue a failed, cancelled or interrupted job again")
+    c.add_argument("id")
+    c.add_argument("--wait", action="store_true", help="return when the new job ends")
+    c.set_defaults(handler=cmd_jobs_retry)
     c = js.add_parser("sleep", parents=[common], help="queue a demo job that sleeps (to try the worker)")
     c.add_argument("--seconds", type=float, default=5.0)
     c.add_argument("--steps", type=int, default=10)

@@ -150,3 +150,23 @@ def test_refit_and_reproduce_run_in_the_background_worker_and_wait_for_it(ws):
     assert result["n_rows"] == experiments.get_model(ws, model_id).holdout["n_rows"]
     job = jobs.get_job(ws, result["job_id"])
     assert (job.kind, job.status) == ("reproduce", "done") and job.pid != os.getpid()
+
+
+def test_jobs_retry_queues_a_failed_job_again_and_refuses_a_done_one(ws, capsys):
+    from core import jobs
+    from core.jobs import worker
+
+    failed = jobs.enqueue(ws, "echo", {"fail": True}, title="echo that fails", start_worker=False)
+    done = jobs.enqueue(ws, "echo", {}, title="echo", start_worker=False)
+    worker.run_worker(ws, idle_exit=0, max_jobs=2)
+    assert jobs.get_job(ws, failed.id).status == "failed" and jobs.get_job(ws, done.id).status == "done"
+
+    code, out, err = _cli(ws, capsys, "jobs", "retry", failed.id, "--json")
+    assert code == 0, err
+    again = json.loads(out)
+    assert again["id"] != failed.id and again["status"] == "queued" and again["kind"] == "echo"
+    assert jobs.get_job(ws, failed.id).status == "failed"  # the old one stays as it ended
+
+    code, _, err = _cli(ws, capsys, "jobs", "retry", done.id)
+    assert code == 2 and "already ended as done" in err or code == 2 and "done" in err
+    jobs.cancel_job(ws, again["id"])
