@@ -1,4 +1,4 @@
-"""`mlcycle datasets notebook VERSION --out FILE` and `mlcycle experiments notebook ID --out FILE`."""
+"""Fault suite (issue #10): the notebook commands refuse unknown ids and missing folders with exit 2 and write nothing; their happy paths are here too."""
 
 from __future__ import annotations
 
