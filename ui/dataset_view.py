@@ -186,7 +186,7 @@ def upload_result(notice: Any) -> None:
     if found:
         notice.caption(t("Detected: {what}", what=escape_markdown(found)))
     for warning in done["warnings"]:
-        notice.warning(escape_markdown(warning, keep_code=True))
+        notice.warning(escape_markdown(i18n.message(warning, kind="WARNINGS"), keep_code=True))
 
 
 def attach_form(ws: Workspace, project: Project, owned: list[Dataset]) -> None:
@@ -352,7 +352,7 @@ def dataset_detail(ws: Workspace, project: Project, ds: Dataset) -> None:
     version = next(v for v in listed if v.id == vid)
     _manage(ws, ds, version, made, uses)
     if version.warnings:  # what ingest changed or could not keep, shown with the version it concerns
-        st.warning("  \n".join(f"- {escape_markdown(w)}" for w in version.warnings))
+        st.warning("  \n".join(f"- {escape_markdown(i18n.message(w, kind='WARNINGS'))}" for w in version.warnings))
     views = url.tabs({view: tk(label) for view, label in VIEWS.items()})
     if views["schema"].open:
         with views["schema"]:

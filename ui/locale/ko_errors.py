@@ -167,3 +167,31 @@ HINTS: list[tuple[str, str, str]] = [
      "Hold out between 5% and 50% of the rows (20% is usual)."),
     (r"Choose one of its columns\.", "그 버전의 열 중 하나를 고르세요.", "Choose one of its columns."),
 ]
+
+# What ingest changed or could not keep (a version's warnings). Same form as ERRORS.
+WARNINGS: list[tuple[str, str, str]] = [
+    (r"Column\(s\) mixing numbers and text were kept as text: (?P<cols>.+)\.",
+     "숫자와 텍스트가 섞인 열은 텍스트로 저장했습니다: {cols}.",
+     "Column(s) mixing numbers and text were kept as text: age, zip."),
+    (r"Blank or repeated column names were renamed: (?P<changes>.+)\.", "비어 있거나 겹치는 열 이름을 바꿨습니다: {changes}.",
+     "Blank or repeated column names were renamed: column 3 -> column_3."),
+    (r"Column names longer than (?P<max>\d+) characters were shortened to their first (?P<keep>\d+): (?P<cols>.+)\.",
+     "{max}자보다 긴 열 이름은 앞 {keep}자로 줄였습니다: {cols}.",
+     "Column names longer than 200 characters were shortened to their first 190: column 2 (250 characters, 'x')."),
+    (r"Column '(?P<col>.+)' holds whole numbers too large for a 64-bit integer \(e\.g\. (?P<ex>.+)\); "
+     r"it was kept as text so that no digit is lost\.",
+     "'{col}' 열에 64비트 정수보다 큰 정수가 있어(예: {ex}) 숫자가 빠지지 않도록 텍스트로 저장했습니다.",
+     "Column 'id' holds whole numbers too large for a 64-bit integer (e.g. 123456789012345678901); "
+     "it was kept as text so that no digit is lost."),
+    (r"Nested objects were split into parent\.child columns: (?P<cols>.+)\.",
+     "중첩된 객체는 parent.child 열로 나눴습니다: {cols}.", "Nested objects were split into parent.child columns: 'address'."),
+    (r"Column\(s\) holding lists were stored as JSON text \(e\.g\. \[1, 2\]\): (?P<cols>.+)\.",
+     "목록을 담은 열은 JSON 텍스트(예: [1, 2])로 저장했습니다: {cols}.",
+     "Column(s) holding lists were stored as JSON text (e.g. [1, 2]): 'tags'."),
+    (r"Some records lack some keys; those cells are missing\.", "일부 레코드에 없는 키가 있어, 그 칸은 결측값입니다.",
+     "Some records lack some keys; those cells are missing."),
+    (r"The same content is also stored as (?P<v>.+); both versions share one stored copy\.",
+     "같은 내용이 {v}로도 저장되어 있어, 두 버전이 저장된 사본 하나를 함께 씁니다.",
+     "The same content is also stored as churn v1; both versions share one stored copy."),
+]
+
