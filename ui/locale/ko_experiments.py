@@ -16,7 +16,7 @@ KO = {
     "Choose columns": "열 선택",
     "Evaluation": "검증 방식",
     "CV folds": "교차 검증 폴드 수",
-    "Held-out test share": "테스트용 보류 비율",
+    "Held-out test share": "테스트용으로 떼어 둘 비율",
     "Feature columns (empty: every column but the target; ID and free-text columns are left out automatically)":
         "특성 열 (비워 두면 타깃을 뺀 모든 열; ID와 자유 텍스트 열은 자동으로 제외)",
     "Parallel trials (Ray)": "병렬 시행 수 (Ray)",
@@ -38,7 +38,7 @@ KO = {
     "0 = no time limit (then set max trials)": "0 = 시간 제한 없음 (이때는 최대 시행 수를 지정하세요)",
     "What FLAML offers that is installed here": "FLAML이 제공하는 학습기 중 여기에 설치된 것",
     "Never seen by the search; all holdout metrics come from it":
-        "탐색에 전혀 쓰이지 않으며, 모든 보류 데이터 지표는 여기서 계산됩니다",
+        "탐색에 전혀 쓰이지 않으며, 모든 홀드아웃 데이터 지표는 여기서 계산됩니다",
     "More than 1 runs trials on Ray (RAY_ADDRESS picks a cluster)":
         "1보다 크면 Ray에서 시행을 병렬로 실행합니다 (RAY_ADDRESS로 클러스터 지정)",
     "The hypothesis is judged on {metric}, which does not fit a {task} task, so this search cannot optimise it. "
@@ -99,7 +99,7 @@ KO = {
     "This is the experiment's current model: the one its views and commands use. The other models are listed below.":
         "이 모델이 실험의 현재 모델입니다: 화면과 명령이 쓰는 모델입니다. 다른 모델은 아래에 있습니다.",
     "Scored on the held-out split ({n} rows) the search never saw.":
-        "탐색이 한 번도 보지 않은 보류 데이터({n}행)로 채점했습니다.",
+        "탐색이 한 번도 보지 않은 홀드아웃 데이터({n}행)로 채점했습니다.",
     "Refit from the best trial the search finished before it was {status}.":
         "탐색이 {status} 상태가 되기 전에 끝낸 시행 중 가장 좋은 시행을 다시 학습했습니다.",
     "See every trial": "모든 시행 보기",
@@ -159,27 +159,27 @@ KO = {
     "current": "현재",
     "made {when}": "{when}에 만듦",
     "The experiment's current model.": "실험의 현재 모델입니다.",
-    "Held-out scores": "보류 데이터 점수",
+    "Held-out scores": "홀드아웃 데이터 점수",
     "Hyperparameters": "하이퍼파라미터",
     "Reproduce this model": "이 모델 재현",
     "Refits the recorded configuration on the recorded data version with the recorded seed and checks the "
     "held-out predictions are identical. The time-budgeted search itself need not repeat trial for trial; the "
     "model it chose does. It runs in the background.":
-        "기록된 설정을 기록된 데이터 버전과 시드로 다시 학습하고 보류 데이터 예측이 똑같은지 확인합니다. 시간 예산이 "
+        "기록된 설정을 기록된 데이터 버전과 시드로 다시 학습하고 홀드아웃 데이터 예측이 똑같은지 확인합니다. 시간 예산이 "
         "있는 탐색 자체는 시행마다 똑같이 반복되지 않을 수 있지만, 탐색이 고른 모델은 똑같이 재현됩니다. "
         "백그라운드에서 실행됩니다.",
     "Reproduce model": "모델 재현",
     "Reproduce again": "다시 재현",
     "Identical predictions on {n} held-out rows ({when}; the refit took {seconds}).":
-        "보류 데이터 {n}행의 예측이 똑같습니다 ({when}; 재학습에 {seconds} 걸림).",
+        "홀드아웃 데이터 {n}행의 예측이 똑같습니다 ({when}; 재학습에 {seconds} 걸림).",
     "Predictions differ on {n} held-out rows: the largest difference is {diff} ({when}).":
-        "보류 데이터 {n}행의 예측이 다릅니다: 가장 큰 차이는 {diff}입니다 ({when}).",
+        "홀드아웃 데이터 {n}행의 예측이 다릅니다: 가장 큰 차이는 {diff}입니다 ({when}).",
     "Could not reproduce the model: {error}": "모델을 재현하지 못했습니다: {error}",
     "The last check was {status} ({when}).": "마지막 확인은 {status} 상태입니다 ({when}).",
     # data and environment
     "Data version": "데이터 버전",
     "Training part": "학습용 부분",
-    "Held-out part": "보류 부분",
+    "Held-out part": "홀드아웃 부분",
     "{what}: {id} (no longer in the workspace)": "{what}: {id} (작업 공간에 더 이상 없음)",
     "{rows} rows × {cols} columns": "{rows}행 × {cols}열",
     "Content hash (sha256) of the data version: {sha}": "데이터 버전의 내용 해시 (sha256): {sha}",
