@@ -27,7 +27,7 @@ from typing import Any
 
 from core.data.entities import DatasetVersion
 from core.data.reads import get_version
-from core.errors import InvalidInput
+from core.data.views import check_output_path
 from core.workspace import REPO_ROOT, Workspace
 
 __all__ = [
@@ -169,16 +169,7 @@ def check_out_path(out_path: str | Path, suggested: str = "notebook.ipynb") -> P
         InvalidInput: the path is a folder, or its folder does not exist or is a file.
     """
     path = Path(out_path).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"'{path}' is a folder; the notebook needs a file name.",
-                           hint=f"Give a file name in it, e.g. {path / suggested}.")
-    parent = path.parent
-    if parent.exists() and not parent.is_dir():
-        raise InvalidInput(f"'{parent}' is a file, not a folder, so '{path.name}' cannot be written in it.",
-                           hint="Choose a path in an existing folder.")
-    if not parent.exists():
-        raise InvalidInput(f"The folder '{parent}' does not exist.",
-                           hint=f"Create it first (mkdir -p '{parent}') or choose an existing folder.")
+    check_output_path(path, what="the notebook", suggested=suggested)
     return path
 
 

@@ -97,10 +97,24 @@ def export_format(path: str | Path, fmt: str | None = None) -> str:
 
 
 def _check_target(path: Path, fmt: str, stem: str) -> None:
-    """Refuse an output path that is a folder or lies in a folder that does not exist."""
+    """Refuse an export path that is a folder or lies in a folder that does not exist."""
+    check_output_path(path, what="the export", suggested=f"{stem}.{fmt}")
+
+
+def check_output_path(path: Path, *, what: str, suggested: str) -> None:
+    """Refuse a path for a new file that is a folder or lies in a folder that does not exist.
+
+    Args:
+        path: where the file would be written.
+        what: what is written, for the message (``"the export"``, ``"the notebook"``).
+        suggested: a file name for the hint when ``path`` is a folder.
+
+    Raises:
+        InvalidInput: naming the problem and what to do (folders are never created).
+    """
     if path.is_dir():
-        raise InvalidInput(f"'{path}' is a folder; the export needs a file name.",
-                           hint=f"Give a file name in it, e.g. {path / (stem + '.' + fmt)}.")
+        raise InvalidInput(f"'{path}' is a folder; {what} needs a file name.",
+                           hint=f"Give a file name in it, e.g. {path / suggested}.")
     parent = path.parent
     if parent.exists() and not parent.is_dir():
         raise InvalidInput(f"'{parent}' is a file, not a folder, so '{path.name}' cannot be written in it.",
