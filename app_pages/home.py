@@ -10,9 +10,9 @@ from core import overview
 from core.define import projects
 from core.store import activity
 from ui import errors, layout, state, url
+from ui.activity_feed import ROUTINE, event_line
 from ui.fmt import ago, escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
-from ui.jobs import SUBJECT_ICONS, SUBJECT_PAGES, subject_params
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_PAGES = {
@@ -34,42 +34,6 @@ STATE_BADGE = {
     "not_started": ("gray", ":material/radio_button_unchecked:", "Not started"),
 }
 # what the feed says of each event: {name} is the object's current name, {parent} what it belongs to
-EVENT_TEXT = {
-    ("project", "created"): "Project {name} created",
-    ("project", "renamed"): "Project renamed to {name}",
-    ("project", "edited"): "Project {name} edited",
-    ("project", "archived"): "Project {name} archived",
-    ("project", "restored"): "Project {name} restored",
-    ("hypothesis", "created"): "Hypothesis added: {name}",
-    ("hypothesis", "edited"): "Hypothesis changed: {name}",
-    ("hypothesis", "archived"): "Hypothesis archived: {name}",
-    ("dataset", "attached"): "Dataset {name} attached to the project",
-    ("dataset", "detached"): "Dataset {name} detached from the project",
-    ("dataset", "linked"): "Dataset {name} linked to a hypothesis",
-    ("dataset", "archived"): "Dataset {name} archived",
-    ("dataset", "restored"): "Dataset {name} restored",
-    ("dataset_version", "added"): "Dataset version {name} added",
-    ("dataset_version", "derived"): "Dataset version {name} derived",
-    ("dataset_version", "edited"): "Column types of {name} changed",
-    ("dataset_version", "profiled"): "{name} profiled",
-    ("dataset_version", "repaired"): "Stored copy of {name} repaired",
-    ("experiment", "created"): "Experiment {name} queued",
-    ("experiment", "done"): "Experiment {name} finished",
-    ("model", "created"): "Model {name} of {parent} stored",
-    ("model", "reproduced"): "Model {name} of {parent} reproduced",
-    ("model", "migrated"): "Model {name} of {parent} moved to the pickle-free format",
-    ("job", "queued"): "Job {name} queued",
-    ("job", "done"): "Job {name} done",
-    ("job", "failed"): "Job {name} failed",
-    ("job", "cancel_requested"): "Cancel requested for job {name}",
-    ("job", "cancelled"): "Job {name} cancelled",
-    ("job", "interrupted"): "Job {name} interrupted",
-}
-NAME_LIMIT = 80  # a longer name (a hypothesis's statement) is cut at a word, with an ellipsis
-# routine job events the feed leaves to the Jobs page (the work they did has its own: a profile, an experiment)
-ROUTINE = [("job", "queued"), ("job", "done"), ("job", "cancel_requested")]
-
-
 def step_detail(step: overview.StepStatus) -> str:
     """What a lifecycle step holds, in the session's language."""
     n = step.counts
@@ -84,36 +48,6 @@ def step_detail(step: overview.StepStatus) -> str:
         return (f"{tn('{n} experiment', '{n} experiments', n.get('experiments', 0))} · "
                 f"{t('{n} running', n=n.get('running', 0))}")
     return step.detail
-
-
-def event_line(event, subject: overview.Subject | None, *, project_name: str | None, everywhere: bool) -> None:
-    """One line of the feed: what happened to what (the name links to it), and when (and where, for all projects).
-
-    The sentence is split around the name, so the name is the link and the words around it wrap
-    like text (a link's label does not wrap: a long one would be cut).
-    """
-    template = EVENT_TEXT.get((event.object_kind, event.verb))
-    when = ago(event.at) + (f" · {escape_markdown(project_name)}" if everywhere and project_name else "")
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    if template is None or subject is None:  # an event this screen has no sentence for, or of a deleted object
-        row.markdown(escape_markdown(activity.shorten(event.message, 160)), width="content")
-        row.caption(when, width="content")
-        return
-    before, _, after = tk(template).partition("{name}")
-    parent = escape_markdown(activity.shorten(subject.parent_name, 40))
-    name = escape_markdown(activity.shorten(subject.name, NAME_LIMIT))
-    if before.strip():
-        row.markdown(before.format(parent=parent).strip(), width="content")
-    if subject.archived:
-        row.markdown(f"**{name}** ({t('archived')})", width="content")
-    else:
-        # a link from the feed of all projects switches to the object's project
-        project_id = (event.project_id or subject.project_id) if everywhere else None
-        url.link(SUBJECT_PAGES[subject.kind], f"**{name}**", icon=SUBJECT_ICONS.get(subject.kind), container=row,
-                 **subject_params(subject, project=project_id))
-    if after.strip():
-        row.markdown(after.format(parent=parent).strip(), width="content")
-    row.caption(when, width="content")
 
 
 ws = state.workspace()
