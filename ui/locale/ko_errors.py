@@ -32,8 +32,13 @@ ERRORS: list[tuple[str, str, str]] = [
      "'nul.csv' has a NUL byte (\\0) on line 5; a text table never holds one, so the file is probably damaged "
      "or was saved by a faulty export."),
     (r"'(?P<f>.+)': line (?P<line>\d+) opens a quoted value \(\"\) that is not closed on its line; it runs on to "
-     r"(?P<to>the end of the file|line \d+), swallowing the rows between\.",
-     "'{f}': {line}번째 줄에서 시작한 따옴표(\")가 그 줄에서 닫히지 않아, 사이의 행을 삼키며 {to}까지 이어집니다.",
+     r"the end of the file, swallowing the rows between\.",
+     "'{f}': {line}번째 줄에서 시작한 따옴표(\")가 그 줄에서 닫히지 않아, 뒤의 행을 모두 삼키며 파일 끝까지 이어집니다.",
+     "'quote.csv': line 2 opens a quoted value (\") that is not closed on its line; it runs on to the end of the file, "
+     "swallowing the rows between."),
+    (r"'(?P<f>.+)': line (?P<line>\d+) opens a quoted value \(\"\) that is not closed on its line; it runs on to "
+     r"line (?P<to>\d+), swallowing the rows between\.",
+     "'{f}': {line}번째 줄에서 시작한 따옴표(\")가 그 줄에서 닫히지 않아, 사이의 행을 삼키며 {to}번째 줄까지 이어집니다.",
      "'quote.csv': line 3 opens a quoted value (\") that is not closed on its line; it runs on to line 4, "
      "swallowing the rows between."),
     (r"'(?P<f>.+)' has no columns\.", "'{f}'에 열이 없습니다.", "'a.csv' has no columns."),
@@ -131,6 +136,11 @@ HINTS: list[tuple[str, str, str]] = [
      "올바른 파일을 골랐는지, 파일이 끝까지 저장되었는지 확인하세요.",
      "Check that you picked the right file and that it was saved completely."),
     (r"Check that you picked the right file\.", "올바른 파일을 골랐는지 확인하세요.", "Check that you picked the right file."),
+    (r"Add the missing closing quote on line (?P<line>\d+), or write a quote that belongs to a value as two "
+     r"quotes \(\"\"\), then upload again\.",
+     "{line}번째 줄에 빠진 닫는 따옴표를 넣거나, 값에 들어가는 따옴표는 두 개(\"\")로 쓴 뒤 다시 올리세요.",
+     "Add the missing closing quote on line 2, or write a quote that belongs to a value as two quotes (\"\"), "
+     "then upload again."),
     (r"Upload one of: (?P<list>.+)\.", "다음 형식 중 하나로 올리세요: {list}.", "Upload one of: .csv, .tsv."),
     (r"Open it in Excel or LibreOffice and save it as \.xlsx or \.csv, then upload again\.",
      "Excel이나 LibreOffice에서 열어 .xlsx 또는 .csv로 저장한 뒤 다시 올리세요.",
