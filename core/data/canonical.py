@@ -170,18 +170,18 @@ def canonical_names(names: Iterable[Any]) -> tuple[list[str], list[str]]:
 def _nested_notes(table: pa.Table, split: bool) -> list[str]:
     """Say how nested columns are stored: records split into columns (when ``split``), the rest as JSON text."""
     notes = []
-    for field in table.schema:
-        t = field.type
+    for column in table.schema:
+        t = column.type
         if pa.types.is_struct(t) and split:
-            children = ", ".join(f"{field.name}.{t.field(i).name}" for i in range(t.num_fields))
-            notes.append(f"Column '{field.name}' held records; it was split into the columns {children}.")
+            children = ", ".join(f"{column.name}.{t.field(i).name}" for i in range(t.num_fields))
+            notes.append(f"Column '{column.name}' held records; it was split into the columns {children}.")
         elif pa.types.is_struct(t):
-            notes.append(f"Column '{field.name}' held records; each was stored as JSON text.")
+            notes.append(f"Column '{column.name}' held records; each was stored as JSON text.")
         elif pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-            notes.append(f"Column '{field.name}' held lists; each list was stored as JSON text "
+            notes.append(f"Column '{column.name}' held lists; each list was stored as JSON text "
                          f"(e.g. [1, 2]), so it reads as text.")
         elif pa.types.is_nested(t):
-            notes.append(f"Column '{field.name}' held nested values ({t}); each was stored as JSON text.")
+            notes.append(f"Column '{column.name}' held nested values ({t}); each was stored as JSON text.")
     return notes
 
 

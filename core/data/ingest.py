@@ -40,9 +40,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from core.data.canonical import (
+    INT64_MAX,
     ParquetSink,
     Prepared,
-    INT64_MAX,
     TableHasher,
     big_integer_note,
     canonical_names,
@@ -52,8 +52,6 @@ from core.data.canonical import (
     dictionary_columns,
     prepare,
 )
-from core.errors import InvalidInput, NotFound
-from core.progress import Progress, ProgressFn, no_progress
 from core.data.readers import (
     SNIFF_BYTES,
     ReadResult,
@@ -67,6 +65,8 @@ from core.data.readers import (
     read_jsonl,
     read_parquet,
 )
+from core.errors import InvalidInput, NotFound
+from core.progress import Progress, ProgressFn, no_progress
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 MAX_BYTES_ENV = "MLCYCLE_MAX_INGEST_BYTES"
