@@ -26,6 +26,13 @@ def _shows(page, box: str, text: str) -> None:
         arg=[box, text], timeout=15_000)
 
 
+def _heading(page, *, korean: bool) -> None:
+    """Wait until the page's title is (or is not) in Korean: a rerun starts a moment after a click or Back."""
+    page.wait_for_function(
+        "(korean) => { const h = document.querySelector('h1'); "
+        "return h && /[\\uac00-\\ud7a3]/.test(h.innerText) === korean; }", arg=korean, timeout=30_000)
+
+
 def _seed(root):
     """Two projects with data; the churn dataset gets a second version and two queued experiments."""
 
@@ -75,8 +82,8 @@ def test_links_survive_a_reload_korean_reads_and_back_steps_back(page):
     # choosing another experiment writes the URL; Back returns to the first
     page.get_by_role("combobox", name="Experiment").click()
     page.get_by_role("option", name=re.compile("second try")).click()
+    page.wait_for_url(re.compile(f"experiment={ids['second']}"), timeout=30_000)
     wait_idle(page)
-    assert _params(page)["experiment"] == ids["second"]
     page.go_back()
     wait_idle(page)
     assert _params(page)["experiment"] == ids["first"]
@@ -84,27 +91,28 @@ def test_links_survive_a_reload_korean_reads_and_back_steps_back(page):
 
     # switch to Korean: the menu and the page read in Korean, Hangul drawn, kept in the URL
     sidebar.get_by_text("한국어", exact=True).click()
+    page.wait_for_url(re.compile(r"lang=ko"), timeout=30_000)  # the rerun may start a moment after the click
     wait_idle(page)
     assert _params(page)["lang"] == "ko"
     sidebar.get_by_role("link", name="데이터셋").wait_for()
-    title = page.get_by_role("heading", level=1).first.inner_text()
-    assert HANGUL.search(title), title
+    _heading(page, korean=True)
     page.shot("02-korean-experiments")
     # a page reached from the menu stays in Korean and in the project
     sidebar.get_by_role("link", name="데이터셋").click()
+    page.wait_for_url(re.compile(r"/datasets"), timeout=30_000)
     wait_idle(page)
     assert _params(page)["lang"] == "ko" and _params(page)["project"] == ids["churn"]
-    assert HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    _heading(page, korean=True)
     page.shot("03-korean-datasets")
     # Back: to the Korean experiments page, then to English (before the switch)
     page.go_back()
     wait_idle(page)
     assert "/experiments" in page.url and _params(page)["lang"] == "ko"
-    assert HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    _heading(page, korean=True)
     page.go_back()
     wait_idle(page)
     assert _params(page).get("lang", "en") == "en"
-    assert not HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    _heading(page, korean=False)
     # Forward to the Korean Datasets page; a reload keeps Korean
     page.go_forward()
     wait_idle(page)
@@ -113,7 +121,7 @@ def test_links_survive_a_reload_korean_reads_and_back_steps_back(page):
     assert "/datasets" in page.url
     page.reload()
     wait_idle(page)
-    assert HANGUL.search(page.get_by_role("heading", level=1).first.inner_text())
+    _heading(page, korean=True)
 
 
 def test_a_project_created_in_the_sidebar_becomes_the_active_one(page):
