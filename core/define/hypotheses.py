@@ -15,7 +15,7 @@ from core.define.entities import HYPOTHESIS_STATUSES, Hypothesis, HypothesisChan
 from core.define.projects import get_project
 from core.errors import InvalidInput, NotFound
 from core.ids import new_id, utcnow
-from core.store.activity import record_event
+from core.store.activity import record_event, shorten
 from core.workspace import Workspace
 
 # Metrics a success criterion can use (FLAML's names), with the direction that means "better".
@@ -118,7 +118,7 @@ def create_hypothesis(
         db["hypothesis_history"].insert({"hypothesis_id": row["id"], "at": now, "field": "status",
                                          "old_value": None, "new_value": values["status"], "note": "created"})
         record_event(db, object_kind="hypothesis", object_id=row["id"], verb="created",
-                     message=f"Hypothesis added: {values['statement'][:80]}", project_id=project.id)
+                     message=f"Hypothesis added: {shorten(values['statement'], 80)}", project_id=project.id)
     return Hypothesis.from_row(row)
 
 
@@ -156,7 +156,7 @@ def get_hypothesis(ws: Workspace, hypothesis_id: str, *, project_id: str | None 
     if project_id is not None and found.project_id != project_id:
         wanted, owner = get_project(ws, project_id), get_project(ws, found.project_id)
         raise InvalidInput(
-            f"Hypothesis {found.id} ('{found.statement[:60]}') belongs to project '{owner.name}', "
+            f"Hypothesis {found.id} ('{shorten(found.statement, 60)}') belongs to project '{owner.name}', "
             f"not to project '{wanted.name}'.",
             hint=f"Choose a hypothesis of '{wanted.name}' (`mlcycle hypotheses list --project {wanted.id}`), "
                  f"or work in project '{owner.name}' ({owner.id}).")
@@ -211,7 +211,7 @@ def update_hypothesis(ws: Workspace, hypothesis_id: str, *, note: str = "", **ch
             })
         what = f"status {current.status} → {diff['status']}" if "status" in diff else ", ".join(diff)
         record_event(db, object_kind="hypothesis", object_id=hypothesis_id, verb="edited",
-                     message=f"Hypothesis '{current.statement[:50]}': {what}", project_id=current.project_id)
+                     message=f"Hypothesis '{shorten(current.statement, 50)}': {what}", project_id=current.project_id)
     return get_hypothesis(ws, hypothesis_id)
 
 
@@ -243,7 +243,7 @@ def archive_hypothesis(ws: Workspace, hypothesis_id: str) -> Hypothesis:
     with ws.write() as db:
         db["hypotheses"].update(hypothesis_id, {"archived_at": utcnow()})
         record_event(db, object_kind="hypothesis", object_id=hypothesis_id, verb="archived",
-                     message=f"Hypothesis archived: {h.statement[:60]}", project_id=h.project_id)
+                     message=f"Hypothesis archived: {shorten(h.statement, 60)}", project_id=h.project_id)
     return get_hypothesis(ws, hypothesis_id)
 
 

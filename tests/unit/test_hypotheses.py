@@ -83,3 +83,20 @@ def test_archive_hides_a_hypothesis(ws):
     hypotheses.archive_hypothesis(ws, h.id)
     assert hypotheses.list_hypotheses(ws, p.id) == []
     assert hypotheses.restore_hypothesis(ws, h.id).archived_at is None
+
+
+def test_activity_about_a_long_hypothesis_never_cuts_a_word_in_half(ws):
+    from core.store import activity
+
+    project = make_project(ws)
+    statement = "Customers who contacted support repeatedly during onboarding " * 3
+    h = hypotheses.create_hypothesis(ws, project.id, question="Who churns?", statement=statement.strip(),
+                                     metric="roc_auc", threshold=0.8)
+    hypotheses.set_status(ws, h.id, "testing")
+    messages = [e.message for e in activity.list_events(ws, project_id=project.id)
+                if e.object_kind == "hypothesis"]
+    assert len(messages) == 2
+    for message in messages:
+        assert "…" in message  # shortened, at a whole word
+        cut = message.split("…")[0].rstrip("'").split()[-1]
+        assert cut in statement.split(), message
