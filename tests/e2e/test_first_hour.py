@@ -23,18 +23,22 @@ def _shows(page, box: str, text: str) -> None:
     page.wait_for_function(
         "([box, text]) => [...document.querySelectorAll('input[role=combobox]')]"
         ".some(e => e.getAttribute('aria-label') === box && e.value.includes(text))",
-        arg=[box, text], timeout=15_000)
+        arg=[box, text], timeout=30_000)
 
 
 def _heading(page, *, korean: bool) -> None:
     """Wait until the page's title is (or is not) in Korean: a rerun starts a moment after a click or Back."""
-    page.wait_for_function(
-        "(korean) => { const h = document.querySelector('h1'); "
-        "return h && /[\\uac00-\\ud7a3]/.test(h.innerText) === korean; }", arg=korean, timeout=30_000)
+    try:
+        page.wait_for_function(
+            "(korean) => { const h = document.querySelector('h1'); "
+            "return h && /[\\uac00-\\ud7a3]/.test(h.innerText) === korean; }", arg=korean, timeout=60_000)
+    except Exception:
+        page.shot("heading-timeout")  # what the page showed instead
+        raise
 
 
 def _seed(root):
-    """Two projects with data; the churn dataset gets a second version and two queued experiments."""
+    """Two projects with data; the churn dataset gets a second version and two (cancelled) experiments."""
 
     from core import experiments
     from core.cli import demo
@@ -54,6 +58,8 @@ def _seed(root):
                                           start_worker=False)
     second = experiments.create_experiment(ws, v2.id, config, project_id=churn, name="second try",
                                            start_worker=False)
+    for exp in (first, second):  # stopped before they start: no worker trains beside the browser
+        experiments.cancel_experiment(ws, exp.id)
     return {"churn": churn, "cancer": seeded["projects"][0], "dataset": ds.id, "v1": v1.id, "v2": v2.id,
             "first": first.id, "second": second.id}
 
