@@ -324,6 +324,17 @@ def _why(ws: Workspace, exp: Experiment, model: Model, runs: list[Run], models: 
             st.markdown(t("The best validation score: {chosen}.", chosen=chosen))
 
 
+def _refit_running(job: Job | None, *, key: str) -> bool:
+    """Follow a refit job still queued or running (True), or say how the last one failed."""
+    if job is not None and not job.finished:
+        progress_panel(job.id, key=key, show_log=False, rerun_when_done=True)
+        return True
+    if job is not None and job.status == "failed":
+        st.error(t("The last refit failed: {error}", error=escape_markdown(job.error or "", keep_code=True)),
+                 icon=":material/error:")
+    return False
+
+
 def _refit_best_validation(ws: Workspace, exp: Experiment, best: Run | None, models: list[Model]) -> None:
     """Offer to refit the best validation trial instead (a background job), or to use its model if one exists."""
     if best is None:
@@ -333,13 +344,8 @@ def _refit_best_validation(ws: Workspace, exp: Experiment, best: Run | None, mod
         st.caption(t("Model {id} already refits trial {trial}: make it current below.",
                      id=fmt.short_id(existing.id), trial=best.trial))
         return
-    job = experiments.find_best_validation_refit_job(ws, exp.id)
-    if job is not None and not job.finished:
-        progress_panel(job.id, key="exp_refit_best_job", show_log=False, rerun_when_done=True)
+    if _refit_running(experiments.find_best_validation_refit_job(ws, exp.id), key="exp_refit_best_job"):
         return
-    if job is not None and job.status == "failed":
-        st.error(t("The last refit failed: {error}", error=escape_markdown(job.error or "", keep_code=True)),
-                 icon=":material/error:")
     if st.button(t("Refit the best validation trial"), key=f"exp_refit_best_{exp.id}", icon=":material/model_training:",
                  help=t("Trains trial {trial} ({learner}) on all training rows in the background. The new model "
                         "becomes the current one and records that you chose it; this one stays available.",
@@ -384,13 +390,8 @@ def _use_button(ws: Workspace, exp: Experiment, model: Model, where: object = No
 def _refit_section(ws: Workspace, exp: Experiment) -> None:
     """Queue a refit job for a stopped search's best trial and follow it; the model shows when it is done."""
     st.info(t("The search stopped before its best model was refit. Finished trials are kept."))
-    job = experiments.find_refit_job(ws, exp.id)
-    if job is not None and not job.finished:
-        progress_panel(job.id, key="exp_refit_job", show_log=False, rerun_when_done=True)
+    if _refit_running(experiments.find_refit_job(ws, exp.id), key="exp_refit_job"):
         return
-    if job is not None and job.status == "failed":
-        st.error(t("The last refit failed: {error}", error=escape_markdown(job.error or "", keep_code=True)),
-                 icon=":material/error:")
     if st.button(t("Refit the best trial so far"), key=f"exp_refit_{exp.id}", type="primary"):
         with errors.shown(stop=False):
             queued = experiments.enqueue_refit(ws, exp.id)

@@ -269,6 +269,14 @@ def find_reproduce_job(ws: Workspace, model_id: str) -> Job | None:
     return _find_job(ws, "reproduce", {"model_id": model_id})
 
 
+def _enqueue_refit_once(ws: Workspace, exp: Experiment, pending: Job | None, payload: dict[str, Any], title: str,
+                        start_worker: bool) -> Job:
+    """The refit job still queued or running for this request, else a new one."""
+    if pending is not None and not pending.finished:
+        return pending
+    return enqueue(ws, "refit", payload, title=title, project_id=exp.project_id, start_worker=start_worker)
+
+
 def enqueue_refit(ws: Workspace, experiment_id: str, *, start_worker: bool = True) -> Job:
     """Check that a stopped search's best trial can be refit, then queue a ``refit`` job for it.
 
@@ -288,12 +296,8 @@ def enqueue_refit(ws: Workspace, experiment_id: str, *, start_worker: bool = Tru
         Conflict: if the search is still running, or no trial has finished.
     """
     exp = _refittable(ws, experiment_id)
-    payload = {"experiment_id": exp.id}
-    pending = find_refit_job(ws, exp.id)
-    if pending is not None and not pending.finished:
-        return pending
-    return enqueue(ws, "refit", payload, title=f"Refit best trial: {exp.name}", project_id=exp.project_id,
-                   start_worker=start_worker)
+    return _enqueue_refit_once(ws, exp, find_refit_job(ws, exp.id), {"experiment_id": exp.id},
+                               f"Refit best trial: {exp.name}", start_worker)
 
 
 def enqueue_refit_best_validation(ws: Workspace, experiment_id: str, *, start_worker: bool = True) -> Job:
@@ -320,12 +324,9 @@ def enqueue_refit_best_validation(ws: Workspace, experiment_id: str, *, start_wo
     if existing is not None:
         raise Conflict(f"Model {existing.id} of '{exp.name}' already refits its best validation trial.",
                        hint="Make that model the current one instead of refitting the trial again.")
-    payload = {"experiment_id": exp.id, "choice": "best_validation"}
-    pending = find_best_validation_refit_job(ws, exp.id)
-    if pending is not None and not pending.finished:
-        return pending
-    return enqueue(ws, "refit", payload, title=f"Refit best validation trial: {exp.name}",
-                   project_id=exp.project_id, start_worker=start_worker)
+    return _enqueue_refit_once(ws, exp, find_best_validation_refit_job(ws, exp.id),
+                               {"experiment_id": exp.id, "choice": "best_validation"},
+                               f"Refit best validation trial: {exp.name}", start_worker)
 
 
 def enqueue_reproduce(ws: Workspace, model_id: str, *, start_worker: bool = True) -> Job:
