@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from core.store.entities import _Entity
 
@@ -37,6 +38,8 @@ class Hypothesis(_Entity):
         'roc_auc >= 0.85 on the holdout set'
     """
 
+    _json_fields: ClassVar[tuple[str, ...]] = ("verdict",)
+
     id: str
     project_id: str
     question: str
@@ -51,6 +54,8 @@ class Hypothesis(_Entity):
     created_at: str
     updated_at: str
     archived_at: str | None = None
+    # the current verdict with its evidence (core.evaluation.verdicts), None until one is reached
+    verdict: dict[str, Any] | None = None
 
     @property
     def criterion(self) -> str:

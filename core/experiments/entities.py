@@ -91,3 +91,7 @@ class Model(_Entity):
     # which trial it refits and why (``core.experiments.search.Selection.as_dict``); ``None`` for
     # models stored before it was recorded (``service.selection_of`` works it out from the runs)
     selection: dict[str, Any] | None = None
+    # the experiment's project (copied by the store) and the registry stage: none, candidate,
+    # production (one per project) or archived (see core.evaluation.registry)
+    project_id: str | None = None
+    stage: str = "none"

@@ -273,3 +273,87 @@ def link_hypothesis_datasets(db: Database) -> None:
         " JOIN hypotheses h ON h.id = e.hypothesis_id"
         " WHERE e.hypothesis_id IS NOT NULL ORDER BY e.created_at"
     )
+
+
+@MIGRATIONS(name="0006_evaluation_and_registry")
+def m0006_evaluation_and_registry(db: Database) -> None:
+    """The Compare step: each model's evaluation (metrics with intervals, stored predictions), its
+    processing benchmarks, per-project gates, registry stages with their history, a hypothesis's
+    current verdict, and an index that serves a best-first listing of runs.
+
+    ``models.project_id`` is copied from the model's experiment (backfilled here, set on insert by
+    a trigger) so that "one production model per project" is a unique index, not a hope.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE evaluations (
+            model_id TEXT PRIMARY KEY REFERENCES models(id),
+            method TEXT NOT NULL CHECK (method IN ('holdout','repeated_cv')),
+            metric TEXT NOT NULL,
+            value REAL,
+            low REAL,
+            high REAL,
+            metrics TEXT NOT NULL DEFAULT '{}',
+            per_class TEXT NOT NULL DEFAULT '[]',
+            averaging TEXT NOT NULL DEFAULT '{}',
+            n_rows INTEGER NOT NULL DEFAULT 0,
+            predictions_artifact TEXT,
+            settings TEXT NOT NULL DEFAULT '{}',
+            notes TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE benchmarks (
+            id TEXT PRIMARY KEY,
+            model_id TEXT NOT NULL REFERENCES models(id),
+            job_id TEXT REFERENCES jobs(id),
+            load_ms REAL,
+            p50_ms REAL,
+            p95_ms REAL,
+            p99_ms REAL,
+            rows_per_s TEXT NOT NULL DEFAULT '{}',
+            size_bytes INTEGER,
+            peak_rss_mb REAL,
+            machine TEXT NOT NULL DEFAULT '{}',
+            figures TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX benchmarks_model ON benchmarks(model_id, created_at);
+
+        CREATE TABLE gates (
+            project_id TEXT PRIMARY KEY REFERENCES projects(id),
+            rule TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        ALTER TABLE models ADD COLUMN project_id TEXT REFERENCES projects(id);
+        ALTER TABLE models ADD COLUMN stage TEXT NOT NULL DEFAULT 'none'
+            CHECK (stage IN ('none','candidate','production','archived'));
+        UPDATE models SET project_id = (SELECT e.project_id FROM experiments e WHERE e.id = models.experiment_id);
+        CREATE UNIQUE INDEX models_one_production ON models(project_id) WHERE stage = 'production';
+        CREATE INDEX models_project ON models(project_id, created_at);
+
+        CREATE TABLE model_stages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            model_id TEXT NOT NULL REFERENCES models(id),
+            project_id TEXT,
+            old_stage TEXT,
+            new_stage TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX model_stages_model ON model_stages(model_id, seq);
+
+        ALTER TABLE hypotheses ADD COLUMN verdict TEXT;
+
+        CREATE INDEX runs_best ON runs(experiment_id, val_loss, trial) WHERE val_loss IS NOT NULL
+        """,
+    )
+    # one statement with its own semicolons: not through _exec, which splits on them
+    db.execute(
+        "CREATE TRIGGER models_project AFTER INSERT ON models WHEN NEW.project_id IS NULL BEGIN"
+        " UPDATE models SET project_id = (SELECT e.project_id FROM experiments e WHERE e.id = NEW.experiment_id)"
+        " WHERE id = NEW.id; END"
+    )
