@@ -58,6 +58,10 @@ CV_ALWAYS_ROWS = 2000
 MULTITHREAD_CELLS = 200_000
 SVM_MAX_ROWS = 5000
 MIN_ROWS = 10
+# A held-out split smaller than this (or with fewer rows of some class) is too small to judge a
+# model on: its metrics are then estimated by repeated cross-validation instead (Compare step).
+SMALL_HOLDOUT_ROWS = 30
+SMALL_HOLDOUT_CLASS_ROWS = 10
 RAY_HINT = "Install the Ray extra with `pip install -r requirements-ray.txt`, or set parallel trials to 1."
 
 
@@ -140,6 +144,31 @@ class ResolvedConfig:
     def as_dict(self) -> dict[str, Any]:
         """Return the resolved spec as JSON."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def holdout_too_small(y_holdout: pd.Series, task: str) -> str | None:
+    """Say why a held-out split is too small to judge a model on, or ``None`` when it is big enough.
+
+    Too small: under :data:`SMALL_HOLDOUT_ROWS` rows with a target, or (classification) under
+    :data:`SMALL_HOLDOUT_CLASS_ROWS` rows of some class.
+
+    Args:
+        y_holdout: the held-out rows' target values (empty values are not counted).
+        task: ``binary``, ``multiclass`` or ``regression``.
+
+    Returns:
+        A sentence naming the count that is too small, e.g. "The held-out split has 7 rows (under 30)."
+    """
+    y = y_holdout.dropna()
+    if len(y) < SMALL_HOLDOUT_ROWS:
+        return f"The held-out split has {len(y)} rows (under {SMALL_HOLDOUT_ROWS})."
+    if task in ("binary", "multiclass"):
+        counts = y.astype(str).value_counts()
+        small = counts[counts < SMALL_HOLDOUT_CLASS_ROWS]
+        if len(small):
+            shown = ", ".join(f"'{k}' {int(v)}" for k, v in small.head(5).items())
+            return f"The held-out split has fewer than {SMALL_HOLDOUT_CLASS_ROWS} rows of some classes ({shown})."
+    return None
 
 
 def detect_task(y: pd.Series) -> str:
