@@ -9,10 +9,11 @@ import streamlit as st
 from core import overview
 from core.define import projects
 from core.store import activity
-from ui import errors, layout, state, url
+from ui import errors, layout, state, url, verdict
 from ui.activity_feed import ROUTINE, event_line
 from ui.fmt import ago, escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
+from ui.jobs import progress_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_PAGES = {
@@ -20,13 +21,16 @@ STEP_PAGES = {
     "data": "app_pages/datasets.py",
     "explore": "app_pages/explore.py",
     "experiment": "app_pages/experiments.py",
+    "compare": "app_pages/compare.py",
 }
-STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment"}
+STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment",
+               "compare": "Compare"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
     "explore": "Profile a dataset version: types, missing values, distributions.",
     "experiment": "Run AutoML on a dataset version.",
+    "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
 }
 STATE_BADGE = {
     "done": ("green", ":material/check_circle:", "Done"),
@@ -47,7 +51,41 @@ def step_detail(step: overview.StepStatus) -> str:
     if step.key == "experiment":
         return (f"{tn('{n} experiment', '{n} experiments', n.get('experiments', 0))} · "
                 f"{t('{n} running', n=n.get('running', 0))}")
+    if step.key == "compare":
+        production = t("a production model") if n.get("production") else t("no production model")
+        return (f"{tn('{n} model', '{n} models', n.get('models', 0))} · "
+                f"{tn('{n} hypothesis judged', '{n} hypotheses judged', n.get('judged', 0))} · {production}")
     return step.detail
+
+
+def demo_preparing() -> None:
+    """While the demo's example searches run, say so and follow them (they end in models to compare)."""
+    from core.cli import demo
+
+    pending = demo.demo_jobs(ws) if hasattr(demo, "demo_jobs") else []  # TEMP until the demo helper lands
+    if not pending:
+        return
+    st.info(t("Preparing the demo: {n} short example searches are training models, so that Compare, Explain "
+              "and Deploy have something to show. This takes about a minute.", n=len(pending)),
+            icon=":material/hourglass_top:")
+    for job in pending:
+        progress_panel(job.id, key=f"home_demo_{job.id}", show_log=False, rerun_when_done=True)
+
+
+def verdicts_block() -> None:
+    """The project's hypotheses with their verdicts (from the evidence, or set by hand)."""
+    from core.define import hypotheses
+
+    items = hypotheses.list_hypotheses(ws, project.id)
+    if not any(h.verdict for h in items):
+        return
+    st.markdown(f"#### {t('Hypotheses')}")
+    for h in items:
+        if h.verdict:
+            verdict.show(h, compact=True)
+        else:
+            st.markdown(f":gray-badge[{t('No verdict yet')}] · {escape_markdown(h.statement)}")
+    url.link("app_pages/problem.py", t("See the evidence"), icon=":material/lightbulb:")
 
 
 ws = state.workspace()
@@ -76,6 +114,7 @@ if project is None:
 
 st.subheader(escape_markdown(project.name), anchor=False)
 st.caption(" · ".join(filter(None, [escape_markdown(project.description), id_suffix(project.id)])))
+demo_preparing()
 
 st.markdown(f"#### {t('Lifecycle')}")
 steps = overview.lifecycle(ws, project.id)
@@ -95,6 +134,7 @@ for column, step in zip(columns, steps, strict=True):
 
 left, right = st.columns([2, 1], gap="large")
 with left:
+    verdicts_block()
     head, switch = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown(f"#### {t('Recent activity')}")
     everywhere = switch.toggle(t("All projects"), key="home_all_projects",

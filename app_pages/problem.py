@@ -7,7 +7,7 @@ import streamlit as st
 from core.data import datasets
 from core.define import hypotheses, projects
 from core.define.entities import HYPOTHESIS_STATUSES, Hypothesis
-from ui import errors, layout, state, url
+from ui import errors, layout, state, url, verdict
 from ui.fmt import ago, escape_markdown, id_suffix, num, short_id, status_text, when
 from ui.i18n import t, tk, tn
 
@@ -19,8 +19,9 @@ STATUS_BADGE = {
 FIELDS = {
     "question": "Question", "statement": "Hypothesis", "metric": "Success metric", "direction": "Direction",
     "threshold": "Threshold", "data_needed": "Data it needs", "acquisition": "How the data will be acquired",
-    "owner": "Owner", "status": "Status",
+    "owner": "Owner", "status": "Status", "verdict": "Verdict",
 }
+OUTCOMES = ("supported", "rejected", "inconclusive")
 METRICS = list(hypotheses.METRICS)
 
 
@@ -148,6 +149,7 @@ for h in items:
         if h.data_needed or h.acquisition:
             st.caption(t("Data: {data} · Acquisition: {acquisition}", data=escape_markdown(h.data_needed) or "—",
                          acquisition=escape_markdown(h.acquisition) or "—"))
+        verdict.show(h)
         linked_ids = {x["id"] for x in linked_objects(h)["datasets"]}
         available = [d for d in project_datasets if d.id not in linked_ids]
         if available:
@@ -164,10 +166,17 @@ for h in items:
                 s1, s2 = st.columns([1, 2])
                 new_status = s1.selectbox(t("Status"), HYPOTHESIS_STATUSES, index=HYPOTHESIS_STATUSES.index(h.status),
                                           format_func=status_label, key=f"def_status_sel_{h.id}")
-                note = s2.text_input(t("Note"), key=f"def_status_note_{h.id}", placeholder=t("why the change"))
+                note = s2.text_input(t("Note"), key=f"def_status_note_{h.id}", placeholder=t("why the change"),
+                                     help=t("Setting supported, rejected or inconclusive by hand overrides the "
+                                            "verdict from the evidence, and needs a note saying why."))
                 if st.form_submit_button(t("Save status")):
                     with errors.shown():
-                        hypotheses.set_status(ws, h.id, new_status, note=note)
+                        if new_status in OUTCOMES and new_status != h.status:
+                            from core.evaluation import verdicts
+
+                            verdicts.override_verdict(ws, h.id, new_status, note=note)
+                        else:
+                            hypotheses.set_status(ws, h.id, new_status, note=note)
                         state.flash(t("Status set to {status}", status=status_label(new_status)))
                         st.rerun()
             st.dataframe(

@@ -69,6 +69,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
                             " AND status = 'done' AND archived_at IS NULL", [project_id])
         n_exp_live = _count(db, tables, experiments, "SELECT COUNT(*) FROM experiments WHERE project_id = ?"
                             " AND status IN ('queued','running')", [project_id])
+        models = ("models", "evaluations", "hypotheses")
+        n_models = _count(db, tables, models, "SELECT COUNT(*) FROM models WHERE project_id = ? AND archived_at IS NULL",
+                          [project_id])
+        n_production = _count(db, tables, models, "SELECT COUNT(*) FROM models WHERE project_id = ?"
+                              " AND stage = 'production'", [project_id])
+        n_judged = _count(db, tables, models, "SELECT COUNT(*) FROM hypotheses WHERE project_id = ?"
+                          " AND archived_at IS NULL AND verdict IS NOT NULL", [project_id])
 
     def state(done: bool, started: bool) -> str:
         return "done" if done else ("in_progress" if started else "not_started")
@@ -92,6 +99,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             "experiment", "Experiment", state(n_exp_done > 0, n_exp > 0 or n_exp_live > 0),
             f"{n_exp} experiment{'s' if n_exp != 1 else ''}, {n_exp_live} running",
             "Run AutoML on a dataset version.", {"experiments": n_exp, "running": n_exp_live},
+        ),
+        StepStatus(
+            "compare", "Compare", state(n_production > 0, n_models > 0),
+            f"{n_models} model{'s' if n_models != 1 else ''}, {n_judged} hypothes{'i' if n_judged == 1 else 'e'}s "
+            f"judged, {'a' if n_production else 'no'} production model",
+            "Compare the models on accuracy and speed, check the gates and promote one.",
+            {"models": n_models, "production": n_production, "judged": n_judged},
         ),
     ]
 

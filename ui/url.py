@@ -12,6 +12,11 @@ Every page uses these names, and only these, for what it shows:
 ``task``       a labeling task
 ``tab``        the open view of a page with tabs (a stable id, not the shown label)
 ``lang``       ``en`` or ``ko``
+``hypothesis`` a hypothesis (a filter on Compare)
+``learner``    a learner (a filter on Compare)
+``models``     several models, comma-separated (the ones compared)
+``sort``       a list's sort key, ``-`` first for descending (``-value``)
+``page``       a list's page number, from 1
 =============  ==================================================================
 
 How it works:
@@ -30,11 +35,13 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-PARAMS = ("project", "dataset", "version", "experiment", "model", "task", "tab", "lang")
+PARAMS = ("project", "dataset", "version", "experiment", "model", "task", "tab", "lang",
+          "hypothesis", "learner", "models", "sort", "page")
 # what a link to another page carries along (``tab`` belongs to one page)
 CONTEXT = ("project", "dataset", "version", "experiment", "model", "task", "lang")
 # what belongs to one project: dropped when the project changes
-PROJECT_SCOPED = ("dataset", "version", "experiment", "model", "task", "tab")
+PROJECT_SCOPED = ("dataset", "version", "experiment", "model", "task", "tab", "hypothesis", "learner", "models",
+                  "sort", "page")
 
 
 def get(name: str) -> str | None:

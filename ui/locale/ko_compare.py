@@ -1,0 +1,148 @@
+"""Korean for the Compare page (leaderboard, trials, gates, registry) and hypothesis verdicts."""
+
+KO = {
+    # menu, page, Home's lifecycle card
+    "Compare": "비교",
+    "Choose the model to ship on accuracy and on speed: held-out metrics with their intervals, processing "
+    "benchmarks, gates, and the registry.":
+        "정확도와 속도로 배포할 모델을 고르세요: 구간이 있는 홀드아웃 지표, 처리 성능 벤치마크, 게이트, 레지스트리.",
+    "Compare the models on accuracy and speed, check the gates and promote one.":
+        "정확도와 속도로 모델을 비교하고, 게이트를 확인한 뒤 하나를 승격하세요.",
+    "No models yet. Run an experiment: its best model appears here, ready to compare.":
+        "아직 모델이 없습니다. 실험을 실행하면 최적 모델이 여기에 나타나 비교할 수 있습니다.",
+    "Go to Experiments": "실험으로 이동",
+    "Leaderboard": "리더보드",
+    "Trials": "시행",
+    "Gates": "게이트",
+    "Registry": "레지스트리",
+    "a production model": "운영 모델 있음",
+    "no production model": "운영 모델 없음",
+    "{n} hypotheses judged": "판정된 가설 {n}개",
+    # evaluations of old models
+    "{n} models have no stored evaluation yet (they were made before intervals and stored predictions). "
+    "Evaluate them to see their intervals and curves.":
+        "모델 {n}개에 저장된 평가가 아직 없습니다(구간과 예측 저장 이전에 만들어졌습니다). "
+        "평가하면 구간과 곡선을 볼 수 있습니다.",
+    "Evaluate now": "지금 평가",
+    # filters and the leaderboard
+    "Learner": "학습기",
+    "All": "전체",
+    "Sort by": "정렬",
+    "Held-out metric, best first": "홀드아웃 지표, 좋은 순",
+    "Latency p99, fastest first": "지연 시간 p99, 빠른 순",
+    "Train time, shortest first": "학습 시간, 짧은 순",
+    "Size, smallest first": "크기, 작은 순",
+    "Newest first": "최신 순",
+    "Models {first}–{last} of {total}. Choose rows to compare them below.":
+        "모델 {total}개 중 {first}–{last}. 행을 선택하면 아래에서 비교합니다.",
+    "No model matches these filters.": "이 필터에 맞는 모델이 없습니다.",
+    "pass": "통과",
+    "unknown: {what}": "알 수 없음: {what}",
+    "not evaluated": "평가 안 됨",
+    "held-out rows": "홀드아웃 행",
+    "repeated CV": "반복 교차 검증",
+    "Held-out": "홀드아웃",
+    "95% interval": "95% 구간",
+    "Measured on": "측정 기준",
+    "Validation": "검증",
+    "rows/s (batch)": "행/초 (배치)",
+    "Train s": "학습 초",
+    "Size": "크기",
+    "Stage": "단계",
+    "No stage": "단계 없음",
+    "Candidate": "후보",
+    "Production": "운영",
+    "Archived": "보관됨",
+    "Models compared": "비교할 모델",
+    "Choose models (or rows in the table)": "모델 선택 (또는 표에서 행 선택)",
+    "Choose models in the table to see their curves side by side.": "표에서 모델을 고르면 곡선을 나란히 볼 수 있습니다.",
+    "Previous": "이전",
+    "Next": "다음",
+    "Page {n} of {pages}": "{pages}쪽 중 {n}쪽",
+    # benchmark
+    "Benchmark the chosen models": "선택한 모델 벤치마크",
+    "Benchmark models without figures": "수치가 없는 모델 벤치마크",
+    "Every model has processing figures already.": "모든 모델에 이미 처리 성능 수치가 있습니다.",
+    "Load time, single-row latency p50/p95/p99 over 1,000 calls, throughput at batch sizes 1, 100 and 10,000, size "
+    "and peak memory, each model in a fresh process through the same raw-row path a server uses.":
+        "로드 시간, 1,000회 호출의 단일 행 지연 시간 p50/p95/p99, 배치 크기 1·100·10,000의 처리량, 크기와 최대 "
+        "메모리를 모델마다 새 프로세스에서, 서버와 같은 원시 행 예측 경로로 측정합니다.",
+    # charts
+    "Accuracy against latency": "정확도 대 지연 시간",
+    "No model has both a held-out metric and processing figures yet: benchmark some to see the front.":
+        "홀드아웃 지표와 처리 성능 수치를 모두 가진 모델이 아직 없습니다. 벤치마크하면 파레토 전선을 볼 수 있습니다.",
+    "The models are scored on different metrics; filter by experiment to compare like with like.":
+        "모델마다 지표가 다릅니다. 같은 기준으로 비교하려면 실험으로 필터하세요.",
+    "On the front (no other model is both more accurate and faster): {models}":
+        "파레토 전선 위(더 정확하면서 더 빠른 모델이 없음): {models}",
+    "No stored predictions for: {models}. Evaluate them (the button above) to draw their curves.":
+        "저장된 예측이 없습니다: {models}. 위 버튼으로 평가하면 곡선을 그릴 수 있습니다.",
+    "The chosen models solve different tasks; choose models of one kind to overlay their curves.":
+        "선택한 모델들의 작업이 서로 다릅니다. 곡선을 겹쳐 보려면 같은 종류의 모델을 고르세요.",
+    "The chosen models, overlaid": "선택한 모델 겹쳐 보기",
+    "Class shown in the curves (one against the rest)": "곡선에 표시할 클래스 (일대다)",
+    "Normalise the confusion matrices by true class": "혼동 행렬을 실제 클래스별로 정규화",
+    "Per class": "클래스별",
+    "Precision": "정밀도",
+    "Recall": "재현율",
+    # trials
+    "Trials {first}–{last} of {total}, best validation score first within each experiment's metric.":
+        "시행 {total}개 중 {first}–{last}, 실험별 지표의 검증 점수가 좋은 순.",
+    "No trials match these filters.": "이 필터에 맞는 시행이 없습니다.",
+    "Trial": "시행",
+    "The experiments optimise different metrics; the charts show those on {metric}. Filter by experiment to see "
+    "another.":
+        "실험마다 최적화하는 지표가 다릅니다. 차트는 {metric} 실험만 보여 줍니다. 다른 지표는 실험으로 필터하세요.",
+    "Hyperparameters of one learner's trials": "한 학습기 시행의 하이퍼파라미터",
+    # gates
+    "A gate is a rule every model must pass before it can go to production, such as "
+    "`roc_auc >= 0.9 and p99_ms <= 10`. Clauses join with **and**, **or**, **not** and "
+    "parentheses; each compares a figure with a number.":
+        "게이트는 모델이 운영으로 가기 전에 통과해야 하는 규칙입니다. 예: `roc_auc >= 0.9 and p99_ms <= 10`. "
+        "조건은 **and**, **or**, **not**과 괄호로 잇고, 각 조건은 수치 하나를 숫자와 비교합니다.",
+    "Gate rule": "게이트 규칙",
+    "Save rule": "규칙 저장",
+    "Gate saved: {rule}": "게이트 저장됨: {rule}",
+    "Gate cleared": "게이트를 지웠습니다",
+    "**{passed}** of {n} models pass `{rule}`.": "모델 {n}개 중 **{passed}**개가 `{rule}`을(를) 통과합니다.",
+    "Result": "결과",
+    "What a rule can name": "규칙에 쓸 수 있는 이름",
+    "Meaning": "의미",
+    # registry
+    "In production: {model}": "운영 중: {model}",
+    "No model is in production in this project yet.": "이 프로젝트에는 아직 운영 중인 모델이 없습니다.",
+    "Change a model stage": "모델 단계 변경",
+    "Why (kept in the history)": "이유 (이력에 남습니다)",
+    "Passes the gates; fastest of the accurate ones": "게이트 통과, 정확한 모델 중 가장 빠름",
+    "Promote to production even though it fails the gate (the note must say why)":
+        "게이트를 통과하지 못해도 운영으로 승격 (메모에 이유를 적어야 합니다)",
+    "Apply": "적용",
+    "{model} is now {stage}": "{model}: 이제 {stage}",
+    "History": "이력",
+    "No stage changes yet.": "아직 단계 변경이 없습니다.",
+    "Who": "누가",
+    # verdicts (Problem, Home, Compare)
+    "{metric} = {value} ({interval}) {method}; success needs {metric} {direction} {threshold}":
+        "{metric} = {value} ({interval}) {method}; 성공 기준은 {metric} {direction} {threshold}",
+    "95% interval {low}–{high}": "95% 구간 {low}–{high}",
+    "no interval": "구간 없음",
+    "on the held-out rows, 95% bootstrap interval": "홀드아웃 행 기준, 95% 부트스트랩 구간",
+    "by repeated cross-validation (the held-out split was too small), 95% interval":
+        "반복 교차 검증 기준(홀드아웃이 너무 작음), 95% 구간",
+    "set by hand {when}": "직접 지정 {when}",
+    "from the evidence, {when}": "증거로 판정 {when}",
+    "No verdict yet: it is reached when an experiment that tests this hypothesis finishes.":
+        "아직 판정이 없습니다. 이 가설을 검증하는 실험이 끝나면 판정됩니다.",
+    "Note: {note}": "메모: {note}",
+    "See the model on Compare {id}": "비교 화면에서 모델 보기 {id}",
+    "See the evidence": "증거 보기",
+    "No verdict yet": "판정 없음",
+    "Verdict": "판정",
+    "Setting supported, rejected or inconclusive by hand overrides the verdict from the evidence, and needs a note "
+    "saying why.":
+        "지지·기각·불확실을 직접 지정하면 증거에 따른 판정을 덮어쓰며, 이유를 적은 메모가 필요합니다.",
+    "Preparing the demo: {n} short example searches are training models, so that Compare, Explain and Deploy have "
+    "something to show. This takes about a minute.":
+        "데모 준비 중: 짧은 예제 탐색 {n}개가 모델을 학습하고 있어, 비교·설명·배포 화면에 보여 줄 것이 생깁니다. "
+        "1분 정도 걸립니다.",
+}
