@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from core.errors import Corrupted, InvalidInput
 from core.store import init_db, open_db, write_db
 from core.store.artifacts import ArtifactStore
+from core.store.db import hold
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = REPO_ROOT / "data" / "workspace"
@@ -35,7 +36,8 @@ class Workspace:
     """A folder with the metadata store and the artifact store, created on first open.
 
     Holds only paths, so it is cheap, immutable and safe to share between threads;
-    each read or write opens its own short-lived connection.
+    each read or write opens its own short-lived connection, except inside
+    :meth:`holding`, where one thread's reads and writes share one connection.
 
     Example:
         >>> ws = Workspace(Path("/tmp/ws"))
@@ -117,6 +119,28 @@ class Workspace:
         """Yield a connection inside one immediate transaction (all or nothing)."""
         with write_db(self.db_path, create=False) as db:
             yield db
+
+    @contextmanager
+    def holding(self) -> Iterator[Workspace]:
+        """Reuse one connection for this thread's reads and writes while the block runs.
+
+        What the worker does around each job: a search that stores a trial every few
+        milliseconds then pays for one connection and its pragmas, not one per trial.
+        Writes stay one ``BEGIN IMMEDIATE`` transaction each (committed at once); other
+        threads keep their own connections; the connection is closed when the block ends,
+        and reopened if it breaks or the database file is replaced meanwhile
+        (:func:`core.store.db.hold`).
+
+        Yields:
+            This workspace.
+
+        Example:
+            >>> with ws.holding():
+            ...     for record in trials:
+            ...         store(ws, record)  # one connection for all of them
+        """
+        with hold(self.db_path):
+            yield self
 
     def scratch_dir(self, name: str) -> Path:
         """Return (and create) a folder for temporary working files under the workspace."""

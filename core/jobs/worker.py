@@ -187,7 +187,16 @@ def _heartbeat(ws: Workspace, job_id: str, stop: threading.Event) -> None:
 
 
 def run_job(ws: Workspace, job: Job) -> Job:
-    """Run one claimed job to its end, recording the outcome. Used by the worker loop."""
+    """Run one claimed job to its end, recording the outcome. Used by the worker loop.
+
+    The job's reads and writes in this thread share one held connection (``ws.holding()``):
+    a search stores a trial every few milliseconds. The heartbeat thread keeps its own.
+    """
+    with ws.holding():
+        return _run_job(ws, job)
+
+
+def _run_job(ws: Workspace, job: Job) -> Job:
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(ws, job.id, stop), daemon=True)
     beat.start()
