@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -51,6 +52,7 @@ __all__ = [
     "on_automl_job_ended",
     "reference_statistics",
     "run_automl_job",
+    "run_summary",
     "selection_of",
     "trial_records",
     "use_model",
@@ -315,30 +317,110 @@ def list_experiments(ws: Workspace, *, project_id: str | None = None, hypothesis
         return [Experiment.from_row(r) for r in db.execute(sql, [*params, limit]).fetchall()]
 
 
-def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = None,
-              best_first: bool = False) -> list[Run]:
-    """Return an experiment's runs (one per trial), in trial order or best first.
+def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = None, best_first: bool = False,
+              limit: int | None = None, offset: int = 0, learner: str | None = None,
+              status: str | None = None) -> list[Run]:
+    """Return an experiment's runs (one per trial), in trial order or best first; filtered and paged in SQL.
 
     A search stores its trials in trial order and never changes a stored one, so a view that
     polls a running search can keep what it read and ask only for ``after_trial`` the last one.
+    Best first reads the scored runs in the order of the index ``runs_best`` (experiment,
+    validation loss, trial), so the top ``limit`` of 10,000 runs are read without sorting them
+    all; the runs without a loss follow, in trial order.
 
     Args:
         ws: the workspace.
         experiment_id: the experiment.
         after_trial: return only the runs of later trials (``None``: every run).
         best_first: order by validation loss (lowest first, runs without a loss last), then trial.
+        limit: at most this many runs (``None``: all).
+        offset: skip this many runs of the order first.
+        learner: only this learner's runs.
+        status: only runs with this status (``ok``, ``failed``...).
 
     Returns:
         The runs; an empty list for an unknown experiment.
+
+    Raises:
+        InvalidInput: if ``limit`` or ``offset`` is negative.
     """
-    order = "val_loss IS NULL, val_loss, trial" if best_first else "trial"
-    where, params = "experiment_id = ?", [experiment_id]
-    if after_trial is not None:
-        where += " AND trial > ?"
-        params.append(int(after_trial))
+    if (limit is not None and limit < 0) or offset < 0:
+        raise InvalidInput(f"A page of runs needs a limit and an offset of at least 0, not {limit} and {offset}.",
+                           hint="Pass limit=None for every run, and an offset of 0 or more.")
+    # "+column" keeps SQLite from picking another index for a filter (runs_learner, the trial
+    # index): the order would then need a sort of every matching run.
+    where, params = ["experiment_id = ?"], [experiment_id]
+    for term, value in (("+trial > ?", after_trial), ("+learner = ?", learner), ("+status = ?", status)):
+        if value is not None:
+            where.append(term if best_first else term.lstrip("+"))
+            params.append(int(value) if term.startswith("+trial") else value)
+    sql = "SELECT * FROM runs WHERE " + " AND ".join(where)
+    page = [-1 if limit is None else int(limit), int(offset)]
     with ws.read() as db:
-        rows = db.execute(f"SELECT * FROM runs WHERE {where} ORDER BY {order}", params).fetchall()
+        if not best_first:
+            rows = db.execute(sql + " ORDER BY trial LIMIT ? OFFSET ?", [*params, *page]).fetchall()
+            return [Run.from_row(r) for r in rows]
+        rows = db.execute(sql + " AND val_loss IS NOT NULL ORDER BY val_loss, trial LIMIT ? OFFSET ?",
+                          [*params, *page]).fetchall()
+        if limit is not None and len(rows) >= limit:
+            return [Run.from_row(r) for r in rows]
+        skip = 0  # how many runs without a loss the offset still skips
+        if not rows and offset:
+            scored = db.execute(f"SELECT COUNT(*) FROM runs WHERE {' AND '.join(where)} AND val_loss IS NOT NULL",
+                                params).fetchone()[0]
+            skip = max(0, int(offset) - scored)
+        left = -1 if limit is None else int(limit) - len(rows)
+        # the few runs without a loss, found through runs_experiment_loss and sorted ("+trial": not by
+        # walking every run of the experiment in trial order to find them)
+        rows += db.execute(sql + " AND val_loss IS NULL ORDER BY +trial LIMIT ? OFFSET ?",
+                           [*params, left, skip]).fetchall()
     return [Run.from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What an experiment's page shows about its runs, aggregated in SQL (no run is decoded but the best).
+
+    Attributes:
+        n_runs: how many runs (trials) are stored.
+        n_scored: how many have a validation loss.
+        last_trial: the highest trial number (``None`` without runs).
+        best: the run with the lowest validation loss (the earlier trial on a tie), or ``None``.
+        by_learner: ``{learner: runs}``, most runs first.
+        best_by_learner: ``{learner: lowest validation loss}`` of the learners with a scored run.
+    """
+
+    n_runs: int
+    n_scored: int
+    last_trial: int | None
+    best: Run | None
+    by_learner: dict[str, int]
+    best_by_learner: dict[str, float]
+
+
+def run_summary(ws: Workspace, experiment_id: str) -> RunSummary:
+    """Count, best run and per-learner counts of an experiment's runs, in two indexed queries.
+
+    Args:
+        ws: the workspace.
+        experiment_id: the experiment.
+
+    Returns:
+        The summary (zero runs for an unknown experiment).
+    """
+    with ws.read() as db:
+        groups = db.execute("SELECT learner, COUNT(*) AS n, COUNT(val_loss) AS scored, MIN(val_loss) AS best,"
+                            " MAX(trial) AS last FROM runs WHERE experiment_id = ? GROUP BY learner",
+                            [experiment_id]).fetchall()
+        best = db.execute("SELECT * FROM runs WHERE experiment_id = ? AND val_loss IS NOT NULL"
+                          " ORDER BY val_loss, trial LIMIT 1", [experiment_id]).fetchone()
+    ordered = sorted(groups, key=lambda g: (-g["n"], g["learner"]))
+    return RunSummary(
+        n_runs=sum(g["n"] for g in groups), n_scored=sum(g["scored"] for g in groups),
+        last_trial=max((g["last"] for g in groups), default=None), best=Run.from_row(best) if best else None,
+        by_learner={g["learner"]: g["n"] for g in ordered},
+        best_by_learner={g["learner"]: g["best"] for g in ordered if g["best"] is not None},
+    )
 
 
 def get_model(ws: Workspace, model_id: str) -> Model:
@@ -453,24 +535,38 @@ def cancel_experiment(ws: Workspace, experiment_id: str) -> Experiment:
 
 # ---------------------------------------------------------------- the job
 
+# Constant SQL: sqlite3 prepares each statement once per connection and reuses it (the worker
+# holds one connection per job), where sqlite-utils' insert() read the table's columns every call.
+_INSERT_RUN = ("INSERT OR REPLACE INTO runs (id, experiment_id, trial, learner, params, val_loss, val_metric, metrics,"
+               " train_time, wall_offset, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# Trials are numbered 0, 1, 2... in order, so the count is the highest trial + 1: no COUNT(*), which
+# grew with the experiment, and a trial stored again (replaced) or out of order is not counted twice.
+_COUNT_TRIAL = "UPDATE experiments SET n_trials = MAX(n_trials, ?) WHERE id = ?"
+
+
 def _store_run(ws: Workspace, exp: Experiment, record: automl.TrialRecord) -> None:
+    """Store one finished trial as a run (replacing an earlier copy of it) and count it: one transaction.
+
+    Args:
+        ws: the workspace (inside ``ws.holding()`` the connection is reused, as the worker does).
+        exp: the experiment.
+        record: the trial.
+    """
     metrics = {**record.metrics, "sample_size": record.sample_size, "is_best": record.is_best, "metric": record.metric,
                "val_loss_se": record.val_loss_se, "is_default": record.is_default}
     loss = record.val_loss if record.val_loss is not None and np.isfinite(record.val_loss) else None
+    row = (new_id("run"), exp.id, record.trial, record.learner, json.dumps(record.config, default=str), loss,
+           record.val_metric, json.dumps(metrics), record.train_time, record.wall_offset, record.status, utcnow())
     with ws.write() as db:
-        db["runs"].insert({
-            "id": new_id("run"), "experiment_id": exp.id, "trial": record.trial, "learner": record.learner,
-            "params": json.dumps(record.config, default=str), "val_loss": loss, "val_metric": record.val_metric,
-            "metrics": json.dumps(metrics), "train_time": record.train_time, "wall_offset": record.wall_offset,
-            "status": record.status, "created_at": utcnow(),
-        }, replace=True)
-        # Trials are numbered 0, 1, 2... in order, so the count is the highest trial + 1 (no COUNT(*),
-        # which grew with the experiment).
-        db.execute("UPDATE experiments SET n_trials = MAX(n_trials, ?) WHERE id = ?", [record.trial + 1, exp.id])
+        db.conn.execute(_INSERT_RUN, row)
+        db.conn.execute(_COUNT_TRIAL, (record.trial + 1, exp.id))
 
 
 def _best_run_id(ws: Workspace, experiment_id: str) -> str | None:
-    """The run with the lowest validation loss (the earlier trial on a tie); never one without a loss."""
+    """The run with the lowest validation loss (the earlier trial on a tie); never one without a loss.
+
+    One step down the index ``runs_best`` (experiment, loss, trial; scored runs only).
+    """
     with ws.read() as db:
         row = db.execute("SELECT id FROM runs WHERE experiment_id = ? AND val_loss IS NOT NULL"
                          " ORDER BY val_loss, trial LIMIT 1", [experiment_id]).fetchone()
