@@ -1,0 +1,67 @@
+"""Tiny real models in a test workspace, made in about a second (no search runs).
+
+``make_model`` adds a small dataset, creates an experiment on it (its held-out split is a real
+dataset version), marks the search as finished without running it, refits one small
+configuration with ``core.experiments.search.refit_config`` and stores it the way a search
+stores its model. The model predicts from raw rows like any other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SMALL_CONFIGS = {
+    "lgbm": {"n_estimators": 8, "num_leaves": 4, "min_child_samples": 5, "learning_rate": 0.3},
+    "lrl2": {"C": 1.0},
+    "rf": {"n_estimators": 5, "max_features": 1.0, "max_leaves": 8},
+}
+
+
+def churn_frame(n: int = 200, seed: int = 0) -> pd.DataFrame:
+    """A small binary classification frame with a categorical column and some missing values."""
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    plan = rng.choice(["basic", "pro", "max"], size=n)
+    y = np.where(x1 + 0.5 * x2 + (plan == "max") + rng.normal(scale=0.5, size=n) > 0.3, "yes", "no")
+    frame = pd.DataFrame({"x1": x1, "x2": x2, "plan": plan, "churned": y})
+    frame.loc[::17, "x2"] = np.nan
+    return frame
+
+
+def make_experiment(ws, tmp_path: Path, *, project=None, name: str = "data.csv", frame: pd.DataFrame | None = None,
+                    target: str = "churned"):
+    """An experiment on a small dataset whose search is marked done without running (no model yet)."""
+    from core import experiments
+    from core.data import datasets
+    from core.experiments.search import SearchConfig
+
+    path = tmp_path / name
+    (churn_frame() if frame is None else frame).to_csv(path, index=False)
+    version = datasets.add_dataset(ws, path, project_id=project.id if project else None).version
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target=target, time_budget=2, n_jobs=1),
+                                        project_id=project.id if project else None, start_worker=False)
+    with ws.write() as db:  # the search is not run: its job and the experiment read as finished
+        db["jobs"].update(exp.job_id, {"status": "done", "progress": 1.0})
+        db["experiments"].update(exp.id, {"status": "done"})
+    return experiments.get_experiment(ws, exp.id)
+
+
+def add_model(ws, exp, learner: str = "lgbm", config: dict | None = None):
+    """Refit a small configuration on the experiment's training rows and store it as its model."""
+    from core.data import datasets
+    from core.experiments import service
+    from core.experiments.search import refit_config
+
+    train = datasets.load_frame(ws, exp.train_version_id)
+    test = datasets.load_frame(ws, exp.test_version_id)
+    bundle = refit_config(train, exp.target, exp.task, learner, dict(config or SMALL_CONFIGS[learner]), 0,
+                          semantic=exp.spec.get("semantic"))
+    return service._save_model(ws, exp, bundle, None, train, test)
+
+
+def make_model(ws, tmp_path: Path, *, project=None, learner: str = "lgbm", name: str = "data.csv"):
+    """A tiny real model of a new experiment (of ``project``, if given)."""
+    return add_model(ws, make_experiment(ws, tmp_path, project=project, name=name), learner)
