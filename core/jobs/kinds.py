@@ -57,6 +57,7 @@ KINDS: dict[str, JobKind] = {
                                     "EXPERIMENT`)."),
     "refit": JobKind("core.experiments.reproduce:run_refit_job"),
     "reproduce": JobKind("core.experiments.reproduce:run_reproduce_job"),
+    "benchmark": JobKind("core.evaluation.benchmark:run_benchmark_job"),
 }
 
 
