@@ -39,9 +39,11 @@ from core.experiments.spec import (
     DEFAULT_LEARNERS,
     EVAL_METHODS,
     METRICS,
+    HoldoutCheck,
     ResolvedConfig,
     SearchConfig,
     available_learners,
+    check_holdout,
     default_learners,
     default_metric,
     default_n_jobs,
@@ -49,17 +51,24 @@ from core.experiments.spec import (
     metric_direction,
     metric_for_task,
     validate,
+    worker_cores,
 )
-from core.experiments.training import fit_prepared, prepare_training_data, split_xy
+from core.experiments.training import (
+    cross_val_proba,
+    fit_prepared,
+    prepare_training_data,
+    split_xy,
+    stratified_folds,
+)
 from core.modeling import TASKS, ModelBundle
 from core.progress import Progress, ProgressFn, no_progress
 
 __all__ = [
-    "DEFAULT_LEARNERS", "EVAL_METHODS", "METRICS", "RULES", "ResolvedConfig", "SearchConfig", "SearchResult",
-    "Selection", "TrialRecord", "available_learners", "choose", "default_configs", "default_learners",
-    "default_metric", "default_n_jobs", "detect_task", "evaluate", "loss_to_metric", "metric_direction",
-    "metric_for_task", "number",
-    "refit_config", "run_search", "select_best", "validate",
+    "DEFAULT_LEARNERS", "EVAL_METHODS", "METRICS", "RULES", "HoldoutCheck", "ResolvedConfig", "SearchConfig",
+    "SearchResult", "Selection", "TrialRecord", "available_learners", "check_holdout", "check_several_classes",
+    "choose", "default_configs", "default_learners", "default_metric", "default_n_jobs", "detect_task", "evaluate",
+    "loss_to_metric", "metric_direction", "metric_for_task", "number", "refit_config", "run_search", "select_best",
+    "split_xy", "validate", "worker_cores",
 ]
 
 log = logging.getLogger("mlcycle.automl")
@@ -68,6 +77,10 @@ log = logging.getLogger("mlcycle.automl")
 SIMPLICITY = {"ridge": 0, "lrl2": 0, "lrl1": 0, "svc": 0, "enet": 0, "lassolars": 0, "sgd": 0,
               "kneighbor": 1, "rbf_svm": 2, "rf": 3, "extra_tree": 3}
 STOP_POLL_SECONDS = 0.25
+# Classification on fewer rows than this: the chosen trial's cross-validated predictions are checked
+# for a single class (a model that always says the majority class), trying this many next-best trials.
+SINGLE_CLASS_CHECK_ROWS = 5000
+SINGLE_CLASS_CANDIDATES = 5
 
 
 # ---------------------------------------------------------------- tracking
@@ -328,7 +341,7 @@ def _matches_any(config: dict[str, Any], candidates: list[dict[str, Any]]) -> bo
     return any(all(k in config and same(config[k], v) for k, v in c.items()) for c in candidates)
 
 
-RULES = ("lowest_validation_loss", "one_standard_error", "best_validation_by_user")
+RULES = ("lowest_validation_loss", "one_standard_error", "best_validation_by_user", "several_classes")
 
 
 def number(x: float | None) -> str:
@@ -346,13 +359,23 @@ class Selection:
     Attributes:
         rule: ``lowest_validation_loss`` (the best validation trial), ``one_standard_error``
             (a simpler default within one standard error of it, see :func:`select_best`), or
-            ``best_validation_by_user`` (the user asked for the best validation trial instead).
+            ``best_validation_by_user`` (the user asked for the best validation trial instead), or
+            ``several_classes`` (the trial one of the first two rules gave predicted a single class on
+            the validation folds; the next-best trial that predicts several classes and beats the
+            majority-class baseline there is refit instead, see :func:`check_several_classes`).
         metric: the search metric.
         chosen_trial, chosen_learner, chosen_loss, chosen_metric: the trial refit (its FLAML
             validation loss and its value of the metric).
         best_trial, best_learner, best_loss, best_metric: the trial with the lowest validation loss.
         standard_error: with ``one_standard_error``, the tolerance: the larger of the two trials'
             standard errors of the loss across folds; otherwise the best trial's, if known.
+        single_class: the trials found to predict a single class for every row on the check's
+            folds, each ``{"trial", "learner", "metric", "predicted"}`` (``predicted``: the class, as
+            text); with a rule other than ``several_classes`` the chosen trial is among them when no
+            candidate did better.
+        fold_metric: the chosen trial's metric on the check's folds (out-of-fold predictions), if checked.
+        baseline_metric: the majority-class baseline's metric on the same folds, if checked.
+        candidates_checked: how many trials the check refit on its folds (0: not checked).
     """
 
     rule: str
@@ -366,6 +389,10 @@ class Selection:
     best_loss: float
     best_metric: float | None
     standard_error: float | None = None
+    single_class: list[dict[str, Any]] = field(default_factory=list)
+    fold_metric: float | None = None
+    baseline_metric: float | None = None
+    candidates_checked: int = 0
 
     @property
     def reason(self) -> str:
@@ -373,12 +400,25 @@ class Selection:
         chosen = f"{self.chosen_learner}, trial {self.chosen_trial}, {self.metric} {number(self.chosen_metric)}"
         best = f"{self.best_learner}, trial {self.best_trial}, {self.metric} {number(self.best_metric)}"
         if self.rule == "one_standard_error":
-            return (f"default {self.chosen_learner} configuration (trial {self.chosen_trial}, {self.metric} "
+            text = (f"default {self.chosen_learner} configuration (trial {self.chosen_trial}, {self.metric} "
                     f"{number(self.chosen_metric)}) is within one standard error ({number(self.standard_error)}) "
                     f"of the best validation loss ({best}): the one-standard-error rule keeps the simpler default")
-        if self.rule == "best_validation_by_user":
-            return f"the best validation trial ({chosen}), chosen by the user"
-        return f"lowest validation loss ({chosen})"
+        elif self.rule == "best_validation_by_user":
+            text = f"the best validation trial ({chosen}), chosen by the user"
+        elif self.rule == "several_classes":
+            skipped = "; ".join(f"{s['learner']}, trial {s['trial']}, {self.metric} {number(s.get('metric'))}"
+                                for s in self.single_class)
+            return (f"{chosen}: {skipped}, ranked above it, predicted a single class for every row on the "
+                    f"validation folds; this is the next-best trial that predicts several classes and beats "
+                    f"the majority-class baseline there ({self.metric} {number(self.fold_metric)} against "
+                    f"{number(self.baseline_metric)})")
+        else:
+            text = f"lowest validation loss ({chosen})"
+        if any(s.get("trial") == self.chosen_trial for s in self.single_class):
+            text += (f"; it predicts a single class for every row on the validation folds, and none of the "
+                     f"{self.candidates_checked - 1} next-best trials checked predicts several classes and "
+                     f"beats the majority-class baseline there")
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         """Return the selection as JSON (``reason`` included, for readers without this class)."""
@@ -429,6 +469,142 @@ def choose(trials: list[TrialRecord], *, rule: str = "search") -> tuple[TrialRec
         return best, _selection("lowest_validation_loss", best, best, best.val_loss_se)
     chosen = min(near, key=lambda t: (SIMPLICITY.get(t.learner, 9), t.val_loss, t.trial))
     return chosen, _selection("one_standard_error", chosen, best, max(best.val_loss_se, chosen.val_loss_se or 0.0))
+
+
+def _fold_loss(metric: str, task: str, y: np.ndarray, proba: np.ndarray) -> float:
+    """FLAML's loss of ``metric`` for out-of-fold class probabilities (as the search scores a trial)."""
+    from flaml.automl.ml import sklearn_metric_loss_score
+
+    if metric in ("roc_auc", "ap", "roc_auc_weighted") and task == "binary":
+        predicted: np.ndarray = proba[:, 1]
+    elif metric in ("log_loss", "roc_auc", "roc_auc_ovr", "roc_auc_ovo", "roc_auc_ovo_weighted",
+                    "roc_auc_ovr_weighted"):
+        predicted = np.clip(proba, 1e-15, 1)
+        predicted = predicted / predicted.sum(axis=1, keepdims=True)
+    else:
+        predicted = np.argmax(proba, axis=1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loss = float(sklearn_metric_loss_score(metric, predicted, y, labels=list(range(proba.shape[1]))))
+    except ValueError:
+        return math.inf
+    return loss if math.isfinite(loss) else math.inf
+
+
+def _config_key(trial: TrialRecord) -> str:
+    import json
+
+    return trial.learner + json.dumps(trial.config, sort_keys=True, default=str)
+
+
+def check_several_classes(
+    trials: list[TrialRecord], chosen: TrialRecord, selection: Selection, X: pd.DataFrame, y: np.ndarray, *,
+    task: str, seed: int, n_splits: int = 5, n_jobs: int = 1, classes: list[Any] | None = None,
+    max_candidates: int = SINGLE_CLASS_CANDIDATES, on_progress: ProgressFn = no_progress,
+) -> tuple[TrialRecord, Selection]:
+    """Never refit a classifier that predicts a single class when another candidate does better.
+
+    The chosen trial's configuration is refit on stratified folds of the training rows (seeded; the
+    same prepared features the search used) and its out-of-fold predictions are read. When every
+    row gets the same class (a model that always says the majority class can still rank well and
+    win on ROC AUC, as a 32-row search did), the next-best trials by validation loss (distinct
+    configurations, up to ``max_candidates``) are checked the same way, and the first that predicts
+    several classes and beats the majority-class baseline (each fold's training class shares) on
+    the search metric (the mean over the folds) is chosen instead. When none does, the choice stays and the
+    selection says so. Regression, and classification on :data:`SINGLE_CLASS_CHECK_ROWS` rows or
+    more, are returned unchanged.
+
+    Args:
+        trials: the search's trials.
+        chosen, selection: the choice of :func:`choose`.
+        X: the prepared training features (:func:`core.experiments.training.prepare_training_data`).
+        y: the encoded labels.
+        task: ``binary``, ``multiclass`` or ``regression``.
+        seed: the search's seed (folds and learners).
+        n_splits: folds (fewer when a class has fewer rows).
+        n_jobs: threads per fit.
+        classes: the class labels (to name the class predicted).
+        max_candidates: how many next-best trials to try.
+        on_progress: progress reports.
+
+    Returns:
+        ``(trial, selection)``: the trial to refit, and the selection with the check's numbers
+        (``fold_metric``, ``baseline_metric``, ``single_class``, ``candidates_checked``; rule
+        ``several_classes`` when the choice changed).
+
+    Raises:
+        Nothing: a configuration that fails to refit on the folds is logged and passed over (the
+        chosen one is then kept unchecked).
+    """
+    from dataclasses import replace
+
+    if task == "regression" or len(y) >= SINGLE_CLASS_CHECK_ROWS or selection.rule == "best_validation_by_user":
+        return chosen, selection
+    y = np.asarray(y, dtype=int)
+    folds = stratified_folds(y, n_splits, seed)
+    if not folds:
+        return chosen, selection
+    k = int(y.max()) + 1 if classes is None else len(classes)
+    prior = np.zeros((len(y), k))
+    for train_rows, val_rows in folds:
+        prior[val_rows] = np.bincount(y[train_rows], minlength=k) / len(train_rows)
+    metric = selection.metric
+
+    def mean_loss(proba: np.ndarray) -> float:  # as FLAML's CV: the mean of the folds' losses
+        return float(np.mean([_fold_loss(metric, task, y[rows], proba[rows]) for _, rows in folds]))
+
+    baseline = mean_loss(prior)
+
+    def fold_check(trial: TrialRecord) -> tuple[bool, float, int] | None:
+        try:
+            proba = cross_val_proba(X, y, folds, task=task, learner=trial.learner, config=trial.config, seed=seed,
+                                    n_classes=k, n_jobs=n_jobs)
+        except Exception as exc:  # noqa: BLE001 - a configuration that cannot be checked is not chosen by it
+            log.warning("could not check trial %s (%s) on the folds: %s", trial.trial, trial.learner, exc)
+            return None
+        predicted = np.unique(np.argmax(proba, axis=1))
+        return len(predicted) > 1, mean_loss(proba), int(predicted[0])
+
+    def single(trial: TrialRecord, label: int) -> dict[str, Any]:
+        name = classes[label] if classes is not None and label < len(classes) else label
+        return {"trial": trial.trial, "learner": trial.learner, "metric": trial.val_metric, "predicted": str(name)}
+
+    on_progress(Progress(0.955, f"Checking that {chosen.learner} (trial {chosen.trial}) predicts more than one class"))
+    first = fold_check(chosen)
+    if first is None:
+        return chosen, selection
+    several, loss, label = first
+    checked = 1
+    if several:
+        return chosen, replace(selection, fold_metric=loss_to_metric(metric, loss),
+                               baseline_metric=loss_to_metric(metric, baseline), candidates_checked=checked)
+    skipped = [single(chosen, label)]
+    seen = {_config_key(chosen)}
+    ranked = sorted((t for t in trials if t.status == "ok"), key=lambda t: (t.val_loss, t.trial))
+    for trial in ranked:
+        if checked > max_candidates:
+            break
+        if _config_key(trial) in seen:
+            continue
+        seen.add(_config_key(trial))
+        on_progress(Progress(0.955, f"Trial {chosen.trial} predicts a single class; checking {trial.learner} "
+                                    f"(trial {trial.trial})"))
+        found = fold_check(trial)
+        checked += 1
+        if found is None:
+            continue
+        ok, trial_loss, trial_label = found
+        if ok and trial_loss < baseline:
+            return trial, replace(
+                selection, rule="several_classes", chosen_trial=trial.trial, chosen_learner=trial.learner,
+                chosen_loss=float(trial.val_loss), chosen_metric=trial.val_metric, single_class=skipped,
+                fold_metric=loss_to_metric(metric, trial_loss), baseline_metric=loss_to_metric(metric, baseline),
+                candidates_checked=checked)
+        if not ok:
+            skipped.append(single(trial, trial_label))
+    return chosen, replace(selection, single_class=skipped, fold_metric=loss_to_metric(metric, loss),
+                           baseline_metric=loss_to_metric(metric, baseline), candidates_checked=checked)
 
 
 def select_best(trials: list[TrialRecord]) -> tuple[TrialRecord, str]:
@@ -560,6 +736,9 @@ def run_search(
     best, choice = choose(tracker.trials)
     bundle = None
     if not tracker.stopped or refit_on_stop:
+        best, choice = check_several_classes(tracker.trials, best, choice, X, y, task=rc.task, seed=rc.seed,
+                                             n_splits=rc.n_splits, n_jobs=rc.n_jobs, classes=classes,
+                                             on_progress=on_progress)
         on_progress(Progress(0.96, f"Refitting the best model ({best.learner}) on all {rc.n_rows} rows"))
         with map_errors(f"Refitting {best.learner} for '{rc.target}'"):
             bundle = _refit_best(pre, X, y, classes, rc, best)

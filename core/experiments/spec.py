@@ -62,6 +62,12 @@ MIN_ROWS = 10
 # model on: its metrics are then estimated by repeated cross-validation instead (Compare step).
 SMALL_HOLDOUT_ROWS = 30
 SMALL_HOLDOUT_CLASS_ROWS = 10
+REPEATED_CV_NOTE = ("That is too few to judge a model on, so the model will be evaluated by repeated "
+                    "cross-validation instead of the single held-out split.")
+# Cores the worker may use: its CPU affinity, one left for the app on a machine of at most this many;
+# the variable overrides the count.
+SMALL_MACHINE_CORES = 4
+WORKER_CORES_ENV = "MLCYCLE_WORKER_CORES"
 RAY_HINT = "Install the Ray extra with `pip install -r requirements-ray.txt`, or set parallel trials to 1."
 
 
@@ -86,7 +92,8 @@ class SearchConfig:
         n_splits: folds for ``cv``.
         feature_columns: raw columns to use (``None``: every column but the target).
         seed: seeds the search and every learner.
-        n_jobs: threads per trial (``None``: :func:`default_n_jobs`).
+        n_jobs: threads per trial (``None``: :func:`default_n_jobs`, from the cores the worker may
+            use, :func:`worker_cores`).
         n_concurrent_trials: trials run at once on Ray (needs the Ray extra; ``RAY_ADDRESS`` picks a cluster).
     """
 
@@ -140,6 +147,7 @@ class ResolvedConfig:
     n_rows_without_target: int
     classes: tuple[Any, ...] | None = None
     warnings: tuple[str, ...] = ()
+    cores_available: int | None = None  # the cores the worker may use (:func:`worker_cores`)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the resolved spec as JSON."""
@@ -169,6 +177,55 @@ def holdout_too_small(y_holdout: pd.Series, task: str) -> str | None:
             shown = ", ".join(f"'{k}' {int(v)}" for k, v in small.head(5).items())
             return f"The held-out split has fewer than {SMALL_HOLDOUT_CLASS_ROWS} rows of some classes ({shown})."
     return None
+
+
+@dataclass(frozen=True)
+class HoldoutCheck:
+    """Whether the held-out split an experiment would make is big enough to judge a model on.
+
+    Attributes:
+        n_rows: held-out rows with a target value.
+        small_classes: (classification) the classes with fewer than :data:`SMALL_HOLDOUT_CLASS_ROWS`
+            held-out rows, with their counts, most frequent first (at most five).
+        reason: :func:`holdout_too_small`'s sentence, or ``None`` when the split is big enough.
+    """
+
+    n_rows: int
+    small_classes: dict[str, int]
+    reason: str | None
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the model will be evaluated by repeated cross-validation instead of the split."""
+        return self.reason is not None
+
+    @property
+    def warning(self) -> str | None:
+        """What to tell the user before the run (English), or ``None`` when the split is big enough."""
+        return f"{self.reason} {REPEATED_CV_NOTE}" if self.reason else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the check as JSON (``too_small`` and ``warning`` included)."""
+        return {"n_rows": self.n_rows, "small_classes": dict(self.small_classes), "reason": self.reason,
+                "too_small": self.too_small, "warning": self.warning}
+
+
+def check_holdout(y_holdout: pd.Series, task: str) -> HoldoutCheck:
+    """:func:`holdout_too_small` with its numbers, for a warning shown before the run.
+
+    Args:
+        y_holdout: the held-out rows' target values (empty values are not counted).
+        task: ``binary``, ``multiclass`` or ``regression``.
+
+    Returns:
+        The check.
+    """
+    y = y_holdout.dropna()
+    small: dict[str, int] = {}
+    if task in ("binary", "multiclass") and len(y):
+        counts = y.astype(str).value_counts()
+        small = {str(k): int(v) for k, v in counts[counts < SMALL_HOLDOUT_CLASS_ROWS].head(5).items()}
+    return HoldoutCheck(n_rows=int(len(y)), small_classes=small, reason=holdout_too_small(y_holdout, task))
 
 
 def detect_task(y: pd.Series) -> str:
@@ -281,7 +338,8 @@ def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
         InvalidInput: naming the problem: the target is missing or empty, a single class, a class
             with one row, a text regression target, an infinite target value (with the number of
             rows), too few rows for the folds, no budget,
-            unknown or uninstalled learners, an unknown metric, or Ray missing for parallel trials.
+            unknown or uninstalled learners, an unknown metric, Ray missing for parallel trials, or
+            ``MLCYCLE_WORKER_CORES`` not a number of cores.
     """
     notes: list[str] = []
     if not isinstance(train_df, pd.DataFrame) or train_df.empty:
@@ -315,6 +373,7 @@ def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
                            hint="Add rows to the dataset.")
     eval_method = _resolve_eval_method(config, y, task, X.shape[1])
     n_concurrent = _check_parallel(config.n_concurrent_trials)
+    cores = worker_cores()
     n_jobs = config.n_jobs if config.n_jobs and config.n_jobs > 0 else default_n_jobs(len(y), X.shape[1], n_concurrent)
     if not isinstance(config.seed, int | np.integer):
         raise InvalidInput(f"The seed must be a whole number, got {config.seed!r}.")
@@ -325,14 +384,53 @@ def validate(config: SearchConfig, train_df: pd.DataFrame) -> ResolvedConfig:
         n_jobs=int(n_jobs), n_concurrent_trials=n_concurrent,
         n_rows=len(y), n_rows_without_target=n_without,
         classes=tuple(classes) if classes is not None else None, warnings=tuple(notes),
+        cores_available=cores,
     )
 
 
+def worker_cores() -> int:
+    """The cores a search in this process may use.
+
+    The cores this process may run on (its CPU affinity; the machine's count where that is not
+    known). On a small machine (at most :data:`SMALL_MACHINE_CORES`) one is left for the app,
+    so the pages stay responsive while the worker trains. ``MLCYCLE_WORKER_CORES`` overrides
+    the count.
+
+    Returns:
+        At least 1.
+
+    Raises:
+        InvalidInput: if ``MLCYCLE_WORKER_CORES`` is set to something other than a whole number of
+            at least 1.
+    """
+    wanted = os.environ.get(WORKER_CORES_ENV, "").strip()
+    if wanted:
+        try:
+            n = int(wanted)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise InvalidInput(f"{WORKER_CORES_ENV}={wanted!r} is not a number of cores: it must be a whole "
+                               "number of at least 1.",
+                               hint="Set it to e.g. 2, or unset it to use the cores the worker may run on.")
+        return n
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, n - 1) if n <= SMALL_MACHINE_CORES else n
+
+
 def default_n_jobs(n_rows: int, n_cols: int, n_concurrent_trials: int = 1) -> int:
-    """Threads per trial: one for small data (thread start-up costs more than it saves), else all cores."""
+    """Threads per trial: one for small data (thread start-up costs more than it saves), else the
+    cores the worker may use (:func:`worker_cores`) shared among the trials run at once.
+
+    Raises:
+        InvalidInput: if ``MLCYCLE_WORKER_CORES`` is not a whole number of at least 1.
+    """
     if n_rows * max(n_cols, 1) < MULTITHREAD_CELLS:
         return 1
-    return max(1, (os.cpu_count() or 1) // max(1, n_concurrent_trials))
+    return max(1, worker_cores() // max(1, n_concurrent_trials))
 
 
 def _resolve_task(task: str, y: pd.Series) -> str:

@@ -24,7 +24,8 @@ from core.experiments.learners import LEARNERS, build_estimator, clean_config, t
 from core.modeling import ModelBundle
 from core.modeling.preprocessing import Preprocessor, as_text, encode_target
 
-__all__ = ["fit_prepared", "prepare_training_data", "split_xy"]
+__all__ = ["cross_val_proba", "fit_estimator", "fit_prepared", "prepare_training_data", "split_xy",
+           "stratified_folds"]
 
 
 def split_xy(df: pd.DataFrame, target: str, feature_columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.Series]:
@@ -85,6 +86,21 @@ def fit_prepared(
     Raises:
         InvalidInput: if the learner is unknown, not installed or does not fit the task.
     """
+    config = clean_config(config)
+    estimator = fit_estimator(X, y, task=task, learner=learner, config=config, seed=seed, n_jobs=n_jobs)
+    if LEARNERS[learner].seeded if learner in LEARNERS else False:
+        config.setdefault("random_seed", int(seed))
+    return ModelBundle(pre, to_native(learner, estimator), task, target, classes, learner, config, int(seed), int(n_jobs),
+                       len(X), versions=_versions())
+
+
+def fit_estimator(X: pd.DataFrame, y: np.ndarray, *, task: str, learner: str, config: dict[str, Any], seed: int,
+                  n_jobs: int = 1) -> Any:
+    """Fit one FLAML estimator (``learner`` with ``config``, seeded) on prepared data: what :func:`fit_prepared` wraps.
+
+    Raises:
+        InvalidInput: if the learner is unknown, not installed or does not fit the task.
+    """
     import warnings
 
     config = clean_config(config)
@@ -94,8 +110,53 @@ def fit_prepared(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         estimator.fit(X, y)
-    return ModelBundle(pre, to_native(learner, estimator), task, target, classes, learner, config, int(seed), int(n_jobs),
-                       len(X), versions=_versions())
+    return estimator
+
+
+def stratified_folds(y: np.ndarray, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Seeded stratified k folds of encoded class labels, as ``(train_rows, validation_rows)`` pairs.
+
+    Fewer folds than ``n_splits`` when the smallest class has fewer rows (each fold's training rows
+    keep every class); none when some class has a single row.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    counts = np.bincount(np.asarray(y, dtype=int))
+    k = min(int(n_splits), int(counts[counts > 0].min())) if len(y) else 0
+    if k < 2:
+        return []
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed))
+    return list(splitter.split(np.zeros(len(y)), y))
+
+
+def cross_val_proba(X: pd.DataFrame, y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]], *, task: str,
+                    learner: str, config: dict[str, Any], seed: int, n_classes: int, n_jobs: int = 1) -> np.ndarray:
+    """Out-of-fold class probabilities of one configuration: each fold's rows predicted by a fit on the others.
+
+    Args:
+        X: prepared features (:func:`prepare_training_data`).
+        y: encoded class labels ``0..n_classes-1``.
+        folds: ``(train_rows, validation_rows)`` pairs covering every row once (:func:`stratified_folds`).
+        task: ``binary`` or ``multiclass``.
+        learner, config, seed, n_jobs: as :func:`fit_estimator`.
+        n_classes: the number of classes.
+
+    Returns:
+        An ``(n_rows, n_classes)`` array.
+
+    Raises:
+        InvalidInput: if the learner is unknown, not installed or does not fit the task.
+    """
+    proba = np.zeros((len(y), n_classes))
+    for train_rows, val_rows in folds:
+        estimator = fit_estimator(X.iloc[train_rows], y[train_rows], task=task, learner=learner, config=config,
+                                  seed=seed, n_jobs=n_jobs)
+        part = np.asarray(estimator.predict_proba(X.iloc[val_rows]), dtype=float)
+        if part.ndim == 1:
+            part = np.column_stack([1 - part, part])
+        seen = np.unique(y[train_rows])  # a fold's classes: every class when the folds are stratified
+        proba[np.ix_(val_rows, seen)] = part[:, :len(seen)]
+    return proba
 
 
 def _versions() -> dict[str, str]:
