@@ -45,6 +45,7 @@ __all__ = [
     "detect_task_of",
     "get_experiment",
     "get_model",
+    "holdout_check",
     "list_experiments",
     "list_models",
     "list_runs",
@@ -74,6 +75,7 @@ def create_experiment(
     name: str = "",
     test_size: float = DEFAULT_TEST_SIZE,
     start_worker: bool = True,
+    job_title: str = "",
 ) -> Experiment:
     """Check a search spec against its data, split off the held-out test set and queue the search.
 
@@ -83,6 +85,10 @@ def create_experiment(
     writes (the split versions, the experiment, its job) are undone if one of them fails, so
     a failed call leaves nothing behind. The columns' semantic types (the version's, the
     user's overrides included) are recorded with the spec and decide each feature's kind.
+
+    When the held-out split is too small to judge a model on (:func:`holdout_check`), the spec
+    records it: ``spec["holdout_check"]`` always, and ``spec["evaluation_note"]`` (the warning, in
+    English) when the model will be evaluated by repeated cross-validation instead.
 
     Args:
         ws: the workspace.
@@ -96,6 +102,7 @@ def create_experiment(
         name: a short name (defaults to "<target> on <dataset>").
         test_size: share of rows held out for the final, never-searched-on evaluation.
         start_worker: start a background worker if none is alive.
+        job_title: the search job's title (default: ``AutoML: <name>``).
 
     Returns:
         The queued experiment (``job_id`` set).
@@ -125,14 +132,17 @@ def create_experiment(
     semantic = {c.name: c.semantic for c in version.schema}
     _check_features(resolved, semantic, version.label)
     stratify = resolved.task in ("binary", "multiclass")
-    _check_training_part(ws, version, frame, config, resolved.target, test_size, stratify)
+    test_rows = _check_training_part(ws, version, frame, config, resolved.target, test_size, stratify)
+    holdout = automl.check_holdout(_target_values(frame.iloc[test_rows], resolved.target), resolved.task)
     experiment_id, job_id = new_id("exp"), None
     before = {v.id for v in datasets.list_versions(ws, version.dataset_id)}
     try:
         train, test = datasets.split_version(ws, version.id, target=resolved.target, test_size=test_size,
                                              seed=config.seed, stratify=stratify)
         spec = {"search": config.as_dict(), "resolved": resolved.as_dict(), "test_size": float(test_size),
-                "semantic": semantic}
+                "semantic": semantic, "holdout_check": holdout.as_dict()}
+        if holdout.warning:
+            spec["evaluation_note"] = holdout.warning
         row = {
             "id": experiment_id, "project_id": project_id, "hypothesis_id": hypothesis_id,
             "name": (name or f"{resolved.target} on {version.label.split(' · ')[0]}").strip(),
@@ -152,7 +162,7 @@ def create_experiment(
             record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
                          message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
                          project_id=project_id)
-        job = enqueue(ws, "automl", {"experiment_id": experiment_id}, title=f"AutoML: {row['name']}",
+        job = enqueue(ws, "automl", {"experiment_id": experiment_id}, title=job_title or f"AutoML: {row['name']}",
                       project_id=project_id, start_worker=False)
         job_id = job.id
         with ws.write() as db:
@@ -207,23 +217,89 @@ def _check_features(resolved: automl.ResolvedConfig, semantic: dict[str, str], l
                                 "(`mlcycle datasets types` or the Data page), or add columns.")
 
 
-def _check_training_part(ws: Workspace, version: Any, frame: pd.DataFrame, config: automl.SearchConfig,
-                         target: str, test_size: float, stratify: bool) -> None:
-    """Check the spec against the rows the held-out split would leave for training, before writing it.
-
-    The rows are chosen exactly as :func:`core.data.datasets.split_version` will choose them.
+def _split_rows(ws: Workspace, version: Any, n_rows: int, target: str, test_size: float, seed: int,
+                stratify: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The (training, held-out) row indices, chosen exactly as :func:`core.data.datasets.split_version` will.
 
     Raises:
-        InvalidInput: if the split is impossible, or the training part no longer fits the spec
-            (a class left with a single row, too few rows for the folds...).
+        InvalidInput: if the split is impossible.
     """
     from core.data.ops import stratified_split
 
     labels = None
     if stratify:
         labels = datasets.load_table(ws, version.id, columns=[target]).column(target).to_numpy(zero_copy_only=False)
-    train_idx, _test_idx, _notes = stratified_split(len(frame), labels, test_size=test_size, seed=config.seed,
-                                                    label=version.label)
+    train_idx, test_idx, _notes = stratified_split(n_rows, labels, test_size=test_size, seed=seed, label=version.label)
+    return train_idx, test_idx
+
+
+def _target_values(frame: pd.DataFrame, target: str) -> pd.Series:
+    """A target column without its empty values (blank text counts as empty, as for training)."""
+    return automl.split_xy(frame[[target]], target, [])[1]
+
+
+def holdout_check(ws: Workspace, version_id: str, target: str, *, test_size: float = DEFAULT_TEST_SIZE,
+                  seed: int = 0, task: str = "auto") -> automl.HoldoutCheck:
+    """Whether the held-out split an experiment would make is too small to judge a model on.
+
+    The split is the one :func:`create_experiment` makes with the same arguments (the same rows).
+    A form calls this before the run to warn that the model will be evaluated by repeated
+    cross-validation instead of the single split.
+
+    Args:
+        ws: the workspace.
+        version_id: the data version.
+        target: the target column.
+        test_size: the share of rows held out.
+        seed: the experiment's seed.
+        task: ``auto`` (detected from the target), ``classification``, ``binary``, ``multiclass``
+            or ``regression``; a split is stratified for classification.
+
+    Returns:
+        The check (``too_small``, ``warning``, the held-out row count and the small classes).
+
+    Raises:
+        NotFound: if the version does not exist.
+        InvalidInput: if the target is not a column of the version or is empty, the task is
+            unknown, or the held-out share is outside 0.05-0.5.
+    """
+    version = datasets.get_version(ws, version_id)
+    if target not in [c.name for c in version.schema]:
+        raise InvalidInput(f"'{version.label}' has no column '{target}'.", hint="Choose one of its columns.")
+    if not 0.05 <= float(test_size) <= 0.5:
+        raise InvalidInput(f"A held-out share of {test_size:g} is outside 0.05-0.5.",
+                           hint="Hold out between 5% and 50% of the rows (20% is usual).")
+    frame = datasets.load_frame(ws, version.id, columns=[target])
+    y = _target_values(frame, target)
+    if y.empty:
+        raise InvalidInput(f"The target column '{target}' is empty in every row.",
+                           hint="Choose a target that has values, or label the rows first.")
+    detected = automl.detect_task(y)
+    if task in ("auto", "classification"):
+        task = detected if task == "auto" or detected != "regression" else (
+            "binary" if y.nunique() <= 2 else "multiclass")
+    elif task not in ("binary", "multiclass", "regression"):
+        raise InvalidInput(f"Unknown task '{task}'.", hint="Use auto, classification, binary, multiclass or regression.")
+    if task == "multiclass" and y.nunique() == 2:
+        task = "binary"
+    _, test_rows = _split_rows(ws, version, len(frame), target, test_size, seed, task != "regression")
+    return automl.check_holdout(_target_values(frame.iloc[test_rows], target), task)
+
+
+def _check_training_part(ws: Workspace, version: Any, frame: pd.DataFrame, config: automl.SearchConfig,
+                         target: str, test_size: float, stratify: bool) -> np.ndarray:
+    """Check the spec against the rows the held-out split would leave for training, before writing it.
+
+    The rows are chosen exactly as :func:`core.data.datasets.split_version` will choose them.
+
+    Returns:
+        The held-out rows' indices.
+
+    Raises:
+        InvalidInput: if the split is impossible, or the training part no longer fits the spec
+            (a class left with a single row, too few rows for the folds...).
+    """
+    train_idx, test_idx = _split_rows(ws, version, len(frame), target, test_size, config.seed, stratify)
     try:
         automl.validate(config, frame.iloc[train_idx])
     except InvalidInput as exc:
@@ -231,6 +307,7 @@ def _check_training_part(ws: Workspace, version: Any, frame: pd.DataFrame, confi
                            f"too little to train on: {exc}",
                            hint="Hold out a smaller share of the rows (`--test-size`; 20% is usual), or add rows. "
                                 + exc.hint) from exc
+    return test_idx
 
 
 def _undo_create(ws: Workspace, experiment_id: str, job_id: str | None, version: Any, before: set[str]) -> None:
@@ -692,6 +769,9 @@ def _run_automl(ctx: JobContext, exp: Experiment) -> dict[str, Any]:
     train = datasets.load_frame(ws, exp.train_version_id)
     test = datasets.load_frame(ws, exp.test_version_id)
     ctx.log(f"Search on {len(train)} training rows; {len(test)} held-out rows are never seen by the search")
+    _record_cores(ws, exp, automl.validate(config, train))
+    if exp.spec.get("evaluation_note"):
+        ctx.log(exp.spec["evaluation_note"])
     last_check = [0.0, False]
 
     def should_stop() -> bool:
@@ -721,6 +801,19 @@ def _run_automl(ctx: JobContext, exp: Experiment) -> dict[str, Any]:
                      message=f"Experiment '{exp.name}' finished: {len(result.trials)} trials, best "
                              f"{result.best_learner}", project_id=exp.project_id)
     return {"experiment_id": exp.id, "model_id": model.id, "n_trials": len(result.trials), "holdout": model.holdout}
+
+
+def _record_cores(ws: Workspace, exp: Experiment, rc: automl.ResolvedConfig) -> None:
+    """Record the threads per trial and the cores the worker may use, as this worker runs the search.
+
+    The form resolved them in the app's process; the worker's may differ (``MLCYCLE_WORKER_CORES``).
+    """
+    resolved = dict(exp.spec.get("resolved") or {})
+    if (resolved.get("n_jobs"), resolved.get("cores_available")) == (rc.n_jobs, rc.cores_available):
+        return
+    spec = dict(exp.spec) | {"resolved": resolved | {"n_jobs": rc.n_jobs, "cores_available": rc.cores_available}}
+    with ws.write() as db:
+        db["experiments"].update(exp.id, {"spec": json.dumps(spec, default=str)})
 
 
 def on_automl_job_ended(ws: Workspace, job: Job, status: str) -> None:
