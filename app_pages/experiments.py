@@ -48,6 +48,34 @@ def _metric_from_hypothesis(hypothesis, task: str) -> None:
                      criterion=escape_markdown(hypothesis.criterion)))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _holdout_check(root: str, version_id: str, target: str, test_size: float, seed: int, task: str,
+                   _ws: Workspace) -> dict | None:
+    """Whether the held-out split the run would make is too small (cached per version and choice)."""
+    from core.errors import MLCycleError
+
+    try:
+        return experiments.holdout_check(_ws, version_id, target, test_size=test_size, seed=seed, task=task).as_dict()
+    except MLCycleError:  # Run explains a bad choice
+        return None
+
+
+def _small_holdout_warning(check: dict | None) -> None:
+    """Say before the run that the held-out split is too small to judge a model on, and what happens instead."""
+    if not check or not check.get("too_small"):
+        return
+    if check["n_rows"] < spec.SMALL_HOLDOUT_ROWS:
+        text = t("The held-out split would have {n} rows (under {min}), too few to judge a model on. The model "
+                 "will be evaluated by repeated cross-validation instead of the single held-out split.",
+                 n=fmt.count(check["n_rows"]), min=fmt.count(spec.SMALL_HOLDOUT_ROWS))
+    else:
+        shown = ", ".join(f"{escape_markdown(name)} {fmt.count(n)}" for name, n in check["small_classes"].items())
+        text = t("The held-out split would have fewer than {min} rows of some classes ({classes}), too few to "
+                 "judge a model on. The model will be evaluated by repeated cross-validation instead of the "
+                 "single held-out split.", min=fmt.count(spec.SMALL_HOLDOUT_CLASS_ROWS), classes=shown)
+    st.warning(text, icon=":material/warning:")
+
+
 def new_experiment_form(ws: Workspace, project) -> None:
     """Data, target, task, hypothesis, metric, budget, learners and evaluation, then Run."""
     version = pickers.version_picker(ws, project, key="exp_version")
@@ -98,6 +126,8 @@ def new_experiment_form(ws: Workspace, project) -> None:
     folds = c8.number_input(t("CV folds"), min_value=2, max_value=20, value=5, key="exp_folds")
     test_size = c9.slider(t("Held-out test share"), 0.05, 0.5, 0.2, 0.05, key="exp_test_size",
                           help=t("Never seen by the search; all holdout metrics come from it"))
+    _small_holdout_warning(_holdout_check(str(ws.root), version.id, target, float(test_size), int(seed), effective,
+                                          ws))
     candidates = [c for c in columns if c != target]
     features = st.multiselect(t("Feature columns (empty: every column but the target; ID and free-text "
                                 "columns are left out automatically)"), candidates, key="exp_features",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from core import jobs
@@ -61,13 +62,17 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     exp = experiments.create_experiment(ws, version.id, config, project_id=args.project,
                                         hypothesis_id=args.hypothesis, name=args.name or "",
                                         test_size=args.test_size)
+    warnings = [exp.spec["evaluation_note"]] if exp.spec.get("evaluation_note") else []
+    for warning in warnings:  # before a --wait: the user learns it before the search runs
+        sys.stderr.write(f"warning: {warning}\n")
+        sys.stderr.flush()
     if args.wait:
         jobs.wait_for(ws, exp.job_id)
         exp = experiments.get_experiment(ws, exp.id)
         if exp.status != "done":
             raise JobFailed(f"Experiment {exp.id} {exp.status}" + (f": {exp.error}" if exp.error else "."),
                             hint=_after_stop_hint(exp))
-    data = _experiment_dict(ws, exp)
+    data = _experiment_dict(ws, exp) | {"warnings": warnings}
     text = f"Experiment {exp.id} {exp.status}"
     if exp.status == "done":
         text += f": {exp.n_trials} trials, best model {exp.best_model_id} holdout " + ", ".join(

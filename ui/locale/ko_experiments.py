@@ -209,4 +209,25 @@ KO = {
     "Git commit": "Git 커밋",
     "with uncommitted changes": "커밋하지 않은 변경 있음",
     "Not installed": "설치되지 않음",
+    # a held-out split too small to judge a model on, said before the run
+    "The held-out split would have {n} rows (under {min}), too few to judge a model on. The model will be "
+    "evaluated by repeated cross-validation instead of the single held-out split.":
+        "홀드아웃 데이터가 {n}개 행(기준 {min}개 미만)뿐이라 모델을 평가하기에 너무 적습니다. 한 번의 홀드아웃 "
+        "분할 대신 반복 교차 검증으로 모델을 평가합니다.",
+    "The held-out split would have fewer than {min} rows of some classes ({classes}), too few to judge a model "
+    "on. The model will be evaluated by repeated cross-validation instead of the single held-out split.":
+        "홀드아웃 데이터에서 일부 클래스의 행이 {min}개 미만({classes})이라 모델을 평가하기에 너무 적습니다. "
+        "한 번의 홀드아웃 분할 대신 반복 교차 검증으로 모델을 평가합니다.",
 }
+
+# Job titles and progress messages core writes in English (same form as ``ko_progress.PROGRESS``).
+PROGRESS: list[tuple[str, str, str]] = [
+    (r"Preparing the demo: a short search on (?P<name>.+)", "데모 준비: {name} 데이터로 짧은 탐색",
+     "Preparing the demo: a short search on breast_cancer"),
+    (r"Checking that (?P<l>\S+) \(trial (?P<t>\d+)\) predicts more than one class",
+     "{l}(시행 {t}) 모델이 둘 이상의 클래스를 예측하는지 확인하는 중",
+     "Checking that lgbm (trial 12) predicts more than one class"),
+    (r"Trial (?P<t>\d+) predicts a single class; checking (?P<l>\S+) \(trial (?P<u>\d+)\)",
+     "시행 {t}의 모델은 한 클래스만 예측합니다. 다음 후보 {l}(시행 {u}) 확인 중",
+     "Trial 12 predicts a single class; checking rf (trial 7)"),
+]
