@@ -279,7 +279,9 @@ class _Parser:
         if name not in GATE_FIELDS:
             close = difflib.get_close_matches(name, list(GATE_FIELDS), n=3, cutoff=0.6)
             message = f"Unknown field '{tok.text}' at column {tok.start + 1}"
-            message += (": did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else "."
+            quoted = [f"'{c}'" for c in close]
+            options = " or ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+            message += f": did you mean {options}?" if close else "."
             raise GateSyntaxError(message, text=self.text, column=tok.start + 1, token=tok.text, hint=_fields_hint())
         self.pos += 1
         op = self.tok

@@ -85,7 +85,8 @@ def _check_stage(stage: str) -> str:
     wanted = str(stage or "").strip().lower()
     if wanted in STAGES:
         return wanted
-    close = difflib.get_close_matches(wanted, STAGES, n=1)
+    close = [s for s in STAGES if len(wanted) >= 2 and s.startswith(wanted)] or difflib.get_close_matches(
+        wanted, STAGES, n=1)
     raise InvalidInput(f"There is no stage '{stage}'" + (f": did you mean '{close[0]}'?" if close else "."),
                        hint="A model's stage is one of: " + ", ".join(STAGES) + ".")
 
