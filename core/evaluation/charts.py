@@ -72,7 +72,12 @@ LEGEND = {"title": {"text": ""}, "orientation": "v", "yanchor": "top", "y": 1.0,
 
 # ---------------------------------------------------------------- shared pieces
 
-def _direction(direction: str) -> str:
+def _direction(direction: str | None, metric: str | None = None) -> str:
+    """The direction as given, or (None) the metric's own (``core.experiments.spec.metric_direction``)."""
+    if direction is None and metric is not None:
+        from core.experiments.spec import metric_direction
+
+        return metric_direction(metric)
     if direction not in DIRECTIONS:
         raise InvalidInput(f"'{direction}' is not a direction.", hint="Use 'max' (higher is better) or 'min'.")
     return direction
@@ -141,11 +146,11 @@ def _n_repeats(pred: Any) -> int:
 
 
 def _classifier_scores(
-    predictions: Mapping[str, Predictions], positive: str | None, tr: Translate
+    predictions: Mapping[str, Predictions], positive: Any, tr: Translate
 ) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], str | None, list[str]]:
     """Per usable model: (label, 1 where the true class is ``positive``, probability of it); the class; skipped."""
     used, skipped = [], []
-    chosen = positive
+    chosen = None if positive is None else str(positive)  # classes are compared as text (1 and "1" alike)
     for label, pred in predictions.items():
         name = _esc(label)
         classes = [str(c) for c in (getattr(pred, "classes", None) or [])]
@@ -321,7 +326,7 @@ def parallel_coordinates(
     trials: Sequence[Mapping[str, Any] | Any],
     metric: str,
     *,
-    direction: str = "max",
+    direction: str | None = None,
     tr: Translate = _same,
 ) -> go.Figure:
     """The hyperparameters of one learner's trials as parallel axes, each line coloured by its score.
@@ -335,7 +340,7 @@ def parallel_coordinates(
         trials: one learner's trials, dicts or objects with ``params`` (a dict), ``val_metric``
             and ``learner``; trials without a score are ignored.
         metric: the metric's name (last axis and colour bar).
-        direction: ``"max"`` if higher is better, else ``"min"``.
+        direction: ``"max"`` if higher is better, ``"min"`` if lower; None: the metric's own direction.
         tr: translates the English text templates (see the module docstring).
 
     Returns:
@@ -344,7 +349,7 @@ def parallel_coordinates(
     Raises:
         InvalidInput: if the trials come from more than one learner, or ``direction`` is unknown.
     """
-    _direction(direction)
+    direction = _direction(direction, metric)
     learners = sorted({str(_field(t, "learner")) for t in trials if _field(t, "learner") is not None})
     if len(learners) > 1:
         raise InvalidInput(f"Parallel coordinates need the trials of one learner, not {', '.join(learners)}.",
@@ -377,23 +382,22 @@ def metric_by_learner(
     direction: str | None = None,
     tr: Translate = _same,
 ) -> go.Figure:
-    """The distribution of validation scores per learner: a box with every trial drawn beside it.
+    """The distribution of validation scores per learner, best median first: a box with every trial in it.
 
     Args:
         trials: dicts or objects with ``learner``, ``val_metric``, ``trial`` and optionally
             ``experiment``; trials without a score are ignored.
         metric: the metric's name (axis title).
-        direction: ``"max"``/``"min"`` orders the learners best median first; None orders by name.
+        direction: ``"max"`` if higher is better, ``"min"`` if lower; None: the metric's own direction.
         tr: translates the English text templates (see the module docstring).
 
     Returns:
         The figure (a titled placeholder without a finished trial).
 
     Raises:
-        InvalidInput: if ``direction`` is given and unknown.
+        InvalidInput: if ``direction`` is unknown.
     """
-    if direction is not None:
-        _direction(direction)
+    direction = _direction(direction, metric)
     name = _esc(metric)
     title = tr("Validation {metric} by learner").format(metric=name)
     done = [t for t in trials if _finite(_field(t, "val_metric")) is not None]
@@ -402,10 +406,9 @@ def metric_by_learner(
     groups: dict[str, list[Any]] = {}
     for t in done:
         groups.setdefault(str(_field(t, "learner")), []).append(t)
-    order = sorted(groups)
-    if direction is not None:
-        sign = -1 if direction == "max" else 1
-        order.sort(key=lambda k: sign * float(np.median([float(_field(t, "val_metric")) for t in groups[k]])))
+    sign = -1 if direction == "max" else 1
+    order = sorted(groups, key=lambda k: (sign * float(np.median([float(_field(t, "val_metric")) for t in groups[k]])),
+                                          k))
     hover = ("%{x} · " + tr("trial {n}").format(n="%{customdata[0]}") + "<br>%{customdata[1]}<br>"
              + name + " %{y:.4g}<extra></extra>")
     traces = []
@@ -420,9 +423,7 @@ def metric_by_learner(
             "customdata": [[_field(t, "trial", ""), _esc(_field(t, "experiment", "") or "")] for t in pts],
             "hovertemplate": hover,
         })
-    y_title = tr("validation {metric}").format(metric=name)
-    if direction is not None:
-        y_title = tr("validation {metric} ({better})").format(metric=name, better=_better_note(direction, tr))
+    y_title = tr("validation {metric} ({better})").format(metric=name, better=_better_note(direction, tr))
     return _figure(traces, title, tr("learner"), y_title, xaxis={"type": "category"}, showlegend=False)
 
 
@@ -557,7 +558,7 @@ def pareto_front(
 def roc_curves(
     predictions: Mapping[str, Predictions],
     *,
-    positive: str | None = None,
+    positive: Any = None,
     learners: Mapping[str, str] | None = None,
     tr: Translate = _same,
 ) -> go.Figure:
@@ -569,7 +570,7 @@ def roc_curves(
 
     Args:
         predictions: ``{label: Predictions}``; legend entries are the labels.
-        positive: the class drawn as positive (its name as in ``Predictions.classes``).
+        positive: the class drawn as positive, as in ``Predictions.classes`` (compared as text).
         learners: ``{label: learner}`` to colour each model by its learner.
         tr: translates the English text templates (see the module docstring).
 
@@ -605,7 +606,7 @@ def roc_curves(
 def pr_curves(
     predictions: Mapping[str, Predictions],
     *,
-    positive: str | None = None,
+    positive: Any = None,
     learners: Mapping[str, str] | None = None,
     tr: Translate = _same,
 ) -> go.Figure:
@@ -665,7 +666,7 @@ def pr_curves(
 def calibration_curves(
     predictions: Mapping[str, Predictions],
     *,
-    positive: str | None = None,
+    positive: Any = None,
     bins: int = 10,
     strategy: str = "uniform",
     learners: Mapping[str, str] | None = None,

@@ -39,7 +39,7 @@ def classifier(classes: list[str], n: int = 400, *, skill: float = 1.5, seed: in
     logits = rng.normal(size=(n, k))
     logits[np.arange(n), y] += skill
     proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    return Predictions(task="classification", classes=classes, y_true=y, y_pred=proba.argmax(axis=1),
+    return Predictions(task="binary" if k == 2 else "multiclass", classes=classes, y_true=y, y_pred=proba.argmax(axis=1),
                        proba=proba, repeat=repeat)
 
 
@@ -183,7 +183,7 @@ def test_parallel_coordinates_logs_wide_numbers_names_categories_and_ends_with_t
                "params": {"n_estimators": 4 * 10 ** (i % 4), "num_leaves": 4 + i, "boosting": ["gbdt", "dart"][i % 2],
                           "seed": 1, "subsample": None if i == 0 else 0.5 + i / 20}}
               for i in range(8)]
-    fig = charts.parallel_coordinates(trials, "roc_auc", direction="max")
+    fig = charts.parallel_coordinates(trials, "roc_auc")  # the metric's own direction
     (trace,) = fig.data
     labels = [d.label for d in trace.dimensions]
     assert labels == ["n_estimators (log scale)", "num_leaves", "boosting", "subsample", "validation roc_auc"]
@@ -194,8 +194,9 @@ def test_parallel_coordinates_logs_wide_numbers_names_categories_and_ends_with_t
     assert list(boosting.ticktext) == ["dart", "gbdt"] and list(boosting.values) == [1, 0] * 4
     assert trace.line.reversescale is False
     assert fig.layout.title.text.startswith("Hyperparameters of the lgbm trials")
-    lower = charts.parallel_coordinates(trials, "log_loss", direction="min")
+    lower = charts.parallel_coordinates(trials, "log_loss")
     assert lower.data[0].line.reversescale is True  # better scores stay bright
+    assert charts.parallel_coordinates(trials, "log_loss", direction="max").data[0].line.reversescale is False
 
 
 def test_parallel_coordinates_refuses_mixed_learners_and_explains_an_empty_set():
@@ -208,13 +209,14 @@ def test_parallel_coordinates_refuses_mixed_learners_and_explains_an_empty_set()
 
 
 def test_metric_by_learner_draws_every_trial_in_a_box_best_median_first():
-    fig = charts.metric_by_learner(TRIALS, "roc_auc", direction="max")
+    fig = charts.metric_by_learner(TRIALS, "roc_auc")
     assert names(fig) == ["rf", "lgbm", "xgboost"]  # medians 0.835, 0.83, 0.70
     assert [t.type for t in fig.data] == ["box"] * 3
     assert fig.data[0].boxpoints == "all"
     assert fig.layout.xaxis.title.text == "learner"
     assert fig.layout.yaxis.title.text == "validation roc_auc (higher is better)"
-    assert names(charts.metric_by_learner(TRIALS, "log_loss", direction="min")) == ["xgboost", "lgbm", "rf"]
+    assert names(charts.metric_by_learner(TRIALS, "log_loss")) == ["xgboost", "lgbm", "rf"]
+    assert names(charts.metric_by_learner(TRIALS, "log_loss", direction="max")) == ["rf", "lgbm", "xgboost"]
     assert is_placeholder(charts.metric_by_learner([], "r2"))
 
 
@@ -238,6 +240,9 @@ def test_roc_curves_binary_take_the_second_class_as_positive_with_a_chance_line(
     assert f"AUC {auc:.3f}" in curve.hovertemplate
     swapped = charts.roc_curves(BINARY, positive="stay")
     assert swapped.layout.title.text == "ROC curves: stay against the rest"
+    coded = {"m": classifier([0, 1], seed=1)}  # classes that are numbers: the positive class given as one
+    assert charts.roc_curves(coded, positive=0).layout.title.text == "ROC curves: 0 against the rest"
+    assert charts.roc_curves(coded).data[1].y[-1] == 1
 
 
 def test_roc_curves_multiclass_draw_one_class_against_the_rest_and_name_what_they_leave_out():
@@ -251,9 +256,9 @@ def test_roc_curves_multiclass_draw_one_class_against_the_rest_and_name_what_the
 
 
 def test_classification_charts_without_a_drawable_model_say_why():
-    no_proba = Predictions(task="classification", classes=["a", "b"], y_true=np.array([0, 1]),
+    no_proba = Predictions(task="binary", classes=["a", "b"], y_true=np.array([0, 1]),
                            y_pred=np.array([0, 1]), proba=None, repeat=None)
-    one_class = Predictions(task="classification", classes=["a", "b"], y_true=np.array([1, 1, 1]),
+    one_class = Predictions(task="binary", classes=["a", "b"], y_true=np.array([1, 1, 1]),
                             y_pred=np.array([1, 1, 0]), proba=np.array([[0.2, 0.8]] * 3), repeat=None)
     for draw in (charts.roc_curves, charts.pr_curves, charts.calibration_curves):
         fig = draw({"m": no_proba, "solo": one_class})
@@ -264,7 +269,7 @@ def test_classification_charts_without_a_drawable_model_say_why():
 
 
 def test_probabilities_that_do_not_match_the_rows_are_a_clear_error():
-    bad = Predictions(task="classification", classes=["a", "b"], y_true=np.array([0, 1, 1]),
+    bad = Predictions(task="binary", classes=["a", "b"], y_true=np.array([0, 1, 1]),
                       y_pred=np.array([0, 1, 1]), proba=np.array([[0.5, 0.5]] * 2), repeat=None)
     with pytest.raises(InvalidInput, match="do not match"):
         charts.roc_curves({"bad": bad})
@@ -288,7 +293,7 @@ def test_calibration_curves_follow_the_diagonal_for_a_calibrated_model_in_either
     rng = np.random.default_rng(5)
     p = rng.uniform(0, 1, 20000)
     y = (rng.uniform(0, 1, p.size) < p).astype(int)
-    calibrated = Predictions(task="classification", classes=["no", "yes"], y_true=y, y_pred=(p > 0.5).astype(int),
+    calibrated = Predictions(task="binary", classes=["no", "yes"], y_true=y, y_pred=(p > 0.5).astype(int),
                              proba=np.column_stack([1 - p, p]), repeat=None)
     for strategy in ("uniform", "quantile"):
         fig = charts.calibration_curves({"m": calibrated}, bins=5, strategy=strategy)
@@ -328,7 +333,7 @@ def test_confusion_matrices_sit_side_by_side_with_counts_or_row_shares():
 
 def test_repeated_cross_validation_counts_rows_per_repeat():
     base = classifier(["a", "b"], n=50, seed=9)
-    twice = Predictions(task="classification", classes=["a", "b"], y_true=np.tile(base.y_true, 2),
+    twice = Predictions(task="binary", classes=["a", "b"], y_true=np.tile(base.y_true, 2),
                         y_pred=np.tile(base.y_pred, 2), proba=np.tile(base.proba, (2, 1)),
                         repeat=np.repeat([0, 1], 50))
     fig = charts.confusion_matrices({"cv": twice, "once": base})
@@ -350,7 +355,7 @@ def test_per_class_table_matches_sklearn_and_leaves_undefined_scores_empty():
     assert [x["recall"] for x in mine] == pytest.approx(list(r))
     assert [x["f1"] for x in mine] == pytest.approx(list(f))
     assert [x["support"] for x in mine] == list(s)
-    never = Predictions(task="classification", classes=["a", "b", "c"], y_true=np.array([0, 1, 0]),
+    never = Predictions(task="multiclass", classes=["a", "b", "c"], y_true=np.array([0, 1, 0]),
                         y_pred=np.array([0, 0, 0]), proba=None, repeat=None)
     a, b, c = charts.per_class_table({"m": never})
     assert b["precision"] is None and b["recall"] == 0.0 and b["f1"] is None
@@ -435,7 +440,7 @@ def test_user_names_are_shown_as_text_not_markup():
     assert names(charts.trial_scatter([{**TRIALS[0], "learner": nasty}], "r2")) == [shown]
     fig = charts.pareto_front([pt(nasty, 0.9, 1.0, nasty)], "r2", "max")
     assert fig.data[1].text[0] == shown and fig.data[1].name == shown
-    cls = Predictions(task="classification", classes=["ok", nasty], y_true=np.array([0, 1, 0, 1]),
+    cls = Predictions(task="binary", classes=["ok", nasty], y_true=np.array([0, 1, 0, 1]),
                       y_pred=np.array([0, 1, 1, 1]), proba=np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7]]),
                       repeat=None)
     assert charts.roc_curves({"m": cls}).layout.title.text == f"ROC curves: {shown} against the rest"
