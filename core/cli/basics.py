@@ -111,10 +111,15 @@ def cmd_gc(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     if args.if_empty and projects.list_projects(ws, include_archived=True):
         return {"id": None, "created": False}, "The workspace already has projects; demo not seeded"
-    result = demo.seed_demo(ws, force=args.force)
+    result = demo.seed_demo(ws, force=args.force, train=not args.no_train)
     if result.get("created"):
         made = [f"'{name}' ({pid})" for name, pid in zip(result["project_names"], result["projects"], strict=True)]
-        return result, f"Demo projects ready: {' and '.join(made)}"
+        text = f"Demo projects ready: {' and '.join(made)}"
+        if result.get("jobs"):
+            text += (f"\nPreparing one short search per demo project in the background (about "
+                     f"{demo.DEMO_SEARCH_BUDGET:.0f} s each; jobs {', '.join(result['jobs'])}). Watch them with "
+                     "`mlcycle jobs list`, or on the Experiments and Jobs pages of the app.")
+        return result, text
     return result, f"Demo data already present ({result['id']}); use --force to add it again"
 
 
@@ -174,7 +179,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("--dry-run", action="store_true", help="only list what would be removed")
     c.set_defaults(handler=cmd_gc)
 
-    c = sub.add_parser("demo", parents=[common], help="seed the demo project from data/samples")
+    c = sub.add_parser("demo", parents=[common],
+                       help="seed the demo projects from data/samples and queue a short search in each")
     c.add_argument("--force", action="store_true", help="seed again even if the demo exists")
     c.add_argument("--if-empty", action="store_true", help="seed only into a workspace without projects")
+    c.add_argument("--no-train", action="store_true",
+                   help="do not queue the demo's short searches (one per project, run by the background worker)")
     c.set_defaults(handler=cmd_demo)

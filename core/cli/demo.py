@@ -1,11 +1,19 @@
-"""Demo data: projects seeded from ``data/samples`` so a new user has something to explore."""
+"""Demo data: projects seeded from ``data/samples`` so a new user has something to explore.
+
+With ``train=True`` (what ``mlcycle demo`` does) one short search per demo project is queued
+after seeding and run by the background worker, so a newcomer soon finds a finished
+experiment to compare, explain and export; :func:`demo_jobs` says which are still being
+prepared.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from core import jobs
 from core.data import datasets
 from core.define import hypotheses, projects
+from core.jobs.entities import Job
 from core.workspace import REPO_ROOT, Workspace
 
 SAMPLES = REPO_ROOT / "data" / "samples"
@@ -17,6 +25,10 @@ A missed malignant case costs far more than a false alarm, so we care about rank
 (ROC AUC) as well as overall accuracy. Measurements come from the Wisconsin Diagnostic
 Breast Cancer data set (569 digitised images, 30 numeric features).
 """
+DEMO_SEARCH_NAME = "Demo search"
+DEMO_JOB_TITLE = "Preparing the demo: a short search on {dataset}"
+DEMO_SEARCH_BUDGET = 20.0
+DEMO_LEARNERS = ("lgbm", "rf", "lrl2")  # fast, and different enough to compare
 CHURN_NAME = "Demo: customer churn"
 CHURN_STATEMENT = """\
 Which subscribers will cancel in the next billing cycle? Retention can call about 10% of
@@ -34,16 +46,20 @@ def _add(ws: Workspace, file_name: str, project_id: str, name: str, description:
     )
 
 
-def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
+def seed_demo(ws: Workspace, *, force: bool = False, train: bool = False) -> dict[str, Any]:
     """Create the demo projects (once): problem statements, hypotheses and sample datasets.
 
     Args:
         ws: the workspace.
         force: create the demo again even if it exists.
+        train: after seeding, queue one short search per demo project (linked to its hypothesis,
+            about :data:`DEMO_SEARCH_BUDGET` seconds, a few fast learners) and start the background
+            worker to run them. Nothing is queued when the demo already existed.
 
     Returns:
-        ``{"id", "project_name", "created", "projects": [ids], "project_names": [names]}`` (``id`` and
-        ``project_name`` are the first demo project's).
+        ``{"id", "project_name", "created", "projects": [ids], "project_names": [names],
+        "experiments": [ids], "jobs": [ids]}`` (``id`` and ``project_name`` are the first demo
+        project's; ``experiments`` and ``jobs`` are empty without ``train``).
     """
     existing = projects.find_project_by_name(ws, DEMO_NAME)
     if existing and not force:
@@ -59,10 +75,10 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
         metric="roc_auc", threshold=0.97, data_needed="Digitised FNA measurements with a confirmed diagnosis",
         acquisition="UCI Wisconsin Diagnostic Breast Cancer data (bundled with scikit-learn)", owner="demo",
     )
-    added = _add(ws, "breast_cancer.csv", cancer.id, "breast_cancer",
-                 "Wisconsin Diagnostic Breast Cancer: 30 features per FNA image, diagnosis malignant/benign.",
-                 "CC BY 4.0")
-    datasets.link_dataset_to_hypothesis(ws, added.dataset.id, h1.id)
+    cancer_data = _add(ws, "breast_cancer.csv", cancer.id, "breast_cancer",
+                       "Wisconsin Diagnostic Breast Cancer: 30 features per FNA image, diagnosis malignant/benign.",
+                       "CC BY 4.0")
+    datasets.link_dataset_to_hypothesis(ws, cancer_data.dataset.id, h1.id)
 
     churn = projects.create_project(ws, CHURN_NAME + suffix, description="Tabular data with categoricals, "
                                     "missing values and an ID column; plus a Korean-headed sample.")
@@ -76,8 +92,41 @@ def seed_demo(ws: Workspace, *, force: bool = False) -> dict[str, Any]:
     _add(ws, "iris_ko_cp949.csv", churn.id, "붓꽃 (iris, cp949)",
          "Iris with Hangul headers and labels, encoded cp949.", "CC BY 4.0")
     # added last, so the churn table is listed first and is what the pages pick by default
-    added = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
-                 "CC0")
-    datasets.link_dataset_to_hypothesis(ws, added.dataset.id, h2.id)
+    churn_data = _add(ws, "churn.csv", churn.id, "churn", "Synthetic subscriber snapshot (seeded), 2,000 customers.",
+                      "CC0")
+    datasets.link_dataset_to_hypothesis(ws, churn_data.dataset.id, h2.id)
+    searches = []
+    if train:
+        searches = [_queue_search(ws, cancer.id, h1.id, cancer_data, "diagnosis"),
+                    _queue_search(ws, churn.id, h2.id, churn_data, "churned")]
+        jobs.ensure_worker(ws)
     return {"id": cancer.id, "project_name": cancer.name, "created": True, "projects": [cancer.id, churn.id],
-            "project_names": [cancer.name, churn.name]}
+            "project_names": [cancer.name, churn.name], "experiments": [e.id for e in searches],
+            "jobs": [e.job_id for e in searches]}
+
+
+def _queue_search(ws: Workspace, project_id: str, hypothesis_id: str, added: Any, target: str) -> Any:
+    """Queue the demo's short search on a sample (the worker is started by the caller)."""
+    from core import experiments
+    from core.experiments.spec import SearchConfig
+
+    config = SearchConfig(target=target, time_budget=DEMO_SEARCH_BUDGET, learners=DEMO_LEARNERS, seed=0)
+    return experiments.create_experiment(
+        ws, added.version.id, config, project_id=project_id, hypothesis_id=hypothesis_id, name=DEMO_SEARCH_NAME,
+        start_worker=False, job_title=DEMO_JOB_TITLE.format(dataset=added.dataset.name))
+
+
+def demo_jobs(ws: Workspace) -> list[Job]:
+    """The demo's searches still queued or running (what "the demo is being prepared" is about), oldest first.
+
+    Args:
+        ws: the workspace.
+
+    Returns:
+        The unfinished ``automl`` jobs :func:`seed_demo` queued with ``train=True``; ``[]`` once
+        they have all ended (however they ended).
+    """
+    prefix = DEMO_JOB_TITLE.split("{")[0]
+    found = [job for status in ("running", "queued") for job in jobs.list_jobs(ws, status=status, kind="automl")
+             if job.title.startswith(prefix)]
+    return sorted(found, key=lambda job: job.created_at)
