@@ -231,3 +231,15 @@ PROGRESS: list[tuple[str, str, str]] = [
      "시행 {t}의 모델은 한 클래스만 예측합니다. 다음 후보 {l}(시행 {u}) 확인 중",
      "Trial 12 predicts a single class; checking rf (trial 7)"),
 ]
+
+# What core says about the cores a search may use (same form as ``ko_errors``).
+ERRORS: list[tuple[str, str, str]] = [
+    (r"MLCYCLE_WORKER_CORES='(?P<v>.*)' is not a number of cores: it must be a whole number of at least 1\.",
+     "MLCYCLE_WORKER_CORES='{v}'은(는) 코어 수가 아닙니다. 1 이상의 정수여야 합니다.",
+     "MLCYCLE_WORKER_CORES='many' is not a number of cores: it must be a whole number of at least 1."),
+]
+HINTS: list[tuple[str, str, str]] = [
+    (r"Set it to e\.g\. 2, or unset it to use the cores the worker may run on\.",
+     "예를 들어 2로 설정하세요. 변수를 지우면 작업자가 실행될 수 있는 코어 수를 따릅니다.",
+     "Set it to e.g. 2, or unset it to use the cores the worker may run on."),
+]
