@@ -396,7 +396,7 @@ def list_experiments(ws: Workspace, *, project_id: str | None = None, hypothesis
 
 def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = None, best_first: bool = False,
               limit: int | None = None, offset: int = 0, learner: str | None = None,
-              status: str | None = None) -> list[Run]:
+              status: str | None = None, max_loss: float | None = None) -> list[Run]:
     """Return an experiment's runs (one per trial), in trial order or best first; filtered and paged in SQL.
 
     A search stores its trials in trial order and never changes a stored one, so a view that
@@ -414,6 +414,8 @@ def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = No
         offset: skip this many runs of the order first.
         learner: only this learner's runs.
         status: only runs with this status (``ok``, ``failed``...).
+        max_loss: only runs whose validation loss is below this (runs without a loss are left
+            out): "the runs better than X", read from the same index in the same order.
 
     Returns:
         The runs; an empty list for an unknown experiment.
@@ -431,6 +433,9 @@ def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = No
         if value is not None:
             where.append(term if best_first else term.lstrip("+"))
             params.append(int(value) if term.startswith("+trial") else value)
+    if max_loss is not None:
+        where.append("val_loss < ?")  # a range of runs_best (or runs_experiment_loss): still in order
+        params.append(float(max_loss))
     sql = "SELECT * FROM runs WHERE " + " AND ".join(where)
     page = [-1 if limit is None else int(limit), int(offset)]
     with ws.read() as db:
@@ -439,7 +444,7 @@ def list_runs(ws: Workspace, experiment_id: str, *, after_trial: int | None = No
             return [Run.from_row(r) for r in rows]
         rows = db.execute(sql + " AND val_loss IS NOT NULL ORDER BY val_loss, trial LIMIT ? OFFSET ?",
                           [*params, *page]).fetchall()
-        if limit is not None and len(rows) >= limit:
+        if max_loss is not None or (limit is not None and len(rows) >= limit):
             return [Run.from_row(r) for r in rows]
         skip = 0  # how many runs without a loss the offset still skips
         if not rows and offset:
