@@ -223,6 +223,9 @@ def test_runs_filter_by_learner_status_and_later_trials(ws: Workspace, exp):
     later = experiments.list_runs(ws, exp.id, best_first=True, after_trial=6)
     assert [r.trial for r in later] == [t for t in _expected_best_first(LOSSES) if t > 6]
     assert experiments.list_runs(ws, exp.id, learner="nope") == []
+    better = experiments.list_runs(ws, exp.id, best_first=True, max_loss=0.3)  # "better than": no unscored runs
+    assert [r.trial for r in better] == [10, 6, 2, 3]
+    assert [r.trial for r in experiments.list_runs(ws, exp.id, max_loss=0.3, limit=2)] == [2, 3]
     with pytest.raises(InvalidInput):
         experiments.list_runs(ws, exp.id, limit=-1)
 
@@ -286,7 +289,8 @@ def test_best_first_reads_the_runs_best_index_in_order_without_sorting(ws: Works
     import contextlib
 
     monkeypatch.setattr(Workspace, "read", contextlib.contextmanager(traced))
-    for kwargs in ({}, {"limit": 10}, {"limit": 10, "learner": "rf", "after_trial": 2, "status": "ok"}):
+    for kwargs in ({}, {"limit": 10}, {"limit": 10, "learner": "rf", "after_trial": 2, "status": "ok"},
+                   {"max_loss": 0.35}):
         statements.clear()
         experiments.list_runs(ws, exp.id, best_first=True, **kwargs)
         scored = [(sql, p) for sql, p in statements if "val_loss IS NOT NULL ORDER BY val_loss, trial" in sql]
