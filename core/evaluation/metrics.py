@@ -21,7 +21,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ from core.errors import InvalidInput
 
 __all__ = [
     "ALIASES", "AVERAGING", "CLASSIFICATION_METRICS", "REGRESSION_METRICS", "Interval", "averaging_for",
-    "bootstrap", "bootstrap_mean", "classification_batch", "classification_metrics", "lookup", "per_class_table",
+    "bootstrap", "bootstrap_mean", "bootstrap_repeats", "classification_batch", "classification_metrics", "lookup", "per_class_table",
     "regression_batch", "regression_metrics",
 ]
 
@@ -52,7 +53,7 @@ AVERAGING: dict[str, str] = {
     "f1": "binary: the second class is the positive one",
     "roc_auc": "one-vs-rest, macro: unweighted mean over classes",
     "ap": "binary: the second class is the positive one",
-    "log_loss": "mean over rows of the predicted probability of the true class",
+    "log_loss": "mean over rows of minus the log of the probability given to the true class",
 }
 _BINARY_AVERAGING = {**AVERAGING, "roc_auc": "binary: the second class is the positive one"}
 
@@ -392,18 +393,75 @@ def bootstrap(
                 samples[k].append(float(got.get(k, np.nan)))
         return {k: _interval(v, np.asarray(samples[k], dtype=float), confidence) for k, v in point.items()}
     point = _finite(batch(y, s, np.ones((1, n))))
-    block = max(1, min(n_resamples, _BLOCK_CELLS // max(n, 1)))
     parts: dict[str, list[np.ndarray]] = {k: [] for k in point}
+    for W in _weight_blocks(n, n_resamples, rng):
+        values = batch(y, s, W)
+        for k in point:
+            parts[k].append(values[k])
+    return {k: _interval(v, np.concatenate(parts[k]), confidence) for k, v in point.items()}
+
+
+def _weight_blocks(n: int, n_resamples: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Resamples of ``n`` rows as weight matrices (how often each row was drawn), a block of resamples at a time."""
+    block = max(1, min(n_resamples, _BLOCK_CELLS // max(n, 1)))
     done = 0
     while done < n_resamples:
         b = min(block, n_resamples - done)
         idx = rng.integers(0, n, size=(b, n))
         flat = (idx + (np.arange(b) * n)[:, None]).ravel()
-        W = np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
-        values = batch(y, s, W)
-        for k in point:
-            parts[k].append(values[k])
+        yield np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
         done += b
+
+
+def bootstrap_repeats(
+    y_true: Any,
+    repeated: Sequence[Any],
+    metric_fn: Callable[..., Any] | None = None,
+    *,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = 0,
+    confidence: float = CONFIDENCE,
+) -> dict[str, Interval]:
+    """Bootstrap intervals of a repeated cross-validation's out-of-fold predictions, resampling rows.
+
+    Each repeat predicts every row once (out of fold). A resample draws rows with replacement
+    (the same rows for every repeat) and scores each repeat's predictions of them; its value is
+    the mean over the repeats. So the interval reflects how many rows there are, as a holdout's
+    does, rather than how many folds were run.
+
+    Args:
+        y_true: class codes or true values of the rows, shape ``(n,)``.
+        repeated: one array of probabilities ``(n, k)`` or predictions ``(n,)`` per repeat, rows aligned with ``y_true``.
+        metric_fn: :func:`classification_metrics` or :func:`regression_metrics` (``None``: by shape).
+        n_resamples: how many resamples.
+        seed: seeds the draws.
+        confidence: the interval's coverage.
+
+    Returns:
+        ``{metric: Interval}``, the value being the mean over repeats of the metric on all rows.
+
+    Raises:
+        InvalidInput: if there are no repeats, or shapes disagree.
+    """
+    if not len(repeated):
+        raise InvalidInput("There are no repeats to score.")
+    if metric_fn is None:
+        metric_fn = classification_metrics if np.ndim(repeated[0]) == 2 else regression_metrics
+    batch = _BATCH[metric_fn]
+    checked = [(_as_classification if batch is classification_batch else _as_regression)(y_true, s)
+               for s in repeated]
+    y, n = checked[0][0], len(checked[0][0])
+    ones = np.ones((1, n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a metric undefined in every repeat of a resample
+        point_all = [batch(y, s, ones) for _, s in checked]
+        point = {k: float(np.nanmean([p[k][0] for p in point_all])) for k in point_all[0]}
+        point = {k: v for k, v in point.items() if np.isfinite(v)}
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in point}
+        for W in _weight_blocks(n, n_resamples, np.random.default_rng(seed)):
+            per_repeat = [batch(y, s, W) for _, s in checked]
+            for k in point:
+                parts[k].append(np.nanmean(np.stack([r[k] for r in per_repeat]), axis=0))
     return {k: _interval(v, np.concatenate(parts[k]), confidence) for k, v in point.items()}
 
 
