@@ -49,14 +49,16 @@ KINDS: dict[str, JobKind] = {
     "sleep": JobKind("core.jobs.kinds:run_sleep_job"),
     "echo": JobKind("core.jobs.kinds:run_echo_job"),
     "profile": JobKind("core.data.profiling:run_profile_job"),
+    # automl, refit and reproduce evaluate the model they make (core.evaluation.pipeline wraps the experiments' jobs)
     # a search records its trials under its experiment: running the same one again would clash with them
-    "automl": JobKind("core.experiments.service:run_automl_job",
+    "automl": JobKind("core.evaluation.pipeline:run_automl_job",
                       on_interrupt="core.experiments.service:on_automl_job_ended",
                       retry_instead="Start a new experiment with the same settings (`mlcycle experiments run ...`), "
                                     "or refit the best finished trial of this one (`mlcycle experiments refit "
                                     "EXPERIMENT`)."),
-    "refit": JobKind("core.experiments.reproduce:run_refit_job"),
-    "reproduce": JobKind("core.experiments.reproduce:run_reproduce_job"),
+    "refit": JobKind("core.evaluation.pipeline:run_refit_job"),
+    "reproduce": JobKind("core.evaluation.pipeline:run_reproduce_job"),
+    "evaluate": JobKind("core.evaluation.pipeline:run_evaluate_job"),
     "benchmark": JobKind("core.evaluation.benchmark:run_benchmark_job"),
 }
 
