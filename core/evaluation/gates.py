@@ -279,9 +279,9 @@ class _Parser:
         if name not in GATE_FIELDS:
             close = difflib.get_close_matches(name, list(GATE_FIELDS), n=3, cutoff=0.6)
             message = f"Unknown field '{tok.text}' at column {tok.start + 1}"
-            quoted = [f"'{c}'" for c in close]
-            options = " or ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-            message += f": did you mean {options}?" if close else "."
+            quoted = ", ".join(f"'{c}'" for c in close)
+            message += (f": did you mean {quoted}?" if len(close) == 1 else f": did you mean one of {quoted}?"
+                        ) if close else "."
             raise GateSyntaxError(message, text=self.text, column=tok.start + 1, token=tok.text, hint=_fields_hint())
         self.pos += 1
         op = self.tok

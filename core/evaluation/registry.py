@@ -92,7 +92,7 @@ def _check_stage(stage: str) -> str:
 
 
 def _gate_refusal(ws: Workspace, model: Model) -> tuple[str, str] | None:
-    """Why the project's gate does not let this model into production: ``(status, clauses)``, or ``None``."""
+    """Why the project's gate does not let this model into production: ``("fail" | "unknown", clauses)``, or ``None``."""
     from core.evaluation import gates
 
     if not model.project_id:
@@ -101,8 +101,8 @@ def _gate_refusal(ws: Workspace, model: Model) -> tuple[str, str] | None:
     if result is None or result.passed:
         return None
     if result.passed is False:
-        return "fails", "; ".join(result.failing)
-    return "cannot be judged", "; ".join(result.unknown)
+        return "fail", "; ".join(result.failing)
+    return "unknown", "; ".join(result.unknown)
 
 
 def promote(ws: Workspace, model_id: str, stage: str, *, note: str = "", actor: str = "",
@@ -141,10 +141,12 @@ def promote(ws: Workspace, model_id: str, stage: str, *, note: str = "", actor: 
         if refusal:
             status, clauses = refusal
             if not force:
-                raise Conflict(f"Model {_label(model)} {status} the project's gate: {clauses}.",
+                how = "fails the project's gate" if status == "fail" else "cannot be judged by the project's gate yet"
+                raise Conflict(f"Model {_label(model)} {how}: {clauses}.",
                                hint="Improve the model or change the gate (`mlcycle gates`), or promote it anyway "
                                     "with --force (the override is recorded in its history).")
-            override = f"Promoted past the gate, which it {status}: {clauses}"
+            override = (f"Promoted past the gate, which it fails: {clauses}" if status == "fail"
+                        else f"Promoted before the gate could judge it: {clauses}")
             note = f"{note} ({override})" if note else override
     now = utcnow()
     with ws.write() as db:

@@ -27,7 +27,7 @@ def test_a_bad_rule_is_refused_pointing_at_the_token_and_the_old_rule_stays(ws):
     with pytest.raises(GateSyntaxError) as info:
         gates.set_gate(ws, project.id, "roc_auc >= 0.9 and p99ms <= 10")
     err = info.value
-    assert err.message == "Unknown field 'p99ms' at column 20: did you mean 'p99_ms' or 'p95_ms'?"
+    assert err.message == "Unknown field 'p99ms' at column 20: did you mean one of 'p99_ms', 'p95_ms'?"
     assert "  roc_auc >= 0.9 and p99ms <= 10\n" + " " * 21 + "^" in err.hint
     assert gates.get_gate(ws, project.id).text == "roc_auc >= 0.9"
     assert [e.verb for e in list_events(ws, project_id=project.id)].count("gate_changed") == 1

@@ -115,7 +115,7 @@ def test_an_unknown_field_lists_close_matches_and_the_allowed_names():
         parse("roc_auc >= 0.9 and p99 <= 10")
     assert "'p99'" in info.value.message and "did you mean 'p99_ms'" in info.value.message
     assert "p95_ms" in info.value.hint and "rows_per_s_10000" in info.value.hint and "_low" in info.value.hint
-    with pytest.raises(GateSyntaxError, match="did you mean 'roc_auc'"):
+    with pytest.raises(GateSyntaxError, match="did you mean one of 'roc_auc', "):
         parse("rocauc >= 0.9")
 
 
@@ -192,3 +192,37 @@ def test_check_models_judges_stored_models_with_their_newest_benchmark(ws, tmp_p
     assert failing.passed is False and failing.failing[0].startswith("roc_auc >= 0.999 (is 0.")
     gates.set_gate(ws, project.id, "")
     assert gates.check_models(ws, project.id, [model.id]) == {}
+
+
+@pytest.mark.parametrize("kind", ["ERRORS", "HINTS", "PROGRESS"])
+def test_korean_patterns_of_gate_registry_and_benchmark_messages_match_their_examples(monkeypatch, kind):
+    import re
+
+    from ui import i18n
+    from ui.locale import ko_validation
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    entries = getattr(ko_validation, kind)
+    assert entries
+    for pattern, korean, example in entries:
+        match = re.fullmatch(pattern, example, re.DOTALL)
+        assert match, f"{pattern!r} does not match its example {example!r}"
+        assert set(re.findall(r"{(\w+)}", korean)) <= set(match.groupdict()), korean
+        shown = i18n.message(example, kind=kind)
+        assert re.search("[\uac00-\ud7a3]", shown), shown
+
+
+@pytest.mark.parametrize("rule", ["roc_auc >= ", "roc_auc = 0.9", "(roc_auc >= 0.9", "roc_auc >= 0.9)",
+                                  "roc_auc >= 0.9x", "roc_auc >= 0.9 && p99_ms < 3", "0.9 <= roc_auc",
+                                  "p99 <= 10", "p99ms <= 10", "__import__('os')", "roc_auc 0.9"])
+def test_a_bad_rule_reads_in_korean_with_the_rule_and_caret_kept(monkeypatch, rule):
+    from ui import i18n
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    with pytest.raises(GateSyntaxError) as info:
+        parse(rule)
+    message, hint = i18n.message(info.value.message), i18n.message(info.value.hint, kind="HINTS")
+    for text in (message, hint):
+        assert text != "" and "Expected" not in text and "column" not in text and "A rule reads" not in text
+    assert "열" in message and "규칙 예:" in hint
+    assert "  " + rule.strip() + "\n" + " " * (info.value.column + 1) + "^" in hint  # the caret stays under the token
