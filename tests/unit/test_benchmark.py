@@ -107,3 +107,22 @@ def test_bad_requests_are_refused_before_anything_runs(ws, tmp_path):
     with pytest.raises(InvalidInput, match="at least one call"):
         benchmark.benchmark_model(ws, "mdl_nope", calls=0)
     assert jobs.list_jobs(ws) == []
+
+
+def test_a_cancel_stops_the_measuring_process_and_stores_nothing(ws, tmp_path, monkeypatch):
+    model = make_model(ws, tmp_path)
+    marker = tmp_path / "child.pid"
+    code = f"import os, time; open({str(marker)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    monkeypatch.setattr(benchmark, "_child_command", lambda *a: [sys.executable, "-c", code])
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(1)
+        return marker.exists() and marker.read_text().strip() != ""
+
+    with pytest.raises(jobs.JobCancelled):
+        benchmark.benchmark_model(ws, model.id, should_stop=should_stop)
+    pid = int(marker.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(pid, 0)
+    assert asked and benchmark.latest_benchmarks(ws, [model.id]) == {}
