@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.define import hypotheses
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.evaluation import scoring, verdicts
 from tests.conftest import make_project
 from tests.unit.test_scoring import make_model
@@ -68,3 +70,46 @@ def test_deleted_predictions_are_explained_and_evaluating_again_repairs_them(ws,
     scoring.evaluate_model(ws, model.id)
     assert scoring.load_predictions(ws, model.id).proba.shape[0] == ev.n_rows
     assert scoring.missing_evaluations(ws, project.id) == []
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("kind", ["ERRORS", "HINTS", "PROGRESS", "NOTES"])
+def test_each_korean_pattern_of_evaluation_matches_its_example_and_keeps_the_data(monkeypatch, kind):
+    from ui import i18n
+    from ui.locale import ko_evaluation
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    entries = getattr(ko_evaluation, kind)
+    assert len(entries) >= 5
+    for pattern, korean, example in entries:
+        match = re.fullmatch(pattern, example, re.DOTALL)
+        assert match, f"{pattern!r} does not match its example {example!r}"
+        assert set(re.findall(r"\{(\w+)\}", korean)) <= set(match.groupdict()), korean
+        shown = i18n.message(example, kind=kind)
+        assert HANGUL.search(shown), shown
+        for name, value in match.groupdict().items():
+            if value and name != "reason":
+                assert value in shown, (value, shown)
+
+
+def test_the_messages_core_really_writes_read_in_korean(monkeypatch, ws):
+    from ui import i18n
+
+    project = make_project(ws)
+    h = hypotheses.create_hypothesis(ws, project.id, question="q", statement="s", metric="roc_auc", threshold=0.8)
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    with pytest.raises(InvalidInput) as info:
+        verdicts.override_verdict(ws, h.id, "supported", note="")
+    assert i18n.message(info.value.message) == "판정을 직접 정하려면 이유를 적은 메모가 필요합니다."
+    assert HANGUL.search(i18n.message(info.value.hint, kind="HINTS"))
+    verdict = {"outcome": "inconclusive", "source": "auto", "metric": "roc_auc", "value": 0.968, "low": 0.951,
+               "high": 0.982, "method": "repeated_cv", "threshold": 0.97, "direction": ">=", "model_id": "mdl_1"}
+    shown = i18n.message(verdicts.verdict_text(verdict), kind="NOTES")
+    assert shown == "결론 없음: roc_auc 0.968 (95% 구간 0.951–0.982, 반복 교차 검증), 구간이 0.97에 걸침, 모델 mdl_1"
+    assert i18n.message(verdicts.verdict_text({**verdict, "outcome": "rejected", "low": None}), kind="NOTES") == (
+        "기각됨: roc_auc 0.968 (구간 없음, 반복 교차 검증), >= 0.97 미충족, 모델 mdl_1")
+    with pytest.raises(Conflict) as info:
+        scoring.enqueue_evaluation(ws, project_id=project.id, start_worker=False)
+    assert HANGUL.search(i18n.message(info.value.message))

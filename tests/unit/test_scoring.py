@@ -64,6 +64,17 @@ def _search(ws, tmp_path, frame, *, project=None, hypothesis=None, config=None):
     return exp
 
 
+def _korean(text: str, kind: str) -> str:
+    from ui import i18n
+
+    original = i18n.lang
+    i18n.lang = lambda: "ko"
+    try:
+        return i18n.message(text, kind=kind)
+    finally:
+        i18n.lang = original
+
+
 @pytest.mark.slow
 def test_a_model_made_by_a_search_gets_its_evaluation_and_stored_predictions(ws, tmp_path):
     project = make_project(ws)
@@ -96,6 +107,10 @@ def test_a_model_made_by_a_search_gets_its_evaluation_and_stored_predictions(ws,
     assert job.status == "done" and job.result["evaluation"]["method"] == "holdout"
     assert any(line.message.startswith(f"Evaluated model {model.id} on 60 held-out rows")
                for line in jobs.job_logs(ws, job.id))
+    said: list[str] = []
+    again = scoring.evaluate_model(ws, model.id, progress=lambda p: said.append(p.message))
+    assert again.value == ev.value and len(said) >= 3
+    assert all(_korean(m, "PROGRESS") != m for m in said), said  # progress reads in Korean too
     assert hypotheses.get_hypothesis(ws, h.id).verdict["model_id"] == model.id  # judged as the search ended
 
 
@@ -106,6 +121,7 @@ def test_a_32_row_dataset_is_cross_validated_with_a_note_instead_of_judged_on_6_
     ev = scoring.get_evaluation(ws, exp.best_model_id)
     assert ev.method == "repeated_cv" and ev.n_rows == 32
     assert "under 30" in ev.notes[0] and "cross-validated" in ev.notes[1]
+    assert all(_korean(note, "NOTES") != note for note in ev.notes)  # the Compare page can show them in Korean
     folds, repeats = ev.settings["folds"], ev.settings["repeats"]
     assert folds * repeats >= 50
     assert ev.low <= ev.value <= ev.high
