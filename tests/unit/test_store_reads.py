@@ -139,6 +139,26 @@ def test_a_replaced_database_file_is_reopened_and_a_deleted_one_reported(ws: Wor
             pass
 
 
+def test_a_forked_child_never_uses_its_parents_held_connection(ws: Workspace):
+    with ws.holding():
+        parent = _conn_id(ws)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its reads open their own connection; the parent's is left alone
+            try:
+                with ws.read() as db:
+                    ok = db.execute("SELECT COUNT(*) FROM projects").fetchone()[0] == 0
+                os.write(write, f"{int(ok)} {held_connections(ws.db_path)}".encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        answer = os.read(read, 100).decode()
+        os.waitpid(pid, 0)
+        os.close(read)
+        assert answer == "1 0"
+        assert _conn_id(ws) == parent and held_connections(ws.db_path) == 1  # still usable here
+
+
 def test_the_worker_holds_one_connection_per_job(ws: Workspace, monkeypatch):
     from core.jobs import enqueue
     from core.jobs.kinds import KINDS, JobKind
