@@ -10,7 +10,7 @@ reference to something that does not exist) and 1 for a bug, whose full tracebac
 ``--debug``.
 
 One module per command group (``basics``: projects, jobs, worker, demo, gc; ``hypotheses``,
-``datasets`` with ``profile``, ``experiments``, ``models``), and ``demo``, which seeds the
+``datasets`` with ``profile``, ``experiments``, ``models``, ``gates``), and ``demo``, which seeds the
 demo projects from the repository's ``data/samples/`` (it reads files of the repository,
 so it lives here and not in the library). The CLI is the last layer: it may import every
 package of ``core``.
@@ -51,6 +51,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "datasets": ("datasets",),
     "experiments": ("experiments",),
     "models": ("models",),
+    "gates": ("gates",),
 }
 
 
