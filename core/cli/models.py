@@ -404,7 +404,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("--learner", default=None)
     c.add_argument("--stage", default=None, help="none, candidate, production or archived")
     c.add_argument("--sort", default="value", metavar="KEY",
-                   help="value (the holdout metric, best first), p99_ms, size_bytes, train_time, created_at ...")
+                   help="value (the evaluated metric, best first; the default), val_metric, p50_ms, p95_ms, p99_ms, "
+                        "load_ms, peak_rss_mb, rows_per_s, train_time, size, created_at, learner, experiment, "
+                        "n_trials or stage; --sort=-KEY reverses it")
     c.add_argument("--limit", type=int, default=LIST_LIMIT, help=f"models per page (default {LIST_LIMIT})")
     c.add_argument("--offset", type=int, default=0, help="models to skip (the next page)")
     c.add_argument("--all", action="store_true", help="archived models too")
