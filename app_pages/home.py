@@ -62,7 +62,7 @@ def demo_preparing() -> None:
     """While the demo's example searches run, say so and follow them (they end in models to compare)."""
     from core.cli import demo
 
-    pending = demo.demo_jobs(ws) if hasattr(demo, "demo_jobs") else []  # TEMP until the demo helper lands
+    pending = demo.demo_jobs(ws)
     if not pending:
         return
     st.info(t("Preparing the demo: {n} short example searches are training models, so that Compare, Explain "
