@@ -123,14 +123,27 @@ def _interval(row: Any) -> str:
     return f"{num(row.low)}–{num(row.high)}"
 
 
+GATE_REASONS = ("no benchmark yet: benchmark the model", "not recorded for this model's trial", "size unknown",
+                "not measured: evaluate the model, or the metric does not apply to its task")
+
+
+def _clause(text: str) -> str:
+    """A gate clause as a result names it (the rule's own text), with its explanation translated."""
+    import re
+
+    for reason in GATE_REASONS:
+        text = text.replace(reason, tk(reason))
+    return re.sub(r"\(is ([^)]*)\)", lambda m: t("(is {value})", value=m.group(1)), text)
+
+
 def _gate_text(result: Any) -> str:
     if result is None:
         return "—"
     if result.passed:
         return "✅ " + t("pass")
     if result.passed is None:
-        return "❔ " + t("unknown: {what}", what="; ".join(result.unknown))
-    return "❌ " + "; ".join(result.failing)
+        return "❔ " + t("unknown: {what}", what="; ".join(_clause(c) for c in result.unknown))
+    return "❌ " + "; ".join(_clause(c) for c in result.failing)
 
 
 def _model_name(row: Any) -> str:
@@ -408,6 +421,16 @@ def trials_view(ws: Workspace, project_id: str, chosen: dict[str, list[str] | No
 
 # ---------------------------------------------------------------- gates
 
+def _field_meaning(meaning: str) -> str:
+    """What a gate field means, in the session's language (interval bounds are one sentence per metric)."""
+    for prefix, bound in (("lower bound of the 95% interval of ", "low"), ("upper bound of the 95% interval of ", "high")):
+        if meaning.startswith(prefix):
+            metric = meaning[len(prefix):]
+            return (t("lower bound of the 95% interval of {metric}", metric=metric) if bound == "low"
+                    else t("upper bound of the 95% interval of {metric}", metric=metric))
+    return tk(meaning)
+
+
 def gates_view(ws: Workspace, project_id: str) -> None:
     """The project's gate rule: edit it, see what it may name, and how each model fares."""
     rule = gates.get_gate(ws, project_id)
@@ -434,7 +457,7 @@ def gates_view(ws: Workspace, project_id: str) -> None:
                                     "experiment": st.column_config.TextColumn(t("Experiment")),
                                     "result": st.column_config.TextColumn(t("Result"), width="large")})
     with st.expander(t("What a rule can name"), icon=":material/help:"):
-        st.dataframe([{"name": name, "meaning": tk(meaning)} for name, meaning in gates.GATE_FIELDS.items()],
+        st.dataframe([{"name": name, "meaning": _field_meaning(meaning)} for name, meaning in gates.GATE_FIELDS.items()],
                      hide_index=True, width="stretch", key="cmp_gate_fields",
                      column_config={"name": st.column_config.TextColumn(t("Name")),
                                     "meaning": st.column_config.TextColumn(t("Meaning"), width="large")})

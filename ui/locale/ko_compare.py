@@ -145,4 +145,37 @@ KO = {
     "something to show. This takes about a minute.":
         "데모 준비 중: 짧은 예제 탐색 {n}개가 모델을 학습하고 있어, 비교·설명·배포 화면에 보여 줄 것이 생깁니다. "
         "1분 정도 걸립니다.",
+    # what a gate rule can name (core.evaluation.gates.GATE_FIELDS)
+    "share of held-out rows classified correctly": "홀드아웃 행 중 올바르게 분류한 비율",
+    "mean recall over classes": "클래스별 재현율의 평균",
+    "F1 averaged over classes (unweighted)": "클래스별 F1의 단순 평균",
+    "F1 of the positive class (binary)": "양성 클래스의 F1 (이진)",
+    "area under the ROC curve (one-vs-rest, macro for several classes)":
+        "ROC 곡선 아래 면적 (다중 클래스는 일대다, 매크로 평균)",
+    "log loss of the predicted probabilities (lower is better)": "예측 확률의 로그 손실 (낮을수록 좋음)",
+    "coefficient of determination (regression)": "결정 계수 (회귀)",
+    "root mean squared error (regression; lower is better)": "평균 제곱근 오차 (회귀, 낮을수록 좋음)",
+    "mean absolute error (regression; lower is better)": "평균 절대 오차 (회귀, 낮을수록 좋음)",
+    "lower bound of the 95% interval of {metric}": "{metric} 95% 구간의 하한",
+    "upper bound of the 95% interval of {metric}": "{metric} 95% 구간의 상한",
+    "the experiment's metric on the search's validation data (the model's trial)":
+        "탐색 검증 데이터에서의 실험 지표 (모델의 시행)",
+    "training time of the model's trial, in seconds": "모델 시행의 학습 시간 (초)",
+    "serialized model size, in MiB": "직렬화된 모델 크기 (MiB)",
+    "time to import and load the model, in ms": "모델을 불러오는 시간 (ms)",
+    "median single-row latency, in ms": "단일 행 지연 시간의 중앙값 (ms)",
+    "95th percentile single-row latency, in ms": "단일 행 지연 시간의 95번째 백분위수 (ms)",
+    "99th percentile single-row latency, in ms": "단일 행 지연 시간의 99번째 백분위수 (ms)",
+    "throughput in rows/s at the largest batch measured (10,000 rows)": "측정한 가장 큰 배치(10,000행)의 초당 처리 행 수",
+    "throughput in rows/s one row at a time": "한 행씩 처리할 때의 초당 처리 행 수",
+    "throughput in rows/s in batches of 100": "100행 배치의 초당 처리 행 수",
+    "throughput in rows/s in batches of 10,000": "10,000행 배치의 초당 처리 행 수",
+    "peak memory while predicting, in MiB": "예측 중 최대 메모리 (MiB)",
+    # a gate result's explanations
+    "(is {value})": "(값 {value})",
+    "no benchmark yet: benchmark the model": "벤치마크 없음: 모델을 벤치마크하세요",
+    "not recorded for this model's trial": "이 모델의 시행에 기록되지 않음",
+    "size unknown": "크기 알 수 없음",
+    "not measured: evaluate the model, or the metric does not apply to its task":
+        "측정되지 않음: 모델을 평가하세요. 또는 이 작업에 맞지 않는 지표입니다",
 }
