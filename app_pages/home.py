@@ -106,7 +106,7 @@ if project is None:
     if st.button(t("Load the demo project"), key="home_demo", type="primary", icon=":material/play_arrow:"):
         from core.cli import demo
 
-        result = demo.seed_demo(ws)
+        result = demo.seed_demo(ws, train=True)  # and a short search per project, for Compare to show
         state.set_active_project(result["id"])
         state.flash(t("Demo project '{name}' loaded", name=escape_markdown(result["project_name"])))
         st.rerun()

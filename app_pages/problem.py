@@ -7,7 +7,7 @@ import streamlit as st
 from core.data import datasets
 from core.define import hypotheses, projects
 from core.define.entities import HYPOTHESIS_STATUSES, Hypothesis
-from ui import errors, layout, state, url, verdict
+from ui import errors, i18n, layout, state, url, verdict
 from ui.fmt import ago, escape_markdown, id_suffix, num, short_id, status_text, when
 from ui.i18n import t, tk, tn
 
@@ -46,8 +46,8 @@ def history_rows(h: Hypothesis) -> list[dict[str, str]]:
             "when": when(change.at),
             "field": tk(FIELDS[change.field]) if change.field in FIELDS else change.field,
             "from": "—" if change.old_value is None else shown(change.old_value),
-            "to": shown(change.new_value),
-            "note": t("Created") if created else change.note,
+            "to": i18n.message(shown(change.new_value), kind="NOTES"),
+            "note": t("Created") if created else i18n.message(change.note, kind="NOTES"),
         })
     return rows
 

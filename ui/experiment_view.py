@@ -320,8 +320,21 @@ def _why(ws: Workspace, exp: Experiment, model: Model, runs: list[Run], models: 
                 st.caption(t("The search's own rule chose {trial} (the one-standard-error rule); that model is "
                              "kept below.", trial=_trial_text(rules.chosen_trial, rules.chosen_learner, rules.metric,
                                                               rules.chosen_metric, exp.task)))
+        elif selection.rule == "several_classes":
+            skipped = "; ".join(_trial_text(x["trial"], x["learner"], selection.metric, x.get("metric"), exp.task)
+                                for x in selection.single_class)
+            st.markdown(t("Chosen because the trials ranked above it predicted **a single class for every row** on "
+                          "the validation folds ({skipped}). {chosen} is the next-best trial that predicts several "
+                          "classes and beats the majority-class baseline there ({value} against {baseline}).",
+                          skipped=skipped, chosen=chosen, value=fmt.num(selection.fold_metric),
+                          baseline=fmt.num(selection.baseline_metric)))
         else:
             st.markdown(t("The best validation score: {chosen}.", chosen=chosen))
+        if selection.rule != "several_classes" and any(x.get("trial") == selection.chosen_trial
+                                                       for x in selection.single_class):
+            st.warning(t("This model predicts a single class for every row on the validation folds, and none of "
+                         "the next-best trials checked does better than the majority-class baseline there. More "
+                         "rows, or other learners, may help."), icon=":material/warning:")
 
 
 def _refit_running(job: Job | None, *, key: str) -> bool:
@@ -546,6 +559,7 @@ def _settings(exp: Experiment) -> list[tuple[str, str]]:
         (t("Held-out test share"), f"{float(exp.spec.get('test_size') or 0):.0%}"),
         (t("Seed"), value_text(r.get("seed"))),
         (t("Threads per trial"), value_text(r.get("n_jobs"))),
+        (t("Cores the worker could use"), value_text(r.get("cores_available"))),
         (t("Parallel trials"), value_text(r.get("n_concurrent_trials"))),
         (t("Classes"), value_text(r.get("classes")) if r.get("classes") else "—"),
         (t("Features"), value_text(r.get("feature_columns") or [])),

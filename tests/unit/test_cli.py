@@ -71,10 +71,10 @@ def test_demo_seeds_once(ws, capsys):
         assert code == 0, err
         return json.loads(out)
 
-    first, again = run("demo"), run("demo")
+    first, again = run("demo", "--no-train"), run("demo", "--no-train")
     assert first["created"] is True and again["created"] is False and again["id"] == first["id"]
     # the log names both projects it made
-    code, out, _ = _cli(ws, capsys, "demo", "--force")
+    code, out, _ = _cli(ws, capsys, "demo", "--force", "--no-train")
     assert code == 0 and "Demo: breast cancer screening" in out and "Demo: customer churn" in out
     listed = run("projects", "list")["projects"]
     assert len(listed) == 4  # breast cancer and churn demos, once more with --force (not six)

@@ -178,4 +178,23 @@ KO = {
     "size unknown": "크기 알 수 없음",
     "not measured: evaluate the model, or the metric does not apply to its task":
         "측정되지 않음: 모델을 평가하세요. 또는 이 작업에 맞지 않는 지표입니다",
+    # the experiment page: why a model was chosen over single-class trials, the cores recorded
+    "Chosen because the trials ranked above it predicted **a single class for every row** on the validation folds "
+    "({skipped}). {chosen} is the next-best trial that predicts several classes and beats the majority-class "
+    "baseline there ({value} against {baseline}).":
+        "더 높은 순위의 시행들이 검증 폴드에서 **모든 행을 한 클래스로** 예측했기 때문에 선택되었습니다({skipped}). "
+        "{chosen}은(는) 여러 클래스를 예측하면서 그 폴드에서 다수 클래스 기준선보다 나은 다음 순위 시행입니다"
+        "({value}, 기준선 {baseline}).",
+    "This model predicts a single class for every row on the validation folds, and none of the next-best trials "
+    "checked does better than the majority-class baseline there. More rows, or other learners, may help.":
+        "이 모델은 검증 폴드에서 모든 행을 한 클래스로 예측하며, 확인한 다음 순위 시행 중 다수 클래스 기준선보다 "
+        "나은 것이 없습니다. 행을 늘리거나 다른 학습기를 써 보세요.",
+    "Cores the worker could use": "워커가 쓸 수 있는 코어",
+    # the activity feed
+    "Model {name} of {parent} benchmarked": "{parent}의 모델 {name} 벤치마크됨",
+    "Model {name} of {parent} changed stage": "{parent}의 모델 {name} 단계 변경됨",
+    "Model {name} of {parent} archived": "{parent}의 모델 {name} 보관됨",
+    "Hypothesis judged from the evidence: {name}": "증거로 가설 판정: {name}",
+    "Verdict set by hand: {name}": "판정 직접 지정: {name}",
+    "Gate of {name} changed": "{name}의 게이트 변경됨",
 }
