@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import compare_view, layout, state, url
+from ui.fmt import escape_markdown
 from ui.i18n import t
 
 ws = state.workspace()
@@ -20,7 +21,8 @@ layout.header(t("Compare"), t("Choose the model to ship on accuracy and on speed
                               "intervals, processing benchmarks, gates, and the registry."))
 project = layout.require_project()
 if not compare_view.has_models(ws, project.id):
-    st.info(t("No models yet. Run an experiment: its best model appears here, ready to compare."))
+    st.info(t("{project} has no models yet. Run an experiment: its best model appears here, ready to compare.",
+              project=f"**{escape_markdown(project.name)}**"))
     url.link("app_pages/experiments.py", t("Go to Experiments"), icon=":material/science:")
     st.stop()
 

@@ -57,7 +57,11 @@ def build_workspace(root: Path) -> dict[str, str]:
     run_worker(ws, idle_exit=0, max_jobs=1)
     exp = experiments.get_experiment(ws, exp.id)
     assert exp.status == "done", exp.status
-    return {"project": project, "dataset": dataset.id, "version": version.id, "experiment": exp.id}
+    from core.evaluation import benchmark
+
+    benchmark.benchmark_model(ws, exp.best_model_id)  # so Compare draws its Pareto chart and curves
+    return {"project": project, "dataset": dataset.id, "version": version.id, "experiment": exp.id,
+            "model": exp.best_model_id}
 
 
 class Server:
@@ -122,6 +126,7 @@ def main() -> None:
             "Datasets": f"/datasets?project={p}&dataset={ids['dataset']}&version={ids['version']}&lang={lang}",
             "Explore": f"/explore?project={p}&version={ids['version']}&lang={lang}",
             "Experiments": f"/experiments?project={p}&experiment={ids['experiment']}&lang={lang}",
+            "Compare": f"/compare?project={p}&models={ids['model']}&lang={lang}",
             "Jobs": f"/jobs?project={p}&lang={lang}",
         }
         servers = {"floor": Server(floor_script, env), "app": Server(REPO_ROOT / "app.py", env)}

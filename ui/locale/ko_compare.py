@@ -8,8 +8,8 @@ KO = {
         "정확도와 속도로 배포할 모델을 고르세요: 구간이 있는 홀드아웃 지표, 처리 성능 벤치마크, 게이트, 레지스트리.",
     "Compare the models on accuracy and speed, check the gates and promote one.":
         "정확도와 속도로 모델을 비교하고, 게이트를 확인한 뒤 하나를 승격하세요.",
-    "No models yet. Run an experiment: its best model appears here, ready to compare.":
-        "아직 모델이 없습니다. 실험을 실행하면 최적 모델이 여기에 나타나 비교할 수 있습니다.",
+    "{project} has no models yet. Run an experiment: its best model appears here, ready to compare.":
+        "{project}에는 아직 모델이 없습니다. 실험을 실행하면 최적 모델이 여기에 나타나 비교할 수 있습니다.",
     "Go to Experiments": "실험으로 이동",
     "Leaderboard": "리더보드",
     "Trials": "시행",
