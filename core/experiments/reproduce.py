@@ -102,13 +102,22 @@ def _refit(ws: Workspace, exp: Experiment, rule: str, on_progress: ProgressFn) -
     """Choose a trial by ``rule`` (see :func:`core.experiments.search.choose`), refit it, store it as current."""
     runs = list_runs(ws, exp.id)
     by_trial = {r.trial: r for r in runs}
-    chosen, selection = automl.choose(trial_records(exp, runs), rule=rule)
-    best = by_trial[chosen.trial]
+    records = trial_records(exp, runs)
+    chosen, selection = automl.choose(records, rule=rule)
     on_progress(Progress(0.05, "Loading the training and held-out rows"))
     train = datasets.load_frame(ws, exp.train_version_id)
     test = datasets.load_frame(ws, exp.test_version_id)
-    on_progress(Progress(0.2, f"Refitting trial {best.trial} ({best.learner}) on {len(train)} rows"))
     resolved = exp.spec["resolved"]
+    if rule == "search" and exp.task != "regression":  # as a finished search does: no single-class model
+        from core.experiments.training import prepare_training_data
+
+        _pre, X, y, classes = prepare_training_data(train, exp.target, exp.task, resolved["feature_columns"],
+                                                    exp.spec.get("semantic"))
+        chosen, selection = automl.check_several_classes(
+            records, chosen, selection, X, y, task=exp.task, seed=int(resolved["seed"]),
+            n_splits=int(resolved.get("n_splits") or 5), n_jobs=int(resolved.get("n_jobs") or 1), classes=classes)
+    best = by_trial[chosen.trial]
+    on_progress(Progress(0.2, f"Refitting trial {best.trial} ({best.learner}) on {len(train)} rows"))
     bundle = automl.refit_config(train, exp.target, exp.task, best.learner, best.params, int(resolved["seed"]),
                                  feature_columns=resolved["feature_columns"], n_jobs=int(resolved.get("n_jobs") or 1),
                                  semantic=exp.spec.get("semantic"))

@@ -142,6 +142,28 @@ def test_a_real_search_on_the_issues_26_training_rows_does_not_refit_a_model_tha
         assert choice.rule != "several_classes" or trial.val_loss <= chosen.val_loss  # ranked above the choice
 
 
+def test_refitting_a_stopped_search_passes_over_a_trial_that_says_one_class_too(ws, tmp_path):
+    from core.experiments import reproduce, service
+
+    path = tmp_path / "spector.csv"
+    spector().to_csv(path, index=False)
+    version = datasets.add_dataset(ws, path).version
+    exp = experiments.create_experiment(ws, version.id, SearchConfig(target="grade", time_budget=5, seed=0, n_jobs=1),
+                                        start_worker=False)
+    jobs.cancel_job(ws, exp.job_id)  # stopped before it ran: its trials are the ones stored below
+    # trial 0 has the better validation loss but always says 0; trial 1 predicts both classes
+    for trial, (config, loss) in enumerate([(COLLAPSED, 0.10), ({"C": 1.0}, 0.20)]):
+        service._store_run(ws, exp, TrialRecord(
+            trial=trial, learner="lrl2", config=config, val_loss=loss, val_metric=1 - loss, metric=exp.metric,
+            train_time=0.1, wall_offset=float(trial), sample_size=None, status="ok", is_best=trial == 0))
+    exp = experiments.get_experiment(ws, exp.id)
+    assert exp.finished, exp.status
+    model = reproduce.refit_best_run(ws, exp.id)
+    assert model.config["C"] == 1.0  # trial 1, not the collapsed trial 0
+    assert model.selection["rule"] == "several_classes"
+    assert [s["trial"] for s in model.selection["single_class"]] == [0]
+
+
 # ---------------------------------------------------------------- the worker's cores
 
 @pytest.mark.parametrize(("affinity", "expected"), [(1, 1), (2, 1), (4, 3), (5, 5), (16, 16)])
