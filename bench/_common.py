@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +108,16 @@ def holdout_split(ds: Dataset, seed: int, test_size: float = 0.2) -> tuple[pd.Da
     stratify = ds.frame[ds.target] if ds.task != "regression" else None
     train, test = train_test_split(ds.frame, test_size=test_size, random_state=seed, stratify=stratify)
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    """The median wall time of ``fn`` over ``repeat`` calls, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
 
 
 def print_table(rows: list[dict], columns: list[str]) -> None:

@@ -32,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +39,8 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from _common import median_ms  # noqa: E402
 
 from core import experiments  # noqa: E402
 from core.data import datasets  # noqa: E402
@@ -97,16 +98,6 @@ def baseline_db(ws: Workspace, path: Path) -> sqlite3.Connection:
     for sql in ddl:
         conn.execute(sql)
     return conn
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    """The median wall time of ``fn`` over ``repeat`` calls, in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,6 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +45,8 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from _common import median_ms  # noqa: E402
 
 from core import experiments  # noqa: E402
 from core.data import datasets  # noqa: E402
@@ -60,16 +61,6 @@ SAMPLE = REPO_ROOT / "data" / "samples" / "iris.csv"
 LEARNERS = ("lgbm", "xgboost", "rf", "extra_tree", "lrl1")
 TARGETS = {"log": 30.0, "search": 20.0, "leaderboard_s": 0.3}
 INSTALL = ".venv/bin/pip install -r requirements-bench.txt"
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    """The median wall time of ``fn`` over ``repeat`` calls, in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 # ---------------------------------------------------------------- the logged runs (the same on both sides)

@@ -14,7 +14,7 @@ import streamlit as st
 from core import jobs
 from core.evaluation import benchmark, gates, leaderboard, registry, scoring
 from core.workspace import Workspace
-from ui import errors, fmt, i18n, state, url, verdict
+from ui import errors, fmt, state, url, verdict
 from ui.experiment_view import metric_label
 from ui.fmt import escape_markdown, id_suffix, num
 from ui.i18n import t, tk, tn
@@ -294,10 +294,6 @@ def _actions(ws: Workspace, project_id: str, picked: list[str], names: dict[str,
                     "server uses."))
 
 
-def _tr(text: str) -> str:
-    return i18n.tk(text)
-
-
 def _pareto(ws: Workspace, project_id: str, chosen: dict[str, list[str] | None]) -> None:
     from core.evaluation import charts
 
@@ -318,7 +314,7 @@ def _pareto(ws: Workspace, project_id: str, chosen: dict[str, list[str] | None])
     metric = page.rows[0].metric
     from core.experiments.spec import metric_direction
 
-    fig = charts.pareto_front(points, metric, metric_direction(metric), latency="p99", tr=_tr)
+    fig = charts.pareto_front(points, metric, metric_direction(metric), latency="p99", tr=tk)
     st.plotly_chart(fig, key="cmp_pareto", config={"displaylogo": False})
     front = [p["label"] for p, best in zip(points, charts.pareto(points, metric_direction(metric)), strict=True)
              if best]
@@ -349,20 +345,20 @@ def _curves(ws: Workspace, picked: list[str], names: dict[str, str], learner_of:
     st.markdown(f"##### {t('The chosen models, overlaid')}")
     if task == "regression":
         a, b = st.columns(2)
-        a.plotly_chart(charts.predicted_vs_actual(loaded, learners=learners, tr=_tr), key="cmp_pva")
-        b.plotly_chart(charts.residuals_vs_predicted(loaded, learners=learners, tr=_tr), key="cmp_rvp")
-        st.plotly_chart(charts.residual_distribution(loaded, learners=learners, tr=_tr), key="cmp_rdist")
+        a.plotly_chart(charts.predicted_vs_actual(loaded, learners=learners, tr=tk), key="cmp_pva")
+        b.plotly_chart(charts.residuals_vs_predicted(loaded, learners=learners, tr=tk), key="cmp_rvp")
+        st.plotly_chart(charts.residual_distribution(loaded, learners=learners, tr=tk), key="cmp_rdist")
         return
     classes = next(iter(loaded.values())).classes
     positive = None
     if len(classes) > 2:
         positive = st.selectbox(t("Class shown in the curves (one against the rest)"), classes, key="cmp_class")
     a, b = st.columns(2)
-    a.plotly_chart(charts.roc_curves(loaded, learners=learners, positive=positive, tr=_tr), key="cmp_roc")
-    b.plotly_chart(charts.pr_curves(loaded, learners=learners, positive=positive, tr=_tr), key="cmp_pr")
+    a.plotly_chart(charts.roc_curves(loaded, learners=learners, positive=positive, tr=tk), key="cmp_roc")
+    b.plotly_chart(charts.pr_curves(loaded, learners=learners, positive=positive, tr=tk), key="cmp_pr")
     normalise = st.toggle(t("Normalise the confusion matrices by true class"), key="cmp_norm")
-    st.plotly_chart(charts.confusion_matrices(loaded, normalize=normalise, tr=_tr), key="cmp_cm")
-    st.plotly_chart(charts.calibration_curves(loaded, learners=learners, positive=positive, tr=_tr), key="cmp_cal")
+    st.plotly_chart(charts.confusion_matrices(loaded, normalize=normalise, tr=tk), key="cmp_cm")
+    st.plotly_chart(charts.calibration_curves(loaded, learners=learners, positive=positive, tr=tk), key="cmp_cal")
     st.markdown(f"##### {t('Per class')}")
     st.dataframe(charts.per_class_table(loaded), hide_index=True, width="stretch", key="cmp_per_class",
                  column_config={"model": st.column_config.TextColumn(t("Model")),
@@ -410,13 +406,13 @@ def trials_view(ws: Workspace, project_id: str, chosen: dict[str, list[str] | No
         st.caption(t("The experiments optimise different metrics; the charts show those on {metric}. Filter by "
                      "experiment to see another.", metric=metric_label(metric)))
     a, b = st.columns(2)
-    a.plotly_chart(charts.best_metric_over_time(data["series"], metric, direction, tr=_tr), key="cmp_best_time")
-    b.plotly_chart(charts.trial_scatter(data["trials"], metric, tr=_tr), key="cmp_scatter")
-    st.plotly_chart(charts.metric_by_learner(data["trials"], metric, tr=_tr), key="cmp_by_learner")
+    a.plotly_chart(charts.best_metric_over_time(data["series"], metric, direction, tr=tk), key="cmp_best_time")
+    b.plotly_chart(charts.trial_scatter(data["trials"], metric, tr=tk), key="cmp_scatter")
+    st.plotly_chart(charts.metric_by_learner(data["trials"], metric, tr=tk), key="cmp_by_learner")
     learners = sorted({tr["learner"] for tr in data["trials"]})
     learner = st.selectbox(t("Hyperparameters of one learner's trials"), learners, key="cmp_pc_learner")
     st.plotly_chart(charts.parallel_coordinates([tr for tr in data["trials"] if tr["learner"] == learner], metric,
-                                                tr=_tr), key="cmp_parallel")
+                                                tr=tk), key="cmp_parallel")
 
 
 # ---------------------------------------------------------------- gates

@@ -24,6 +24,7 @@ from core.experiments import service
 from core.experiments.search import SearchConfig, TrialRecord
 from core.store import lineage
 from tests.conftest import make_project
+from tests.tiny_models import churn_frame
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,13 +36,7 @@ def _version(ws, tmp_path: Path, frame: pd.DataFrame, name: str = "data.csv", pr
 
 
 def _classification(n: int = 300, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    x1, x2 = rng.normal(size=n), rng.normal(size=n)
-    plan = rng.choice(["basic", "pro", "max"], size=n)
-    y = np.where(x1 + 0.5 * x2 + (plan == "max") + rng.normal(scale=0.5, size=n) > 0.3, "yes", "no")
-    frame = pd.DataFrame({"x1": x1, "x2": x2, "plan": plan, "churned": y})
-    frame.loc[::17, "x2"] = np.nan
-    return frame
+    return churn_frame(n, seed)
 
 
 def _slow_search(ws, tmp_path):
