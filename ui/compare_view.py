@@ -232,7 +232,7 @@ def leaderboard_view(ws: Workspace, project_id: str, chosen: dict[str, list[str]
         keep = [m for m in _selected_ids() if m not in on_page]  # choices on other pages stay
         _put_selected(keep + [on_page[i] for i in rows if i < len(on_page)])
 
-    st.dataframe(_rows(page, results), hide_index=True, width="stretch", key="cmp_table",
+    st.dataframe(_rows(page, results), hide_index=True, width="stretch", key="cmp_table", placeholder="—",
                  column_config=_column_config(), on_select=chose, selection_mode="multi-row",
                  selection_default={"selection": {"rows": [i for i, m in enumerate(on_page) if m in selected]}},
                  height=min(36 * (len(page.rows) + 1) + 2, 640))
