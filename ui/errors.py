@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,8 +24,29 @@ def render(exc: MLCycleError) -> None:
     text = escape_markdown(i18n.message(exc.message), keep_code=True)
     if exc.hint:
         hint = i18n.message(exc.hint, kind="HINTS")
-        text += f"\n\n**{t('What to do:')}** {escape_markdown(hint, keep_code=True)}"
+        text += f"\n\n**{t('What to do:')}** {_hint_markdown(hint)}"
     st.error(text, icon="⚠️")
+
+
+def _hint_markdown(hint: str) -> str:
+    """A hint as Markdown. A hint with indented lines (a gate rule with a caret under its bad token)
+    keeps its lines, and the indented ones become one monospaced block so the caret stays under the
+    token; any other hint reads as one paragraph."""
+    lines = hint.splitlines()
+    if not any(line.startswith("  ") for line in lines):
+        return escape_markdown(hint, keep_code=True)
+    parts, block = [], []
+    for line in [*lines, ""]:
+        if line.startswith("  "):
+            block.append(line[2:])
+            continue
+        if block:  # the excerpt as written, in a fence longer than any backtick run in it
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", "\n".join(block))), default=0))
+            parts.append(f"\n{fence}\n" + "\n".join(block) + f"\n{fence}\n")
+            block = []
+        if line:
+            parts.append(escape_markdown(line, keep_code=True) + "  ")
+    return "\n".join(parts)
 
 
 @contextmanager
