@@ -357,3 +357,46 @@ def m0006_evaluation_and_registry(db: Database) -> None:
         " UPDATE models SET project_id = (SELECT e.project_id FROM experiments e WHERE e.id = NEW.experiment_id)"
         " WHERE id = NEW.id; END"
     )
+
+
+@MIGRATIONS(name="0007_explanations_and_model_cards")
+def m0007_explanations_and_model_cards(db: Database) -> None:
+    """The Explain step: stored SHAP explanations, reused by their key, and the parts of a model
+    card that the user writes (intended use, limitations...); the rest of a card is read from lineage.
+
+    An explanation is keyed by (model, dataset version, rows, settings): ``settings_key`` is the
+    sha256 of its canonical settings JSON, so asking again for the same thing reuses it.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE explanations (
+            id TEXT PRIMARY KEY,
+            model_id TEXT NOT NULL REFERENCES models(id),
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            n_rows INTEGER NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            settings_key TEXT NOT NULL,
+            explainer TEXT NOT NULL,
+            units TEXT NOT NULL DEFAULT '',
+            outputs TEXT NOT NULL DEFAULT '[]',
+            columns TEXT NOT NULL DEFAULT '[]',
+            base_values TEXT NOT NULL DEFAULT '[]',
+            importance TEXT NOT NULL DEFAULT '{}',
+            artifact TEXT NOT NULL,
+            job_id TEXT REFERENCES jobs(id),
+            seconds REAL,
+            notes TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX explanations_key ON explanations(model_id, version_id, n_rows, settings_key);
+        CREATE INDEX explanations_model ON explanations(model_id, created_at);
+
+        CREATE TABLE model_cards (
+            model_id TEXT PRIMARY KEY REFERENCES models(id),
+            fields TEXT NOT NULL DEFAULT '{}',
+            updated_by TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
