@@ -17,6 +17,10 @@ Every page uses these names, and only these, for what it shows:
 ``models``     several models, comma-separated (the ones compared)
 ``sort``       a list's sort key, ``-`` first for descending (``-value``)
 ``page``       a list's page number, from 1
+``rows``       how many rows of a version to explain (Explain)
+``row``        one row of a version, by its number in the version (Explain's local view)
+``class``      the class an explanation is shown for (Explain, multiclass)
+``column``     one column of a version (Explain's dependence plot)
 =============  ==================================================================
 
 How it works:
@@ -36,12 +40,12 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 PARAMS = ("project", "dataset", "version", "experiment", "model", "task", "tab", "lang",
-          "hypothesis", "learner", "models", "sort", "page")
+          "hypothesis", "learner", "models", "sort", "page", "rows", "row", "class", "column")
 # what a link to another page carries along (``tab`` belongs to one page)
 CONTEXT = ("project", "dataset", "version", "experiment", "model", "task", "lang")
 # what belongs to one project: dropped when the project changes
 PROJECT_SCOPED = ("dataset", "version", "experiment", "model", "task", "tab", "hypothesis", "learner", "models",
-                  "sort", "page")
+                  "sort", "page", "rows", "row", "class", "column")
 
 
 def get(name: str) -> str | None:

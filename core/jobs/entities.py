@@ -45,11 +45,11 @@ class Job(_Entity):
     def subject(self) -> tuple[str, str] | None:
         """What the job works on, as ``(object kind, id)`` (the kinds of the activity feed), or ``None``.
 
-        Read from the payload: an experiment (``automl``, ``refit``), a dataset version
-        (``profile``) or a model (``reproduce``).
+        Read from the payload: an experiment (``automl``, ``refit``), a model (``reproduce``,
+        ``explain``, which names the explained version too) or a dataset version (``profile``).
         """
         payload = self.payload if isinstance(self.payload, dict) else {}
-        for key, kind in (("experiment_id", "experiment"), ("version_id", "dataset_version"), ("model_id", "model")):
+        for key, kind in (("experiment_id", "experiment"), ("model_id", "model"), ("version_id", "dataset_version")):
             if isinstance(payload.get(key), str) and payload[key]:
                 return kind, payload[key]
         return None
