@@ -60,6 +60,7 @@ KINDS: dict[str, JobKind] = {
     "reproduce": JobKind("core.evaluation.pipeline:run_reproduce_job"),
     "evaluate": JobKind("core.evaluation.pipeline:run_evaluate_job"),
     "benchmark": JobKind("core.evaluation.benchmark:run_benchmark_job"),
+    "explain": JobKind("core.explain.service:run_explain_job"),
 }
 
 
