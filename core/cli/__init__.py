@@ -52,6 +52,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "experiments": ("experiments",),
     "models": ("models",),
     "gates": ("gates",),
+    "explain": ("explain",),
 }
 
 
