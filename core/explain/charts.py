@@ -322,41 +322,32 @@ def beeswarm(expl: Explanation, output: int | None = 0, *, top: int = 15, tr: Tr
     order = np.argsort(-np.abs(values).mean(axis=0), kind="stable")[:top]
     k = len(order)
     rng = np.random.default_rng(0)
-    xs, ys, colours, custom = [], [], [], []
-    gx, gy, gcustom = [], [], []
+    labels = np.array([_esc(i) for i in expl.data.index[rows]], dtype=object)
+    parts = []  # per column: shap, y, colour (NaN where missing), hover texts
     for rank, j in enumerate(order):
         column = expl.columns[j]
         series = expl.data[column].iloc[rows]
         shap = values[rows, j]
         codes, _ = _encode(series)
-        scaled = _colour_scale(codes)
-        y = (k - 1 - rank) + _density_offsets(shap, rng)
-        name = _esc(column)
-        texts = [_value_text(v, tr) for v in series.tolist()]
-        labels = [_esc(i) for i in series.index]
-        missing = ~np.isfinite(codes)
-        for i in range(len(rows)):
-            point = [name, texts[i], labels[i]]
-            if missing[i]:
-                gx.append(float(shap[i]))
-                gy.append(float(y[i]))
-                gcustom.append(point)
-            else:
-                xs.append(float(shap[i]))
-                ys.append(float(y[i]))
-                colours.append(float(scaled[i]))
-                custom.append(point)
+        texts = np.array([_value_text(v, tr) for v in series.tolist()], dtype=object)
+        custom = np.column_stack([np.full(len(rows), _esc(column), dtype=object), texts, labels])
+        parts.append((shap, (k - 1 - rank) + _density_offsets(shap, rng), _colour_scale(codes), custom))
+    xs, ys, colours = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    custom = np.concatenate([p[3] for p in parts])
+    missing = ~np.isfinite(colours)
+    keep = ~missing
     hover = ("<b>%{customdata[0]}</b> = %{customdata[1]}<br>" + tr("row {row}").format(row="%{customdata[2]}")
              + "<br>" + tr("SHAP value {value}").format(value="%{x:.4g}") + "<extra></extra>")
-    traces = [{"type": "scatter", "mode": "markers", "x": xs, "y": ys, "customdata": custom, "hovertemplate": hover,
-               "name": tr("feature value"), "showlegend": False,
-               "marker": {"color": colours, "colorscale": SHAP_SCALE, "cmin": 0, "cmax": 1, "size": 5, "opacity": 0.85,
+    traces = [{"type": "scatter", "mode": "markers", "x": xs[keep], "y": ys[keep], "customdata": custom[keep],
+               "hovertemplate": hover, "name": tr("feature value"), "showlegend": False,
+               "marker": {"color": colours[keep], "colorscale": SHAP_SCALE, "cmin": 0, "cmax": 1, "size": 5, "opacity": 0.85,
                           "showscale": True,
                           "colorbar": {"title": {"text": tr("feature value"), "side": "right"}, "tickvals": [0, 1],
                                        "ticktext": [tr("low"), tr("high")], "tickangle": 0, "thickness": 12, "len": 0.6,
                                        "outlinewidth": 0}}}]
-    if gx:
-        traces.append({"type": "scatter", "mode": "markers", "x": gx, "y": gy, "customdata": gcustom,
+    if missing.any():
+        traces.append({"type": "scatter", "mode": "markers", "x": xs[missing], "y": ys[missing],
+                       "customdata": custom[missing],
                        "hovertemplate": hover, "name": tr("missing value"),
                        "marker": {"color": MISSING, "size": 5, "opacity": 0.85}})
     notes = [tr("each point is a row; colour: the column's value, low to high within the column")]
