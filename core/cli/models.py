@@ -1,11 +1,12 @@
-"""CLI: `mlcycle models list|show|benchmark|evaluate|promote|history|migrate`: compare, measure and register models.
+"""CLI: `mlcycle models list|show|benchmark|evaluate|promote|history|card|migrate`: compare, measure and register models.
 
 ``list`` is a project's leaderboard (paginated in SQL by :mod:`core.evaluation.leaderboard`);
 ``show`` is everything about one model (its evaluation with intervals, per-class table, latest
 benchmark, gate result, registry stage and history, the verdict on its hypothesis);
 ``benchmark`` and ``evaluate`` queue their jobs and wait for them with progress on stderr
 (``--no-wait`` returns the queued job); ``promote`` moves a model between registry stages and
-``history`` lists those moves. A model is named by its full id; a project by its id or name.
+``history`` lists those moves; ``card`` writes the model card (Markdown or HTML) and sets the parts
+a person writes (``--set caveats=...``). A model is named by its full id; a project by its id or name.
 """
 
 from __future__ import annotations
@@ -373,6 +374,48 @@ def cmd_history(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     return {"history": [c.as_dict() for c in changes]}, text
 
 
+# ---------------------------------------------------------------- card
+
+def _card_settings(pairs: list[str]) -> dict[str, str]:
+    """``--set FIELD=TEXT`` pairs as ``{field: text}`` (the last one of a field wins)."""
+    from core.explain.card import CARD_FIELDS
+
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"'{pair}' is not FIELD=TEXT.",
+                               hint='E.g. --set caveats="Trained on 2024 customers only." Fields: '
+                                    + ", ".join(CARD_FIELDS) + ".")
+        found[key.strip()] = value
+    return found
+
+
+def cmd_card(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from pathlib import Path
+
+    from core.data.views import check_output_path
+    from core.explain import card as cards
+
+    model = _model(ws, args.model)
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:  # refused before anything is written
+        check_output_path(out, what="the model card", suggested=f"model-card-{model.id}.{args.format}")
+    settings = _card_settings(args.set or [])
+    if settings:
+        cards.set_card_fields(ws, model.id, settings, actor=args.by or "")
+    card = cards.build_card(ws, model.id)
+    document = cards.to_html(card) if args.format == "html" else cards.to_markdown(card)
+    data: dict[str, Any] = {"model": model.id, "format": args.format, "sections": card.keys}
+    if settings:
+        data["fields"] = cards.card_fields(ws, model.id)
+    if out is None:
+        return data | {"text": document}, document
+    out.write_text(document, encoding="utf-8")
+    return data | {"path": str(out)}, (f"Wrote the model card of {model.learner} {model.id} to {out} "
+                                       f"({args.format}, {len(card.sections)} sections)")
+
+
 # ---------------------------------------------------------------- migrate
 
 def cmd_migrate(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
@@ -395,7 +438,7 @@ def cmd_migrate(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``models`` command group."""
-    grp = sub.add_parser("models", help="trained models: compare, benchmark, evaluate, promote, migrate").add_subparsers(
+    grp = sub.add_parser("models", help="trained models: compare, benchmark, evaluate, promote, card, migrate").add_subparsers(
         dest="command", required=True, metavar="<command>")
     c = grp.add_parser("list", parents=[common], help="a project's leaderboard: metrics with 95%% intervals, "
                                                       "latency, size, stage and gate")
@@ -444,6 +487,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("model", nargs="?", default=None, help="model id; or --project")
     c.add_argument("--project", default=None)
     c.set_defaults(handler=cmd_history)
+
+    c = grp.add_parser("card", parents=[common], help="the model card (Mitchell et al.) from the recorded lineage, "
+                                                      "as Markdown or HTML; --set writes the parts a person writes")
+    c.add_argument("model", help="model id")
+    c.add_argument("--format", choices=("md", "html"), default="md", help="md (Markdown, the default) or html "
+                                                                          "(one self-contained page)")
+    c.add_argument("--out", default=None, metavar="FILE", help="write it to this file (in an existing folder) "
+                                                               "instead of stdout")
+    c.add_argument("--set", action="append", default=None, metavar="FIELD=TEXT",
+                   help="write a field first (repeatable; empty TEXT clears it): intended_use, out_of_scope, "
+                        "factors, ethical_considerations, caveats, recommendations or owners")
+    c.add_argument("--by", default=None, help="who writes the fields (default: your user name)")
+    c.set_defaults(handler=cmd_card)
 
     c = grp.add_parser("migrate", parents=[common],
                        help="rewrite models saved as pickles (before mlcycle-model/2) in the pickle-free format, "
