@@ -26,6 +26,7 @@ PAGES: dict[str, list[dict]] = {
     "Model": [
         {"page": "app_pages/experiments.py", "title": "Experiments", "icon": ":material/science:"},
         {"page": "app_pages/compare.py", "title": "Compare", "icon": ":material/leaderboard:"},
+        {"page": "app_pages/explain.py", "title": "Explain", "icon": ":material/insights:"},
     ],
     "Ship": [],
     "Watch": [

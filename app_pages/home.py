@@ -22,15 +22,17 @@ STEP_PAGES = {
     "explore": "app_pages/explore.py",
     "experiment": "app_pages/experiments.py",
     "compare": "app_pages/compare.py",
+    "explain": "app_pages/explain.py",
 }
 STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment",
-               "compare": "Compare"}
+               "compare": "Compare", "explain": "Explain"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
     "explore": "Profile a dataset version: types, missing values, distributions.",
     "experiment": "Run AutoML on a dataset version.",
     "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
+    "explain": "See what drives the model overall and for single rows, and write its model card.",
 }
 STATE_BADGE = {
     "done": ("green", ":material/check_circle:", "Done"),
@@ -55,6 +57,9 @@ def step_detail(step: overview.StepStatus) -> str:
         production = t("a production model") if n.get("production") else t("no production model")
         return (f"{tn('{n} model', '{n} models', n.get('models', 0))} · "
                 f"{tn('{n} hypothesis judged', '{n} hypotheses judged', n.get('judged', 0))} · {production}")
+    if step.key == "explain":
+        return (f"{tn('{n} model explained', '{n} models explained', n.get('explained', 0))} · "
+                f"{tn('{n} model card written', '{n} model cards written', n.get('cards', 0))}")
     return step.detail
 
 

@@ -76,6 +76,11 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
                               " AND stage = 'production'", [project_id])
         n_judged = _count(db, tables, models, "SELECT COUNT(*) FROM hypotheses WHERE project_id = ?"
                           " AND archived_at IS NULL AND verdict IS NOT NULL", [project_id])
+        explained = ("explanations", "model_cards", "models")
+        n_explained = _count(db, tables, explained, "SELECT COUNT(DISTINCT x.model_id) FROM explanations x"
+                             " JOIN models m ON m.id = x.model_id WHERE m.project_id = ?", [project_id])
+        n_cards = _count(db, tables, explained, "SELECT COUNT(*) FROM model_cards c JOIN models m"
+                         " ON m.id = c.model_id WHERE m.project_id = ?", [project_id])
 
     def state(done: bool, started: bool) -> str:
         return "done" if done else ("in_progress" if started else "not_started")
@@ -106,6 +111,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             f"judged, {'a' if n_production else 'no'} production model",
             "Compare the models on accuracy and speed, check the gates and promote one.",
             {"models": n_models, "production": n_production, "judged": n_judged},
+        ),
+        StepStatus(
+            "explain", "Explain", state(n_explained > 0 and n_cards > 0, n_explained > 0 or n_cards > 0),
+            f"{n_explained} model{'s' if n_explained != 1 else ''} explained, {n_cards} model card"
+            f"{'s' if n_cards != 1 else ''} written",
+            "See what drives the model overall and for single rows, and write its model card.",
+            {"explained": n_explained, "cards": n_cards},
         ),
     ]
 
