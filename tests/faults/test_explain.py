@@ -164,6 +164,10 @@ def test_what_if_names_the_column_of_a_bad_value(ws, tmp_path):
 def test_row_choices_refuse_an_unknown_kind_a_regression_confidence_and_rows_of_another_version(ws, tmp_path):
     model = make_model(ws, tmp_path)
     _, expl = service.explain_model(ws, model.id)
+    reports = []
+    service.explain_model(ws, model.id, rows=7, progress=reports.append)  # computed: every progress message
+    lrl2 = add_model(ws, service.get_experiment(ws, model.experiment_id), "lrl2")
+    service.explain_model(ws, lrl2.id, rows=7, progress=reports.append)  # with the background step
     with pytest.raises(InvalidInput, match="Unknown choice of rows 'best'"):
         service.row_choices(ws, model.id, expl, kind="best")
     with pytest.raises(InvalidInput, match="at least one row"):
@@ -187,3 +191,69 @@ def test_compare_refuses_the_same_model_twice_and_names_the_model_a_version_cann
     assert service.explanations_of(ws, narrow.id) == [] and version.n_rows > 0
     with pytest.raises(NotFound):
         service.compare_importance(ws, a.id, "mdl_nothere")
+
+
+# ---------------------------------------------------------------- in Korean
+
+def test_each_korean_pattern_of_the_explain_service_matches_its_example_and_keeps_the_data(monkeypatch):
+    import re
+    import string
+
+    from ui import i18n
+    from ui.locale import ko_explain_service
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    for kind in ("ERRORS", "HINTS", "PROGRESS", "NOTES"):
+        for pattern, korean, example in getattr(ko_explain_service, kind):
+            match = re.fullmatch(pattern, example, re.DOTALL)
+            assert match, f"{pattern!r} does not match its example {example!r}"
+            fields = {f for _, f, _, _ in string.Formatter().parse(korean) if f}
+            assert fields <= set(match.groupdict()), f"{korean!r} names a group {pattern!r} lacks"
+            shown = i18n.message(example, kind=kind)
+            assert re.search(r"[\uac00-\ud7a3]", shown), (kind, shown)
+            for name, value in match.groupdict().items():
+                if value and name != "reason":
+                    assert value in shown, (value, shown)
+
+
+def test_real_explain_messages_read_in_korean(ws, tmp_path, monkeypatch):
+    """The messages the service really writes (not only the examples) find their Korean pattern."""
+    import re
+
+    from ui import i18n
+
+    model = make_model(ws, tmp_path)
+    version = _version_without(ws, tmp_path, "x2")
+    raised = []
+    for call in (lambda: service.explain_model(ws, model.id, rows=0),
+                 lambda: service.explain_model(ws, model.id, version_id=version.id),
+                 lambda: service.what_if(service._bundle(ws, service.get_model(ws, model.id)),
+                                         {"x1": 1.0, "x2": 1.0, "plan": "pro"}, {"x1": "lots"}, background=None)):
+        with pytest.raises(InvalidInput) as err:
+            call()
+        raised.append(err.value)
+    job = service.enqueue_explanation(ws, model.id, rows=12, start_worker=False)
+    jobs.run_worker(ws, idle_exit=0, max_jobs=1)
+    stored = service.find_explanation(ws, model.id, rows=12)
+    service.explain_model(ws, model.id)  # all rows: the other note
+    notes = stored.notes + service.find_explanation(ws, model.id).notes
+    _, expl = service.explain_model(ws, model.id)
+    reports = []
+    service.explain_model(ws, model.id, rows=7, progress=reports.append)  # computed: every progress message
+    lrl2 = add_model(ws, service.get_experiment(ws, model.experiment_id), "lrl2")
+    service.explain_model(ws, lrl2.id, rows=7, progress=reports.append)  # with the background step
+    with pytest.raises(InvalidInput) as err:
+        service.row_choices(ws, model.id, expl, kind="confident", k=0)
+    raised.append(err.value)
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for exc in raised:
+        assert hangul.search(i18n.message(exc.message)), exc.message
+        assert hangul.search(i18n.message(exc.hint, kind="HINTS")), exc.hint
+    assert hangul.search(i18n.progress(job.title)), job.title
+    assert len(reports) >= 8 and any("background" in r.message for r in reports)
+    for report in reports:
+        assert hangul.search(i18n.progress(report.message)), report.message
+    for note in notes:
+        assert hangul.search(i18n.message(note, kind="NOTES")), note
