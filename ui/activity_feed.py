@@ -36,6 +36,8 @@ EVENT_TEXT = {
     ("model", "reproduced"): "Model {name} of {parent} reproduced",
     ("model", "migrated"): "Model {name} of {parent} moved to the pickle-free format",
     ("model", "benchmarked"): "Model {name} of {parent} benchmarked",
+    ("model", "explained"): "Model {name} of {parent} explained",
+    ("model", "card"): "Model card of {name} of {parent} edited",
     ("model", "promoted"): "Model {name} of {parent} changed stage",
     ("model", "stage_changed"): "Model {name} of {parent} changed stage",
     ("model", "archived"): "Model {name} of {parent} archived",

@@ -31,7 +31,7 @@ from core.explain import charts, service
 from core.explain.explainers import Explanation, structure_importance
 from core.modeling import ModelBundle
 from core.workspace import Workspace
-from ui import errors, fmt, pickers, state, url
+from ui import errors, fmt, i18n, pickers, state, url
 from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
@@ -81,6 +81,8 @@ def _value_text(value: Any) -> str:
         return t("(missing)")
     if isinstance(value, float | np.floating):
         return fmt.num(float(value))
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()
     return str(value)
 
 
@@ -177,8 +179,9 @@ def summary(stored: Any, expl: Explanation, bundle: ModelBundle) -> None:
                   explainer=tk(EXPLAINER_NAMES.get(expl.explainer, expl.explainer)), units=units, base=base))
     if bundle.task == "binary":
         st.caption(t("Positive values push towards {cls}.", cls=f"**{escape_markdown(expl.outputs[0])}**"))
-    reused = stored.created_at
-    st.caption(t("Stored {when}; asking for the same model, rows and settings reuses it.", when=fmt.ago(reused)))
+    notes = [i18n.message(note, kind="NOTES") for note in stored.notes]
+    st.caption(" ".join([t("Stored {when}; asking for the same model, rows and settings reuses it.",
+                           when=fmt.ago(stored.created_at)), *map(escape_markdown, notes)]))
 
 
 def pick_output(expl: Explanation) -> int:
@@ -346,7 +349,7 @@ def _widget(spec: dict[str, Any], value: Any, key: str) -> Any:
             options.append(current)
         return st.selectbox(name, options, index=options.index(current), key=key, accept_new_options=True,
                             format_func=lambda o: o or t("(missing)"))
-    return st.text_input(name, value="" if missing else str(value), key=key)
+    return st.text_input(name, value="" if missing else _value_text(value), key=key)
 
 
 def what_if_view(ws: Workspace, model: Model, expl: Explanation, bundle: ModelBundle, output: int) -> None:
@@ -406,6 +409,11 @@ def _same(entered: Any, original: Any) -> bool:
     if isinstance(entered, float):
         try:
             return float(original) == entered
+        except (TypeError, ValueError):
+            return False
+    if isinstance(original, pd.Timestamp):
+        try:
+            return pd.Timestamp(entered) == original
         except (TypeError, ValueError):
             return False
     return str(entered).lower() == str(original).lower()

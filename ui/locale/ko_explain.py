@@ -85,7 +85,7 @@ KO = {
         "{n}번 행의 값을 바꾸고 **예측**을 누르세요. 모델이 바뀐 행을 예측하고 바로 설명합니다.",
     "Columns in order of importance.": "중요도 순으로 나열한 열입니다.",
     "Predict": "예측",
-    "Original: {prediction}": "원래 예측: {prediction}",
+    "Original: {prediction}": "원래: {prediction}",
     "**Changed:** {changes}": "**바꾼 값:** {changes}",
     "nothing changed": "바꾼 값 없음",
     "Original": "원래",
@@ -116,6 +116,9 @@ KO = {
     "Download the model card (HTML)": "모델 카드 내려받기 (HTML)",
 }
 KO |= {
+    # the activity feed
+    "Model {name} of {parent} explained": "{parent}의 모델 {name} 설명됨",
+    "Model card of {name} of {parent} edited": "{parent}의 모델 {name}의 모델 카드 수정됨",
     # Home's lifecycle step
     "See what drives the model overall and for single rows, and write its model card.":
         "모델 전체와 각 행의 예측을 무엇이 이끄는지 보고, 모델 카드를 작성합니다.",
