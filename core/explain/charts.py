@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -155,11 +156,15 @@ def _signed(x: float) -> str:
     return ("+" if x >= 0 else "−") + _short(abs(x))
 
 
-def _wrap(text: str, width: int = 110) -> str:
-    """A long (escaped) note broken into lines of about ``width`` characters, for a subtitle."""
+def _wrap(text: str, width: int = 80) -> str:
+    """A long (escaped) note broken into lines of about ``width`` columns, for a subtitle that must fit
+    a half-width chart (a Hangul syllable counts as two columns)."""
+    def size(word: str) -> int:
+        return sum(2 if "\u1100" <= ch <= "\ud7a3" else 1 for ch in word)
+
     lines, line = [], ""
     for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
+        if line and size(line) + 1 + size(word) > width:
             lines.append(line)
             line = word
         else:
@@ -203,6 +208,13 @@ def _density_offsets(shap: np.ndarray, rng: np.random.Generator, half_height: fl
     ys = np.empty(n)
     ys[order] = np.ceil(layer / 2) * np.where(layer % 2 == 1, 1.0, -1.0)
     return ys * (0.9 * half_height / (np.max(np.abs(ys)) + 1))
+
+
+def _signed_range(values: Sequence[float]) -> dict[str, Any]:
+    """An axis range with room for the value labels outside bars on both sides of zero."""
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    pad = 0.4 * ((hi - lo) or 1.0)  # a half-width chart has little room per unit
+    return {"range": [lo - pad if lo < 0 else lo, hi + pad if hi > 0 else hi]}
 
 
 def _zero_line(axis: Literal["x", "y"]) -> dict[str, Any]:
@@ -796,7 +808,7 @@ def structure_bar(structure: Structure | None, *, top: int = 20, tr: Translate =
         values = parts.drop_duplicates("part").set_index("part")["value"].reindex(order).astype(float).tolist()
         hover = "%{y}<br>" + hover_value + "<extra></extra>"
         fig = _bars(names, values, notes, title, x_title, [POSITIVE if v >= 0 else NEGATIVE for v in values],
-                    [_signed(v) for v in values], hover, shapes=[_zero_line("x")])
+                    [_signed(v) for v in values], hover, shapes=[_zero_line("x")], xaxis=_signed_range(values))
         return fig
     palette = colour_map(outputs)
     traces = []
