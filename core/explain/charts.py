@@ -675,7 +675,7 @@ def waterfall(expl: Explanation, position: int, output: int = 0, *, max_display:
         notes.append(tr("class {output}").format(output=_esc(expl.outputs[o])))
     notes.append(tr("red raises the output, blue lowers it"))
     lo, hi = float(min(steps.min(), total)), float(max(steps.max(), total))
-    pad = 0.15 * ((hi - lo) or abs(hi) or 1.0)
+    pad = 0.3 * ((hi - lo) or abs(hi) or 1.0)  # room for the labels outside the end bars, even at half width
     base_line = {"type": "line", "x0": base, "x1": base, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
                  "line": {"color": "#999", "width": 1, "dash": "dot"}, "layer": "below"}
     heading = _with_note(heading, notes)
