@@ -387,8 +387,15 @@ def what_if_view(ws: Workspace, model: Model, expl: Explanation, bundle: ModelBu
     changed = ", ".join(f"{c} = {_value_text(v)}" for c, v in changes.items()) or t("nothing changed")
     st.markdown(t("**Changed:** {changes}", changes=escape_markdown(changed)))
     left, right = st.columns(2)
-    left.metric(t("Original"), before)
-    right.metric(t("What-if"), after)
+    old, new = _outcome(bundle, expl.data.iloc[[position]]), _outcome_of(bundle, prediction)
+    left.metric(t("Original"), old[0], help=before)
+    delta = None
+    if old[1] is not None:
+        shown = str(old[2]) if bundle.is_classifier else ""
+        change = (new[3].get(old[2], 0.0) if bundle.is_classifier else new[1]) - old[1]
+        delta = f"{change:+.3f}" + (f" P({shown})" if shown else "")
+    right.metric(t("What-if"), new[0], delta=delta, delta_color="off" if bundle.is_classifier else "normal",
+                 help=after)
     for note in prediction.get("notes") or []:
         st.caption(escape_markdown(note))
     units = tk(UNITS.get(explained.units, explained.units))
@@ -417,6 +424,29 @@ def _same(entered: Any, original: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return str(entered).lower() == str(original).lower()
+
+
+def _outcome(bundle: ModelBundle, row: pd.DataFrame) -> tuple[str, float | None, Any, dict[Any, float]]:
+    """A short prediction for a metric (``label · p`` or the value), the number a delta compares, the label,
+    and the class probabilities."""
+    if bundle.is_classifier:
+        proba = bundle.predict_proba(row)[0]
+        best = int(np.argmax(proba))
+        label = bundle.classes[best]
+        probabilities = {str(c): float(p) for c, p in zip(bundle.classes, proba, strict=True)}
+        return f"{label} · {fmt.num(float(proba[best]), 3)}", float(proba[best]), str(label), probabilities
+    value = float(bundle.predict(row)[0])
+    return fmt.num(value), value, None, {}
+
+
+def _outcome_of(bundle: ModelBundle, prediction: dict[str, Any]) -> tuple[str, float | None, Any, dict[Any, float]]:
+    probabilities = {str(k): float(v) for k, v in (prediction.get("probabilities") or {}).items()}
+    if probabilities:
+        label = str(prediction["prediction"])
+        p = probabilities.get(label, 0.0)
+        return f"{label} · {fmt.num(p, 3)}", p, label, probabilities
+    value = float(prediction["prediction"])
+    return fmt.num(value), value, None, {}
 
 
 def _what_if_text(bundle: ModelBundle, prediction: dict[str, Any]) -> str:

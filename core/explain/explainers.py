@@ -217,9 +217,11 @@ def explain_frame(bundle: ModelBundle, rows: pd.DataFrame, *, background: pd.Dat
     if explainer != "tree":
         if background is None or len(background) == 0:
             background = _sample(rows, DEFAULT_BACKGROUND, seed)
-            notes.append(f"Integrated over {len(background):,} of the explained rows (no training rows given).")
+            source = f"{len(background):,} of the explained rows (no training rows were given)"
         else:
-            notes.append(f"Integrated over {len(background):,} training rows.")
+            source = f"{len(background):,} training rows"
+        if explainer == "linear":
+            notes.append(f"Background: {source}; the base value is the model's average output over them.")
         bg_features = bundle.transform(background)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -228,8 +230,9 @@ def explain_frame(bundle: ModelBundle, rows: pd.DataFrame, *, background: pd.Dat
         elif explainer == "linear":
             phi, base = _linear(bundle, features, bg_features)
         else:
-            phi, base, note = _permutation(bundle, features, bg_features, seed, progress)
-            notes.append(note)
+            phi, base, used = _permutation(bundle, features, bg_features, seed, progress)
+            notes.append(f"Permutation explainer: one forward-and-back permutation per row over {used:,} background "
+                         f"rows sampled from {source} (exactly additive; each column's share is an estimate).")
     values = _to_raw_columns(bundle, phi, list(features.columns))
     progress(Progress(1.0, f"Explained {len(rows):,} rows"))
     return Explanation(explainer, units, list(bundle.input_columns), _outputs(bundle), values,
@@ -298,7 +301,7 @@ def _linear(bundle: ModelBundle, features: pd.DataFrame, bg_features: pd.DataFra
 
 
 def _permutation(bundle: ModelBundle, features: pd.DataFrame, bg_features: pd.DataFrame, seed: int,
-                 progress: ProgressFn) -> tuple[np.ndarray, np.ndarray, str]:
+                 progress: ProgressFn) -> tuple[np.ndarray, np.ndarray, int]:
     import shap
 
     columns = list(features.columns)
@@ -327,9 +330,7 @@ def _permutation(bundle: ModelBundle, features: pd.DataFrame, bg_features: pd.Da
         done = min(start + PERMUTATION_CHUNK, len(matrix))
         progress(Progress(0.05 + 0.9 * done / len(matrix), f"Explained {done:,} of {len(matrix):,} rows"))
     phi, base = _keep_outputs(bundle, np.concatenate(values, axis=0), bases[0])
-    note = (f"Permutation explainer: one forward-and-back permutation per row over {len(bg):,} "
-            "background rows (exactly additive; an estimate of each column's share).")
-    return phi, base, note
+    return phi, base, len(bg)
 
 
 def _to_raw_columns(bundle: ModelBundle, phi: np.ndarray, feature_names: list[str]) -> np.ndarray:

@@ -342,7 +342,7 @@ def test_extra_columns_are_ignored_and_the_tree_explainer_needs_no_background(zo
 def test_without_a_background_the_rows_themselves_are_used_and_said_so(zoo):
     bundle, rows = zoo.bundle("binary", "lrl2"), zoo.rows("binary")
     expl = explainers.explain_frame(bundle, rows)
-    assert any("explained rows" in note for note in expl.notes)
+    assert any("of the explained rows (no training rows were given)" in note for note in expl.notes)
     np.testing.assert_allclose(expl.output(), explainers.model_output(bundle, rows, expl.units), atol=1e-9)
     given = zoo.explanation("binary", "lrl2")
     assert any("training rows" in note for note in given.notes)

@@ -175,16 +175,27 @@ NOTES: list[tuple[str, str, str]] = [
      "'{ds}' v{k}({v})의 행 {t}개 중 무작위로 뽑은 {n}개(시드 {s}), 원래 행 순서대로.",
      f"A random sample (seed 0) of 1,000 of the 12,000 rows of 'churn' v1 ({_V}), kept in row order."),
     # notes core.explain.explainers writes (kept in the stored explanation)
-    (r"Integrated over (?P<n>[\d,]+) training rows\.", "학습 행 {n}개에 대해 적분했습니다.",
-     "Integrated over 200 training rows."),
-    (r"Integrated over (?P<n>[\d,]+) of the explained rows \(no training rows given\)\.",
-     "설명한 행 중 {n}개에 대해 적분했습니다(학습 행이 주어지지 않음).",
-     "Integrated over 40 of the explained rows (no training rows given)."),
-    (r"Permutation explainer: one forward-and-back permutation per row over (?P<n>[\d,]+) background rows \(exactly "
-     r"additive; an estimate of each column's share\)\.",
-     "순열 설명기: 배경 행 {n}개에 대해 행마다 앞뒤 순열 한 번(합은 정확히 맞고, 열별 몫은 추정치).",
-     "Permutation explainer: one forward-and-back permutation per row over 50 background rows (exactly additive; "
-     "an estimate of each column's share)."),
+    (r"Background: (?P<n>[\d,]+) training rows; the base value is the model's average output over them\.",
+     "배경 데이터: 학습 행 {n}개. 기준값은 이 행들에 대한 모델 출력의 평균입니다.",
+     "Background: 200 training rows; the base value is the model's average output over them."),
+    (r"Background: (?P<n>[\d,]+) of the explained rows \(no training rows were given\); the base value is the "
+     r"model's average output over them\.",
+     "배경 데이터: 설명한 행 중 {n}개(학습 행이 주어지지 않음). 기준값은 이 행들에 대한 모델 출력의 평균입니다.",
+     "Background: 40 of the explained rows (no training rows were given); the base value is the model's average "
+     "output over them."),
+    (r"Permutation explainer: one forward-and-back permutation per row over (?P<m>[\d,]+) background rows sampled "
+     r"from (?P<n>[\d,]+) training rows \(exactly additive; each column's share is an estimate\)\.",
+     "순열 설명기: 학습 행 {n}개에서 뽑은 배경 행 {m}개로 행마다 앞뒤 순열을 한 번 계산했습니다(합은 정확하고, "
+     "열별 몫은 추정치입니다).",
+     "Permutation explainer: one forward-and-back permutation per row over 50 background rows sampled from 200 "
+     "training rows (exactly additive; each column's share is an estimate)."),
+    (r"Permutation explainer: one forward-and-back permutation per row over (?P<m>[\d,]+) background rows sampled "
+     r"from (?P<n>[\d,]+) of the explained rows \(no training rows were given\) \(exactly additive; each column's "
+     r"share is an estimate\)\.",
+     "순열 설명기: 설명한 행 {n}개(학습 행이 주어지지 않음)에서 뽑은 배경 행 {m}개로 행마다 앞뒤 순열을 한 번 "
+     "계산했습니다(합은 정확하고, 열별 몫은 추정치입니다).",
+     "Permutation explainer: one forward-and-back permutation per row over 40 background rows sampled from 40 of "
+     "the explained rows (no training rows were given) (exactly additive; each column's share is an estimate)."),
     # what_if's notes
     (r"'(?P<x>.*)' is not a value of '(?P<c>.+)' the model saw in training: it is treated as other\.",
      "'{x}'은(는) 모델이 학습 때 본 '{c}' 값이 아니어서 '기타'로 처리합니다.",
