@@ -77,6 +77,7 @@ bench: setup-dev $(BENCH_STAMP)  ## print speed ratios against baselines measure
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/tracking.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/explain.py
 	$(BIN)/python bench/automl_overhead.py
 	$(BIN)/python bench/automl.py
 

@@ -127,6 +127,7 @@ def main() -> None:
             "Explore": f"/explore?project={p}&version={ids['version']}&lang={lang}",
             "Experiments": f"/experiments?project={p}&experiment={ids['experiment']}&lang={lang}",
             "Compare": f"/compare?project={p}&models={ids['model']}&lang={lang}",
+            "Explain": f"/explain?project={p}&model={ids['model']}&lang={lang}",
             "Jobs": f"/jobs?project={p}&lang={lang}",
         }
         servers = {"floor": Server(floor_script, env), "app": Server(REPO_ROOT / "app.py", env)}
