@@ -198,9 +198,8 @@ def pick_output(expl: Explanation) -> int:
 
 def global_view(expl: Explanation, bundle: ModelBundle, output: int) -> None:
     """Mean |SHAP| per column, the structure's importance, the beeswarm and a dependence plot."""
-    units = tk(UNITS.get(expl.units, expl.units))
     left, right = st.columns(2)
-    left.plotly_chart(charts.importance_bar(expl.importance(output), units=units, tr=tk), key="xpl_bar",
+    left.plotly_chart(charts.importance_bar(expl.importance(output), units=expl.units, tr=tk), key="xpl_bar",
                       config={"displaylogo": False})
     structure = structure_importance(bundle)
     if structure is not None:
@@ -314,8 +313,7 @@ def local_view(ws: Workspace, model: Model, expl: Explanation, bundle: ModelBund
     if full is not None and bundle.target in full.index:
         headline += " · " + t("actual {value}", value=_value_text(full[bundle.target]))
     st.markdown(f"**{t('Row {n}', n=number)}**: {escape_markdown(headline)}")
-    units = tk(UNITS.get(expl.units, expl.units))
-    st.plotly_chart(charts.waterfall(expl, position, output, tr=tk, prediction_text=headline, units=units),
+    st.plotly_chart(charts.waterfall(expl, position, output, tr=tk, prediction_text=headline, units=expl.units),
                     key="xpl_waterfall", config={"displaylogo": False})
     values = expl.for_output(output)[position]
     table = pd.DataFrame({t("Column"): expl.columns, t("Value"): [_value_text(v) for v in row.iloc[0]],
@@ -398,7 +396,7 @@ def what_if_view(ws: Workspace, model: Model, expl: Explanation, bundle: ModelBu
                  help=after)
     for note in prediction.get("notes") or []:
         st.caption(escape_markdown(note))
-    units = tk(UNITS.get(explained.units, explained.units))
+    units = explained.units
     a, b = st.columns(2)
     a.plotly_chart(charts.waterfall(expl, position, output, tr=tk, units=units, prediction_text=before,
                                     title=t("Original row {n}", n=number)), key="xpl_wi_before",
@@ -450,7 +448,7 @@ def _outcome_of(bundle: ModelBundle, prediction: dict[str, Any]) -> tuple[str, f
 
 
 def _what_if_text(bundle: ModelBundle, prediction: dict[str, Any]) -> str:
-    probabilities = prediction.get("probabilities")
+    probabilities = {str(k): float(v) for k, v in (prediction.get("probabilities") or {}).items()}
     if probabilities:
         label = str(prediction["prediction"])
         return t("predicted {label} (P = {p})", label=label, p=fmt.num(float(probabilities.get(label, 0.0)), 3))
@@ -471,7 +469,10 @@ def compare_view(ws: Workspace, project_id: str, model: Model, version_id: str, 
     with errors.shown(stop=False), st.spinner(t("Explaining both models on the same rows…")):
         frame = service.compare_importance(ws, model.id, other, version_id=version_id, rows=n)
         labels = (options[model.id], options[other])
-        st.plotly_chart(charts.compare_importance(frame, (frame.columns[1], frame.columns[2]), tr=tk),
+        pair = (frame.columns[1], frame.columns[2])
+        units = frame.attrs.get("units") or {}
+        st.plotly_chart(charts.compare_importance(frame, pair, tr=tk, units=(units.get(pair[0], ""),
+                                                                             units.get(pair[1], ""))),
                         key="xpl_compare", config={"displaylogo": False})
         st.caption(t("Both models explained on the same {n} rows; bars are mean |SHAP| in each model's own units "
                      "({a}; {b}), so compare the order more than the sizes.", n=fmt.count(n),

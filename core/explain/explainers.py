@@ -43,7 +43,7 @@ import pandas as pd
 
 from core.errors import InvalidInput
 from core.modeling import ModelBundle
-from core.modeling.preprocessing import ColumnSpec
+from core.modeling.preprocessing import MISSING, OTHER, ColumnSpec
 from core.progress import Progress, ProgressFn, no_progress
 
 __all__ = [
@@ -61,6 +61,7 @@ PERMUTATION_CHUNK = 25        # rows per call of the permutation explainer
 _FORESTS = ("RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor")
 _HISTGB = ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
 _LINEAR = ("LogisticRegression", "LinearSVC", "Ridge", "ElasticNet", "LassoLars")
+_CATEGORY_TEXT = {MISSING: "(missing)", OTHER: "(other values)"}  # the preprocessor's reserved categories
 
 
 # ---------------------------------------------------------------- the explanation
@@ -464,7 +465,7 @@ def _encoded_labels(encoder: Any, specs: dict[str, ColumnSpec]) -> list[str]:
             continue
         if hasattr(trans, "categories_"):
             for col, cats in zip(cols, trans.categories_, strict=True):
-                labels.extend(f"{specs[col].name} = {cat}" for cat in cats)
+                labels.extend(f"{specs[col].name} = {_CATEGORY_TEXT.get(str(cat), cat)}" for cat in cats)
         else:
             labels.extend(_part_label(specs[c], c) for c in cols)
     return labels
