@@ -522,7 +522,8 @@ def _intended_use(g: _Gather) -> tuple[list[str], list[Table]]:
     if m.project_id:
         project = g.safely("The project", lambda: projects.get_project(g.ws, m.project_id))
         if project is not None:
-            statement = (project.problem_statement or "").strip()
+            # Markdown as the Problem page shows it: a single line break inside a paragraph is a space
+            statement = re.sub(r"[ \t]*(?<!\n)\n(?!\n)[ \t]*", " ", (project.problem_statement or "").strip())
             paragraphs.append(f"Problem statement of the project '{literal(project.name)}': {literal(statement)}"
                               if statement else
                               f"The project '{literal(project.name)}' has no problem statement yet: write it on "
