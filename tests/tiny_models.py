@@ -65,3 +65,16 @@ def add_model(ws, exp, learner: str = "lgbm", config: dict | None = None):
 def make_model(ws, tmp_path: Path, *, project=None, learner: str = "lgbm", name: str = "data.csv"):
     """A tiny real model of a new experiment (of ``project``, if given)."""
     return add_model(ws, make_experiment(ws, tmp_path, project=project, name=name), learner)
+
+
+def store_model_file(ws, exp, blob: bytes, learner: str = "lgbm") -> tuple[str, str]:
+    """Store a model file's bytes as a model of ``exp`` directly (an old pickled one, say): (model id, sha256)."""
+    from core.ids import new_id, utcnow
+
+    sha = ws.artifacts.put_bytes(blob)
+    model_id = new_id("mdl")
+    with ws.write() as db:
+        db["models"].insert({"id": model_id, "experiment_id": exp.id, "run_id": None, "learner": learner,
+                             "config": "{}", "artifact": sha, "size_bytes": len(blob), "holdout": "{}",
+                             "environment": "{}", "reference_stats": "{}", "created_at": utcnow()})
+    return model_id, sha

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from tests.conftest import make_project
-from tests.unit.test_cli_compare import build_compared, cli
+from tests.shared import cli
+from tests.unit.test_cli_compare import build_compared
 
 
 def _error(err: str) -> dict:

@@ -14,8 +14,8 @@ from core.data import datasets
 from core.errors import Corrupted, InvalidInput, NotFound
 from core.explain import service
 from tests.conftest import REPO_ROOT
-from tests.tiny_models import add_model, churn_frame, make_experiment, make_model
-from tests.unit.test_cli_explain import cli
+from tests.shared import cli
+from tests.tiny_models import add_model, churn_frame, make_experiment, make_model, store_model_file
 
 
 def _version_without(ws, tmp_path, *drop: str, name: str = "partial.csv"):
@@ -127,16 +127,9 @@ def test_an_artifact_holding_other_shapes_is_damaged_not_misread(ws, tmp_path):
 
 
 def test_an_old_pickled_model_says_how_to_migrate_it(ws, tmp_path, capsys):
-    from core.ids import new_id, utcnow
-
     exp = make_experiment(ws, tmp_path)
     blob = (REPO_ROOT / "tests" / "fixtures" / "models" / "lgbm_binary.model").read_bytes()
-    sha = ws.artifacts.put_bytes(blob)
-    model_id = new_id("mdl")
-    with ws.write() as db:
-        db["models"].insert({"id": model_id, "experiment_id": exp.id, "run_id": None, "learner": "lgbm",
-                             "config": "{}", "artifact": sha, "size_bytes": len(blob), "holdout": "{}",
-                             "environment": "{}", "reference_stats": "{}", "created_at": utcnow()})
+    model_id, _sha = store_model_file(ws, exp, blob)
     with pytest.raises(InvalidInput, match="old pickle format") as err:
         service.explain_model(ws, model_id)
     assert "mlcycle models migrate" in err.value.hint

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from tests.shared import cli
 from tests.tiny_models import make_model
-from tests.unit.test_cli_compare import cli
 
 
 def _error(err: str) -> dict:

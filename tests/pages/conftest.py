@@ -38,3 +38,18 @@ def app(ws):
         return at
 
     return run
+
+
+@pytest.fixture
+def two_models(ws, tmp_path):
+    """A project 'Churn' with two tiny evaluated models of one experiment (lgbm and lrl2): (project, experiment, models)."""
+    from core.define.projects import create_project
+    from core.evaluation import scoring
+    from tests.tiny_models import add_model, make_experiment
+
+    project = create_project(ws, "Churn")
+    exp = make_experiment(ws, tmp_path, project=project)
+    models = [add_model(ws, exp, "lgbm"), add_model(ws, exp, "lrl2")]
+    for m in models:
+        scoring.evaluate_model(ws, m.id)
+    return project, exp, models

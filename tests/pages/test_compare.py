@@ -6,23 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.test_korean import HANGUL, _untranslated_labels, run_in
-from tests.tiny_models import add_model, make_experiment
 
 PAGE = "app_pages/compare.py"
-
-
-@pytest.fixture
-def two_models(ws, tmp_path):
-    """A project with two tiny evaluated models of one experiment (lgbm and lrl2) and a benchmark of one."""
-    from core.define.projects import create_project
-    from core.evaluation import scoring
-
-    project = create_project(ws, "Churn")
-    exp = make_experiment(ws, tmp_path, project=project)
-    models = [add_model(ws, exp, "lgbm"), add_model(ws, exp, "lrl2")]
-    for m in models:
-        scoring.evaluate_model(ws, m.id)
-    return project, models
 
 
 def _press(at, label: str) -> None:
@@ -35,7 +20,7 @@ def _texts(at) -> str:
 
 
 def test_the_leaderboard_counts_the_models_and_the_chosen_ones_draw_their_curves(ws, two_models):
-    project, models = two_models
+    project, _exp, models = two_models
     at = run_in("en", PAGE, project=project.id)
     assert not at.exception, at.exception
     assert "Models 1–2 of 2" in _texts(at)
@@ -51,7 +36,7 @@ def test_the_leaderboard_counts_the_models_and_the_chosen_ones_draw_their_curves
 
 
 def test_a_filter_and_the_sort_live_in_the_url(ws, two_models):
-    project, _models = two_models
+    project, _exp, _models = two_models
     at = run_in("en", PAGE, project=project.id, learner="lrl2", sort="-created_at")
     assert not at.exception, at.exception
     assert "Models 1–1 of 1" in _texts(at)
@@ -60,7 +45,7 @@ def test_a_filter_and_the_sort_live_in_the_url(ws, two_models):
 def test_a_bad_gate_points_at_the_token_and_a_good_one_is_checked_on_every_model(ws, two_models):
     from core.evaluation import gates
 
-    project, _models = two_models
+    project, _exp, _models = two_models
     at = run_in("en", PAGE, project=project.id, tab="gates")
     at.text_input(key="cmp_gate_text").set_value("roc_auc >= oops")
     _press(at, "Save rule")
@@ -79,7 +64,7 @@ def test_a_bad_gate_points_at_the_token_and_a_good_one_is_checked_on_every_model
 def test_promoting_a_model_keeps_one_production_model_and_its_history(ws, two_models):
     from core.evaluation import registry
 
-    project, models = two_models
+    project, _exp, models = two_models
     for model in models:
         at = run_in("en", PAGE, project=project.id, tab="registry", models=model.id)
         at.selectbox(key="cmp_promote_stage").set_value("production")
@@ -99,7 +84,7 @@ def test_every_view_reads_in_korean_with_models(ws, two_models, tab):
     from core.evaluation import gates
     from ui import i18n
 
-    project, models = two_models
+    project, _exp, models = two_models
     gates.set_gate(ws, project.id, "roc_auc >= 0.5 and p99_ms <= 100")
     i18n.reset_missing()
     at = run_in("ko", PAGE, project=project.id, tab=tab, models=",".join(m.id for m in models))

@@ -15,20 +15,6 @@ PAGE = "app_pages/explain.py"
 
 
 @pytest.fixture
-def two_models(ws, tmp_path):
-    """A project with two tiny evaluated models of one experiment: lgbm (the better) and lrl2."""
-    from core.define.projects import create_project
-    from core.evaluation import scoring
-
-    project = create_project(ws, "Churn")
-    exp = make_experiment(ws, tmp_path, project=project)
-    models = [add_model(ws, exp, "lgbm"), add_model(ws, exp, "lrl2")]
-    for m in models:
-        scoring.evaluate_model(ws, m.id)
-    return project, exp, models
-
-
-@pytest.fixture
 def no_worker(monkeypatch):
     from core.jobs import worker
 

@@ -15,6 +15,7 @@ from core.data import charts
 from core.data.profiling import profile_frame
 from core.errors import InvalidInput
 from core.workspace import REPO_ROOT
+from tests.shared import tr_literals
 
 SCHEMA = [
     {"name": "나이", "semantic": "numeric"},
@@ -396,26 +397,10 @@ def test_names_and_values_reach_plotly_escaped():
 # ---------------------------------------------------------------- language
 
 
-def _tr_literals() -> list[str]:
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(charts))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
-            (arg,) = node.args
-            if isinstance(arg, ast.Constant):
-                found.append(arg.value)
-            else:  # a key from one of the module's literal tables
-                assert isinstance(arg, ast.Subscript), ast.unparse(node)
-    return found
-
-
 def test_every_chart_text_has_korean():
     from ui.i18n import catalog
 
-    keys = [*_tr_literals(), *charts.KIND_LABELS.values(), *charts.RELATION_LABELS.values(),
+    keys = [*tr_literals(charts), *charts.KIND_LABELS.values(), *charts.RELATION_LABELS.values(),
             *charts.ASSOCIATION_MEASURES.values()]
     assert len(keys) > 50
     assert not [k for k in keys if k not in catalog()]

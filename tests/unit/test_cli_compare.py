@@ -6,7 +6,6 @@ one testing a hypothesis) and each test works on its own copy of that workspace.
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.shared import cli, cli_json
 
 pytestmark = pytest.mark.slow  # the module's workspace trains two models
 
@@ -79,22 +79,6 @@ def compared(trained: Compared, tmp_path: Path, monkeypatch) -> tuple:
     ids = Compared(root, *(getattr(trained, f) for f in ("project_id", "hypothesis_id", "linear_exp", "boosted_exp",
                                                          "linear", "boosted")))
     return Workspace(root), ids
-
-
-def cli(ws, capsys, *args: str) -> tuple[int, str, str]:
-    """Run `mlcycle` in this process: exit code, stdout, stderr."""
-    from core.cli import main
-
-    code = main(["--workspace", str(ws.root), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def cli_json(ws, capsys, *args: str) -> dict:
-    code, out, err = cli(ws, capsys, *args, "--json")
-    assert code == 0, err
-    assert len(out.strip().splitlines()) == 1  # exactly one JSON object
-    return json.loads(out)
 
 
 # ---------------------------------------------------------------- list

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from core.data import datasets
 from core.explain import service
+from tests.shared import cli, cli_json
 from tests.tiny_models import add_model, make_experiment, make_model
-
-
-def cli(ws, capsys, *args: str) -> tuple[int, str, str]:
-    """Run `mlcycle` in this process: exit code, stdout, stderr."""
-    from core.cli import main
-
-    code = main(["--workspace", str(ws.root), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def cli_json(ws, capsys, *args: str) -> dict:
-    code, out, err = cli(ws, capsys, *args, "--json")
-    assert code == 0, err
-    assert len(out.strip().splitlines()) == 1  # exactly one JSON object
-    return json.loads(out)
 
 
 def test_json_prints_the_importance_per_column_base_value_and_explainer_and_says_when_it_is_reused(ws, tmp_path, capsys):

@@ -3,8 +3,6 @@ stable learner colours, escaped names and translated text."""
 
 from __future__ import annotations
 
-import ast
-import inspect
 import itertools
 import math
 
@@ -15,6 +13,7 @@ import pytest
 from core.data import charts as data_charts
 from core.errors import InvalidInput
 from core.evaluation import charts
+from tests.shared import tr_literals
 
 try:
     from core.evaluation.scoring import Predictions
@@ -453,20 +452,10 @@ def test_user_names_are_shown_as_text_not_markup():
     assert par.layout.title.text.startswith(f"Hyperparameters of the {shown} trials")
 
 
-def _tr_literals() -> list[str]:
-    found = []
-    for node in ast.walk(ast.parse(inspect.getsource(charts))):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
-            (arg,) = node.args
-            assert isinstance(arg, ast.Constant), ast.unparse(node)
-            found.append(arg.value)
-    return found
-
-
 def test_every_chart_text_has_korean():
     from ui.i18n import catalog
 
-    keys = _tr_literals()
+    keys = tr_literals(charts)
     assert len(keys) > 60
     assert not [k for k in keys if k not in catalog()]
 

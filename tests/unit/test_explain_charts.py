@@ -4,9 +4,6 @@ placeholders for empty input and translated text."""
 
 from __future__ import annotations
 
-import ast
-import inspect
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +13,7 @@ from core.errors import InvalidInput
 from core.experiments.search import refit_config
 from core.explain import charts
 from core.explain.explainers import Explanation, explain_frame, model_output, structure_importance
+from tests.shared import tr_literals
 from tests.tiny_models import SMALL_CONFIGS, churn_frame
 
 HOSTILE = '<a href="http://evil.example">click</a>'
@@ -335,22 +333,10 @@ def test_empty_input_gives_a_titled_figure_with_a_note(churn):
     assert charts.strongest_interaction(empty, "x1") is None
 
 
-def _tr_literals() -> list[str]:
-    found = []
-    for node in ast.walk(ast.parse(inspect.getsource(charts))):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
-            (arg,) = node.args
-            if isinstance(arg, ast.Constant):
-                found.append(arg.value)
-            else:  # a key from one of the module's literal tables
-                assert isinstance(arg, ast.Subscript), ast.unparse(node)
-    return found
-
-
 def test_every_chart_text_has_korean():
     from ui.i18n import catalog
 
-    keys = [*_tr_literals(), *charts.UNIT_LABELS.values(), *charts.STRUCTURE_NOTES.values()]
+    keys = [*tr_literals(charts), *charts.UNIT_LABELS.values(), *charts.STRUCTURE_NOTES.values()]
     assert len(keys) > 40
     assert not [k for k in keys if k not in catalog()]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import cli, cli_json
 from tests.tiny_models import add_model, churn_frame, make_model
-from tests.unit.test_cli_compare import cli, cli_json
 
 CAVEAT = "Trained on one year of customers only; 고객 이탈 예측은 2024년 자료만 반영합니다."
 GATE = "roc_auc >= 0.999 and p99_ms <= 100000"

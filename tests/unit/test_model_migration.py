@@ -22,6 +22,7 @@ from core.errors import InvalidInput
 from core.experiments import migrate
 from core.modeling import FORMAT, ModelBundle
 from tests.conftest import make_project
+from tests.tiny_models import store_model_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = REPO_ROOT / "tests" / "fixtures" / "models"
@@ -184,19 +185,11 @@ def _workspace_with_old_model(ws, samples, name: str = "lgbm_binary"):
     from core.data import datasets
     from core.experiments import service
     from core.experiments.search import SearchConfig
-    from core.ids import new_id, utcnow
-
     project = make_project(ws)
     added = datasets.add_dataset(ws, samples / "breast_cancer.csv", name="cancer", project_id=project.id)
     exp = service.create_experiment(ws, added.version.id, SearchConfig(target="diagnosis", time_budget=5),
                                     project_id=project.id, start_worker=False)
-    blob = golden(name)[0]
-    sha = ws.artifacts.put_bytes(blob)
-    model_id = new_id("mdl")
-    with ws.write() as db:
-        db["models"].insert({"id": model_id, "experiment_id": exp.id, "run_id": None, "learner": "lgbm",
-                             "config": "{}", "artifact": sha, "size_bytes": len(blob), "holdout": "{}",
-                             "environment": "{}", "reference_stats": "{}", "created_at": utcnow()})
+    model_id, sha = store_model_file(ws, exp, golden(name)[0])
     return exp, model_id, sha
 
 
