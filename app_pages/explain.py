@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import explain_view, layout, state, url
+from ui import errors, explain_view, layout, state, url
 from ui.fmt import escape_markdown
 from ui.i18n import t
 
@@ -26,7 +26,9 @@ if model is None:
     st.stop()
 
 explain_view.model_heading(ws, model)
-version_id, rows = explain_view.pick_data(ws, project.id, model)
+with errors.shown():  # a model in the old pickle format says how to migrate it
+    bundle = explain_view.bundle_of(ws, model.id)
+version_id, rows = explain_view.pick_data(ws, project.id, model, bundle)
 VIEWS = {"global": t("Global"), "local": t("One row"), "whatif": t("What-if"), "compare": t("Compare"),
          "card": t("Model card")}
 opening = url.get("tab") if url.get("tab") in VIEWS else "global"
@@ -35,7 +37,6 @@ if opening in ("global", "local", "whatif"):  # these read the explanation: it i
     found = explain_view.explanation(ws, model, version_id, rows)
 if found is not None:
     stored, expl = found
-    bundle = explain_view.bundle_of(ws, model.id)
     explain_view.summary(stored, expl, bundle)
     output = explain_view.pick_output(expl)
 views = url.tabs(VIEWS)

@@ -3,8 +3,9 @@
 The page explains one model (``?model=``) on one dataset version (``?version=``, the model's
 held-out rows by default), at most ``?rows=`` rows. An explanation is computed once and stored
 (:mod:`core.explain.service`); asking for the same model, version, rows and settings again
-reads it back. Up to :data:`core.explain.service.INLINE_MAX_ROWS` rows are explained while
-the page waits; more run as an ``explain`` job whose progress is shown here.
+reads it back. Up to :func:`core.explain.service.inline_limit` rows (2,000; 100 for the slow
+permutation explainer) are explained while the page waits; more run as an ``explain`` job whose
+progress is shown here.
 
 Views (``?tab=``): global (mean |SHAP| bars, the structure's own importance, beeswarm,
 dependence), local (a row's waterfall; rows by number, by a column's value, or from the
@@ -28,7 +29,7 @@ from core.experiments.entities import Model
 from core.experiments.service import get_experiment, get_model, load_model
 from core.explain import card as cards
 from core.explain import charts, service
-from core.explain.explainers import Explanation, structure_importance
+from core.explain.explainers import Explanation, choose_explainer, structure_importance
 from core.modeling import ModelBundle
 from core.workspace import Workspace
 from ui import errors, fmt, i18n, pickers, state, url
@@ -36,7 +37,7 @@ from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
 
-ROW_CHOICES = {"200": "200 rows", "1000": "1,000 rows", "2000": "2,000 rows", "5000": "5,000 rows",
+ROW_CHOICES = {"100": "100 rows", "200": "200 rows", "1000": "1,000 rows", "2000": "2,000 rows", "5000": "5,000 rows",
                "10000": "10,000 rows", "all": "every row"}
 ALL_ROWS = 10**9
 UNITS = {"log-odds": "log-odds", "probability": "probability", "decision value": "decision value", "value": "value"}
@@ -113,8 +114,11 @@ def pick_model(ws: Workspace, project_id: str) -> Model | None:
     return get_model(ws, chosen) if chosen else None
 
 
-def pick_data(ws: Workspace, project_id: str, model: Model) -> tuple[str, int]:
-    """The version box (the model's held-out rows first) and the rows box; returns (version id, rows)."""
+def pick_data(ws: Workspace, project_id: str, model: Model, bundle: ModelBundle) -> tuple[str, int]:
+    """The version box (the model's held-out rows first) and the rows box; returns (version id, rows).
+
+    The rows default to 1,000, or 100 for a model only the (slow) permutation explainer explains.
+    """
     exp = get_experiment(ws, model.experiment_id)
     options: dict[str, str] = {}
     numbers: dict[str, int] = {}
@@ -136,9 +140,10 @@ def pick_data(ws: Workspace, project_id: str, model: Model) -> tuple[str, int]:
     default = exp.test_version_id or exp.dataset_version_id
     version_id = url.select(t("Rows from"), options, param="version", default=default, container=left,
                             clear=("row",))
+    default_rows = str(service.default_rows(choose_explainer(bundle)))
     rows_key = url.select(t("Rows to explain"), {k: tk(v) for k, v in ROW_CHOICES.items()}, param="rows",
-                          default=str(service.DEFAULT_ROWS), container=right, clear=("row",))
-    return version_id or default, ALL_ROWS if rows_key == "all" else int(rows_key or service.DEFAULT_ROWS)
+                          default=default_rows, container=right, clear=("row",))
+    return version_id or default, ALL_ROWS if rows_key == "all" else int(rows_key or default_rows)
 
 
 def explanation(ws: Workspace, model: Model, version_id: str, rows: int) -> tuple[Any, Explanation] | None:
@@ -153,7 +158,7 @@ def explanation(ws: Workspace, model: Model, version_id: str, rows: int) -> tupl
                 return None
             version = datasets.get_version(ws, version_id)
             n = min(rows, version.n_rows)
-            if n > service.INLINE_MAX_ROWS:
+            if n > service.inline_limit(choose_explainer(bundle_of(ws, model.id))):
                 st.info(t("Explaining {n} rows takes a while, so it runs as a job: you can leave this page and "
                           "come back.", n=fmt.count(n)))
                 if st.button(tn("Explain {n} row", "Explain {n} rows", n, n=fmt.count(n)), key="xpl_go",
@@ -280,7 +285,7 @@ def row_picker(ws: Workspace, model: Model, expl: Explanation) -> int:
                     labels[int(r.row)] = t("Row {n} · predicted {predicted} (confidence {score})", n=int(r.row),
                                            predicted=_value_text(r.predicted), score=fmt.num(float(r.score), 3))
             _list_picker(labels, current, f"xpl_{how}")
-    return _row_number(expl)
+    return current  # a choice writes ?row= and reruns the page
 
 
 def _list_picker(labels: dict[int, str], current: int, key: str) -> None:
@@ -465,7 +470,8 @@ def compare_view(ws: Workspace, project_id: str, model: Model, version_id: str, 
         st.info(t("This project has one model; train another to compare what drives each."))
         return
     other = url.select(t("Compare with"), others, param="models", default=next(iter(others)))
-    n = min(rows, service.INLINE_MAX_ROWS)
+    slowest = min(service.inline_limit(choose_explainer(bundle_of(ws, m))) for m in (model.id, other))
+    n = min(rows, slowest)
     with errors.shown(stop=False), st.spinner(t("Explaining both models on the same rows…")):
         frame = service.compare_importance(ws, model.id, other, version_id=version_id, rows=n)
         labels = (options[model.id], options[other])

@@ -62,15 +62,18 @@ def cmd_explain(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     from core.data import datasets
     from core.experiments import service as experiments
     from core.explain import service
+    from core.explain.explainers import choose_explainer
 
     model = experiments.get_model(ws, args.model)
     exp = experiments.get_experiment(ws, model.experiment_id)
     version = datasets.resolve_version(ws, args.version) if args.version else \
         datasets.get_version(ws, service.default_version(ws, model.id))
     before = service.find_explanation(ws, model.id, version_id=version.id, rows=args.rows, seed=args.seed)
-    big = (args.rows if args.rows is not None else service.DEFAULT_ROWS) > service.INLINE_MAX_ROWS
+    explainer = choose_explainer(experiments.load_model(ws, model.id))
+    wanted = args.rows if args.rows is not None else service.default_rows(explainer)
+    big = before is None and wanted > service.inline_limit(explainer)  # progress on stderr for long work only
     stored, _ = service.explain_model(ws, model.id, version_id=version.id, rows=args.rows, seed=args.seed,
-                                      progress=_stderr_progress(big and before is None))
+                                      progress=_stderr_progress(big))
     reused = before is not None and before.id == stored.id
     outputs = list(stored.outputs)
     multiclass = len(outputs) > 1
@@ -115,8 +118,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="which input columns drive a model: mean |SHAP| per column, base value, explainer")
     c.add_argument("model", metavar="MODEL", help="model id")
     c.add_argument("--rows", type=int, default=None, metavar="N",
-                   help="explain at most N rows (default 1,000; a seeded random sample when the "
-                        "version has more)")
+                   help="explain at most N rows (default 1,000, or 100 for a model only the slow permutation "
+                        "explainer explains; a seeded random sample when the version has more)")
     c.add_argument("--version", default=None, metavar="V",
                    help="dataset version: id (dsv_…), dataset name (its newest version) or name:vN "
                         "(default: the model's held-out rows)")

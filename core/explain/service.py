@@ -17,7 +17,8 @@ seeded random sample is explained, kept in row order. The linear and permutation
 explainers integrate over :data:`BACKGROUND_ROWS` rows sampled (with the same seed) from
 the experiment's training version (:func:`background_for`); the tree explainer needs none.
 
-Explanations of more than :data:`INLINE_MAX_ROWS` rows run as ``explain`` jobs
+A page explains up to :func:`inline_limit` rows while it waits (:data:`INLINE_MAX_ROWS`;
+:data:`PERMUTATION_ROWS` for the slow permutation explainer); more run as ``explain`` jobs
 (:func:`enqueue_explanation`, :func:`run_explain_job`) with progress. A stored explanation
 whose artifact has gone missing or is damaged is computed again the next time it is asked for.
 
@@ -71,9 +72,9 @@ from core.store.entities import _Entity
 from core.workspace import Workspace
 
 __all__ = [
-    "BACKGROUND_ROWS", "DEFAULT_ROWS", "INLINE_MAX_ROWS", "ROW_CHOICES", "StoredExplanation", "background_for",
+    "BACKGROUND_ROWS", "DEFAULT_ROWS", "INLINE_MAX_ROWS", "PERMUTATION_ROWS", "ROW_CHOICES", "StoredExplanation", "background_for",
     "compare_importance", "default_version", "enqueue_explanation", "explain_model", "explanations_of",
-    "find_explain_job", "find_explanation", "latest_explanation", "load_explanation", "model_label",
+    "default_rows", "find_explain_job", "find_explanation", "inline_limit", "latest_explanation", "load_explanation", "model_label",
     "row_choices", "run_explain_job", "search_rows", "settings_key", "what_if",
 ]
 
@@ -81,6 +82,7 @@ log = logging.getLogger("mlcycle.explain")
 
 INLINE_MAX_ROWS = 2000   # more rows than this: the page runs a background job (kind "explain")
 DEFAULT_ROWS = 1000      # rows explained when not told
+PERMUTATION_ROWS = 100   # the permutation explainer costs about a tenth of a second a row: its default and page limit
 BACKGROUND_ROWS = 200    # training rows sampled as the background (linear/permutation)
 ALL_OUTPUTS = "__all__"  # the key of the importance averaged over every output
 ROW_CHOICES = ("errors", "confident")
@@ -210,9 +212,19 @@ def default_version(ws: Workspace, model_id: str) -> str:
     return exp.test_version_id or exp.dataset_version_id
 
 
-def _check_rows(rows: int | None) -> int:
+def default_rows(explainer: str) -> int:
+    """Rows explained when not told: :data:`DEFAULT_ROWS`, or :data:`PERMUTATION_ROWS` for the permutation explainer."""
+    return PERMUTATION_ROWS if explainer == "permutation" else DEFAULT_ROWS
+
+
+def inline_limit(explainer: str) -> int:
+    """The most rows a page explains while it waits; more run as an ``explain`` job."""
+    return PERMUTATION_ROWS if explainer == "permutation" else INLINE_MAX_ROWS
+
+
+def _check_rows(rows: int | None, explainer: str = "tree") -> int:
     if rows is None:
-        return DEFAULT_ROWS
+        return default_rows(explainer)
     if isinstance(rows, bool) or not isinstance(rows, int | np.integer):
         raise InvalidInput(f"The number of rows to explain must be a whole number, not {rows!r}.",
                            hint=f"Give a positive number of rows (the default is {DEFAULT_ROWS:,}).")
@@ -244,13 +256,15 @@ def _resolve(ws: Workspace, model_id: str, version_id: str | None, rows: int | N
         InvalidInput: rows < 1; a version without rows or without the model's input columns;
             a model in the old pickle format (the hint says how to migrate it).
     """
-    wanted = _check_rows(rows)
+    _check_rows(rows)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise InvalidInput(f"The seed must be a whole number, not {seed!r}.", hint="E.g. 0.")
     model = get_model(ws, model_id)
     exp = get_experiment(ws, model.experiment_id)
     version = datasets.get_version(ws, version_id or exp.test_version_id or exp.dataset_version_id)
     bundle = _bundle(ws, model)
+    explainer = explainers.choose_explainer(bundle)
+    wanted = _check_rows(rows, explainer)
     missing = _missing_columns(version, bundle)
     if missing:
         raise _lacks_columns(version, missing, model_label(model, exp))
@@ -258,7 +272,6 @@ def _resolve(ws: Workspace, model_id: str, version_id: str | None, rows: int | N
         raise InvalidInput(f"Version {version.number} of dataset '{version.dataset_name}' ({version.id}) has no "
                            "rows to explain.", hint="Pick a version with rows.")
     n = min(wanted, int(version.n_rows))
-    explainer = explainers.choose_explainer(bundle)
     settings = {"seed": int(seed), "sample": "all" if n == version.n_rows else "random",
                 "background_rows": 0 if explainer == "tree" else BACKGROUND_ROWS,
                 "explainer": explainer, "class": None}
@@ -297,7 +310,7 @@ def find_explanation(ws: Workspace, model_id: str, *, version_id: str | None = N
         ws: the workspace.
         model_id: the model.
         version_id: the dataset version (default: :func:`default_version`).
-        rows: rows asked for (default :data:`DEFAULT_ROWS`; more than the version has means all of them).
+        rows: rows asked for (default: :func:`default_rows`; more than the version has means all of them).
         seed: the sampling seed.
 
     Returns:
@@ -441,7 +454,7 @@ def explain_model(ws: Workspace, model_id: str, *, version_id: str | None = None
         ws: the workspace.
         model_id: the model.
         version_id: the dataset version (default: :func:`default_version`, the held-out rows).
-        rows: at most this many rows (default :data:`DEFAULT_ROWS`).
+        rows: at most this many rows (default: :func:`default_rows`).
         seed: seeds the row sample, the background sample and the permutations.
         progress: called while it loads, explains and stores.
         job_id: the ``explain`` job computing it, recorded with it.
@@ -592,7 +605,7 @@ def enqueue_explanation(ws: Workspace, model_id: str, *, version_id: str | None 
         ws: the workspace.
         model_id: the model.
         version_id: the dataset version (default: :func:`default_version`).
-        rows: at most this many rows (default :data:`DEFAULT_ROWS`).
+        rows: at most this many rows (default: :func:`default_rows`).
         seed: the sampling seed.
         project_id: the project the job belongs to (default: the model's).
         start_worker: start a worker process if none is alive.
@@ -980,7 +993,7 @@ def compare_importance(ws: Workspace, model_a: str, model_b: str, *, version_id:
         model_a: the first model.
         model_b: the second model.
         version_id: the dataset version (default: ``model_a``'s :func:`default_version`).
-        rows: at most this many rows (default :data:`DEFAULT_ROWS`).
+        rows: at most this many rows (default: :func:`default_rows`).
 
     Returns:
         Columns ``column``, ``<label a>``, ``<label b>`` (labels ``"learner · id"``), ordered by

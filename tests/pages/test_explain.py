@@ -174,3 +174,16 @@ def test_every_view_reads_in_korean(ws, two_models, tab):
     assert not i18n.missing(), sorted(i18n.missing())
     assert not _untranslated_labels(at), _untranslated_labels(at)
     assert HANGUL.search(_texts(at))
+
+
+def test_a_model_only_the_permutation_explainer_explains_starts_with_fewer_rows(ws, tmp_path):
+    from core.define.projects import create_project
+
+    project = create_project(ws, "Neighbours")
+    exp = make_experiment(ws, tmp_path, project=project)
+    model = add_model(ws, exp, "kneighbor", {"n_neighbors": 5})
+    at = run_in("en", PAGE, project=project.id, model=model.id)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="url_rows").value == "100"  # it costs about a tenth of a second a row
+    assert "PermutationExplainer" in _texts(at)
+    assert _explanations(ws)[0]["explainer"] == "permutation"

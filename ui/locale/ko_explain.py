@@ -13,6 +13,7 @@ KO = {
     # choosing
     "Rows from": "설명할 행의 출처",
     "Rows to explain": "설명할 행 수",
+    "100 rows": "100행",
     "200 rows": "200행",
     "1,000 rows": "1,000행",
     "2,000 rows": "2,000행",
