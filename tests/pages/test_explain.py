@@ -187,3 +187,20 @@ def test_a_model_only_the_permutation_explainer_explains_starts_with_fewer_rows(
     assert at.selectbox(key="url_rows").value == "100"  # it costs about a tenth of a second a row
     assert "PermutationExplainer" in _texts(at)
     assert _explanations(ws)[0]["explainer"] == "permutation"
+
+
+def test_a_multiclass_model_is_shown_for_the_class_the_url_names(ws, tmp_path):
+    from core.define.projects import create_project
+    from tests.conftest import SAMPLES
+
+    project = create_project(ws, "Iris")
+    exp = make_experiment(ws, tmp_path, project=project, frame=pd.read_csv(SAMPLES / "iris.csv"), target="species")
+    model = add_model(ws, exp, "lgbm")
+    at = run_in("en", PAGE, project=project.id, model=model.id)
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="url_class")
+    assert picker.options == ["setosa", "versicolor", "virginica"]
+    at = run_in("en", PAGE, project=project.id, model=model.id, **{"class": "2"})
+    assert not at.exception, at.exception
+    titles = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("SHAP values for class virginica" in spec for spec in titles)
