@@ -1,4 +1,5 @@
-"""Helpers several test modules use: the CLI run in-process, and the text templates a chart module translates."""
+"""Helpers several test modules use: the CLI run in-process, the text templates a chart module translates,
+and the strings a figure shows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import ast
 import inspect
 import json
 from types import ModuleType
+
+import numpy as np
 
 
 def cli(ws, capsys, *args: str) -> tuple[int, str, str]:
@@ -36,3 +39,15 @@ def tr_literals(module: ModuleType) -> list[str]:
             else:  # a key from one of the module's literal tables (the test lists those tables' values)
                 assert isinstance(arg, ast.Subscript), ast.unparse(node)
     return found
+
+
+def strings(value):
+    """Every string inside a figure's JSON (``fig.to_plotly_json()``): what plotly will show."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list | tuple | np.ndarray):
+        for v in value:
+            yield from strings(v)

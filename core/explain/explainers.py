@@ -142,15 +142,7 @@ def _linear_parts(bundle: ModelBundle) -> tuple[Any, Any, list[str]] | None:
     if not steps or "encode" not in steps or _kind(steps.get("model")) not in _LINEAR:
         return None
     encoder = steps["encode"]
-    sources: list[str] = []
-    for name, trans, cols in encoder.transformers_:
-        if name == "remainder" or trans == "drop":
-            continue
-        if hasattr(trans, "categories_"):
-            for col, cats in zip(cols, trans.categories_, strict=True):
-                sources.extend([col] * len(cats))
-        else:
-            sources.extend(cols)
+    sources = [feature for feature, _ in _encoded_parts(encoder)]
     return encoder, steps["model"], sources
 
 
@@ -458,14 +450,21 @@ def _shares(specs: dict[str, ColumnSpec], features: list[str], scores: list[floa
     return Structure(kind, by_column.sort_values(ascending=False, kind="stable"), frame, note)
 
 
-def _encoded_labels(encoder: Any, specs: dict[str, ColumnSpec]) -> list[str]:
-    labels: list[str] = []
+def _encoded_parts(encoder: Any) -> list[tuple[str, Any]]:
+    """Per column the scaled linear pipeline's encoder outputs, in order: the model feature it comes from,
+    and its category for a one-hot part (``None`` for a standardised numeric feature)."""
+    parts: list[tuple[str, Any]] = []
     for name, trans, cols in encoder.transformers_:
         if name == "remainder" or trans == "drop":
             continue
         if hasattr(trans, "categories_"):
-            for col, cats in zip(cols, trans.categories_, strict=True):
-                labels.extend(f"{specs[col].name} = {_CATEGORY_TEXT.get(str(cat), cat)}" for cat in cats)
+            parts += [(col, cat) for col, cats in zip(cols, trans.categories_, strict=True) for cat in cats]
         else:
-            labels.extend(_part_label(specs[c], c) for c in cols)
-    return labels
+            parts += [(col, None) for col in cols]
+    return parts
+
+
+def _encoded_labels(encoder: Any, specs: dict[str, ColumnSpec]) -> list[str]:
+    return [_part_label(specs[feature], feature) if cat is None
+            else f"{specs[feature].name} = {_CATEGORY_TEXT.get(str(cat), cat)}"
+            for feature, cat in _encoded_parts(encoder)]

@@ -15,7 +15,7 @@ from core.data import charts
 from core.data.profiling import profile_frame
 from core.errors import InvalidInput
 from core.workspace import REPO_ROOT
-from tests.shared import tr_literals
+from tests.shared import strings, tr_literals
 
 SCHEMA = [
     {"name": "나이", "semantic": "numeric"},
@@ -359,17 +359,6 @@ def test_target_association_without_a_target_or_measurable_columns_says_why():
 # ---------------------------------------------------------------- user text stays text
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
-
-
 HOSTILE = '<a href="http://evil.example">click</a>'
 TAGS = ("<a", "<b>", "<img", "<span", "<i>")
 
@@ -388,7 +377,7 @@ def test_names_and_values_reach_plotly_escaped():
                                       "<i>auc</i>", maximize=True),
                charts.learner_mix([{"learner": HOSTILE}])]
     for fig in figures:
-        shown = list(_strings(fig.to_plotly_json()))
+        shown = list(strings(fig.to_plotly_json()))
         assert not [s for s in shown if any(tag in s for tag in TAGS)], fig.layout.title.text
     assert figures[0].layout.title.text == "Distribution of &lt;a href=\"http://evil.example\"&gt;click&lt;/a&gt;"
     assert "&lt;i&gt;x&lt;/i&gt;" in figures[1].data[0].x

@@ -13,7 +13,7 @@ from core.errors import InvalidInput
 from core.experiments.search import refit_config
 from core.explain import charts
 from core.explain.explainers import Explanation, explain_frame, model_output, structure_importance
-from tests.shared import tr_literals
+from tests.shared import strings, tr_literals
 from tests.tiny_models import SMALL_CONFIGS, churn_frame
 
 HOSTILE = '<a href="http://evil.example">click</a>'
@@ -292,17 +292,6 @@ def test_structure_bars_show_gain_shares_and_signed_coefficients(churn, multicla
 
 # ---------------------------------------------------------------- escaping, empty input, language
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple | np.ndarray):
-        for v in value:
-            yield from _strings(v)
-
-
 def test_names_and_values_reach_plotly_escaped():
     rng = np.random.default_rng(0)
     data = pd.DataFrame({HOSTILE: rng.normal(size=30), "<b>grp</b>": ["<i>x</i>", "y"] * 15})
@@ -313,7 +302,7 @@ def test_names_and_values_reach_plotly_escaped():
                charts.compare_importance(pd.DataFrame({"column": [HOSTILE], "<b>m</b>": [0.1], "n": [0.2]}),
                                          ("<b>m</b>", "n"))]
     for fig in figures:
-        shown = list(_strings(renders(fig).to_plotly_json()))
+        shown = list(strings(renders(fig).to_plotly_json()))
         assert not [s for s in shown if any(raw in s for raw in ("<a ", "<i>", "<b>grp", "<b>t<", "<b>m", "<b>mine"))]
     assert figures[1].layout.title.text.startswith("SHAP values for class &lt;i&gt;cls&lt;/i&gt;")
     assert figures[2].layout.title.text.startswith(f"How {HOSTILE_SHOWN} moves the prediction")
