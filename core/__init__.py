@@ -10,10 +10,11 @@ steps, never later ones; ``tests/unit/test_layering.py`` enforces it):
     define/       projects, hypotheses
     data/         ingest, canonical form, versions, derive/split, sharing, profiling, charts
     experiments/  AutoML spec, search, learners, training, tracking, reproduce
+    evaluation/   metrics with intervals, stored predictions, benchmark, gates, registry, verdicts
+    explain/      SHAP per raw column, stored explanations, what-if, charts, the model card
     cli/          the ``mlcycle`` command line, one module per group (and the demo)
 
-Later steps (labeling, features, evaluation, explain, deploy, monitor) add their own
-package in this order. Top-level modules are shared by all: ``errors``, ``ids``,
+Later steps (labeling, features, deploy, monitor) add their own package in this order. Top-level modules are shared by all: ``errors``, ``ids``,
 ``progress``, ``workspace`` and ``overview`` (where a project stands, read from the store).
 
 ``Workspace`` is imported lazily so that ``import core.modeling`` (a serving container)
