@@ -80,9 +80,10 @@ def test_a_model_file_holds_json_and_the_estimators_own_format_and_no_pickle(nam
             for member in inner.namelist():
                 data = inner.read(member)
                 assert member.endswith((".json", ".npy")), member
-                if member.endswith(".npy"):
+                if member.endswith(".npy"):  # plain arrays: an array of objects would be pickled, and is refused
                     np.load(io.BytesIO(data), allow_pickle=False)
-                assert b"\x80\x04\x95" not in data and b"\x80\x05\x95" not in data  # no pickle frames
+                else:  # (searching the arrays' bytes for pickle opcodes would hit tree values by chance)
+                    json.loads(data)
     else:
         assert est[:1] == b"{"  # UBJSON object
 
