@@ -400,3 +400,32 @@ def m0007_explanations_and_model_cards(db: Database) -> None:
         )
         """,
     )
+
+
+@MIGRATIONS(name="0008_exports")
+def m0008_exports(db: Database) -> None:
+    """The Deploy step: each exported bundle of a model (where it was written, what it pins), with the
+    result of verifying its server against the app and, when an image was built, the image's tag and
+    its own verification. Both results are JSON: ``{"verified", "rows", "labels_equal",
+    "max_proba_diff", "p50_ms", "p99_ms", "rows_per_s", "at", ...}``.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE exports (
+            id TEXT PRIMARY KEY,
+            model_id TEXT NOT NULL REFERENCES models(id),
+            path TEXT NOT NULL,
+            zip_path TEXT,
+            offline INTEGER NOT NULL DEFAULT 0,
+            files TEXT NOT NULL DEFAULT '[]',
+            requirements TEXT NOT NULL DEFAULT '{}',
+            verification TEXT,
+            image_tag TEXT,
+            image_verification TEXT,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX exports_model ON exports(model_id, created_at)
+        """,
+    )
