@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import errors, explain_view, layout, state, url
+from ui import errors, explain_view, layout, pickers, state, url
 from ui.fmt import escape_markdown
 from ui.i18n import t
 
@@ -18,7 +18,7 @@ ws = state.workspace()
 layout.header(t("Explain"), t("See which columns drive a model overall and for any single row, try a what-if, "
                               "and write the model card."))
 project = layout.require_project()
-model = explain_view.pick_model(ws, project.id)
+model = pickers.model_picker(ws, project.id, clear=("row", "class", "column"))
 if model is None:
     st.info(t("{project} has no models yet. Run an experiment: its best model can be explained here.",
               project=f"**{escape_markdown(project.name)}**"))

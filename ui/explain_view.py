@@ -24,9 +24,9 @@ import streamlit as st
 
 from core.data import datasets
 from core.errors import MLCycleError
-from core.evaluation import leaderboard, registry
+from core.evaluation import registry
 from core.experiments.entities import Model
-from core.experiments.service import get_experiment, get_model, load_model
+from core.experiments.service import get_experiment, load_model
 from core.explain import card as cards
 from core.explain import charts, service
 from core.explain.explainers import Explanation, choose_explainer, structure_importance
@@ -54,7 +54,6 @@ CARD_LABELS = {
     "recommendations": "Recommendations",
     "owners": "Owners and contact",
 }
-STAGES = {"production": "Production", "candidate": "Candidate"}
 _CACHE = "explain_cache"  # loaded explanations, models and backgrounds of this session (a few)
 
 
@@ -87,32 +86,7 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _model_label(row: Any) -> str:
-    stage = f" · {tk(STAGES[row.stage])}" if row.stage in STAGES else ""
-    return f"{row.learner} · {row.experiment_name} · {fmt.short_id(row.model_id)}{stage}"
-
-
 # ---------------------------------------------------------------- choosing what to explain
-
-def model_options(ws: Workspace, project_id: str) -> tuple[dict[str, str], str | None]:
-    """The project's models (best held-out metric first) with their labels, and the default one.
-
-    The default is the production model, else the best evaluated one.
-    """
-    page = leaderboard.leaderboard(ws, project_id, sort="value", limit=500)
-    options = {r.model_id: _model_label(r) for r in page.rows}
-    production = next((r.model_id for r in page.rows if r.stage == "production"), None)
-    return options, production or (page.rows[0].model_id if page.rows else None)
-
-
-def pick_model(ws: Workspace, project_id: str) -> Model | None:
-    """The model box (``?model=``); ``None`` when the project has no model."""
-    options, default = model_options(ws, project_id)
-    if not options:
-        return None
-    chosen = url.select(t("Model"), options, param="model", default=default, clear=("row", "class", "column"))
-    return get_model(ws, chosen) if chosen else None
-
 
 def pick_data(ws: Workspace, project_id: str, model: Model, bundle: ModelBundle) -> tuple[str, int]:
     """The version box (the model's held-out rows first) and the rows box; returns (version id, rows).
@@ -464,7 +438,7 @@ def _what_if_text(bundle: ModelBundle, prediction: dict[str, Any]) -> str:
 
 def compare_view(ws: Workspace, project_id: str, model: Model, version_id: str, rows: int) -> None:
     """Two models' mean |SHAP| side by side, on the same rows."""
-    options, _ = model_options(ws, project_id)
+    options, _ = pickers.model_options(ws, project_id)
     others = {k: v for k, v in options.items() if k != model.id}
     if not others:
         st.info(t("This project has one model; train another to compare what drives each."))

@@ -15,8 +15,11 @@ from core.data.entities import DatasetVersion
 from core.define import hypotheses, projects
 from core.define.entities import Hypothesis, Project
 from core.errors import NotFound
+from core.evaluation import leaderboard
+from core.experiments.entities import Model
+from core.experiments.service import get_model
 from core.workspace import Workspace
-from ui import state, url
+from ui import fmt, state, url
 from ui.fmt import escape_markdown
 from ui.i18n import t, tk, tn
 
@@ -159,3 +162,33 @@ def hypothesis_picker(ws: Workspace, project: Project, *, key: str) -> Hypothesi
     chosen = st.selectbox(t("Hypothesis it tests"), ids, format_func=labels.get, key=key)
     return next((h for h in items if h.id == chosen), None)
 
+
+# ---------------------------------------------------------------- models
+
+MODEL_STAGES = {"production": "Production", "candidate": "Candidate"}
+
+
+def _model_label(row: leaderboard.LeaderboardRow) -> str:
+    stage = f" · {tk(MODEL_STAGES[row.stage])}" if row.stage in MODEL_STAGES else ""
+    return f"{row.learner} · {row.experiment_name} · {fmt.short_id(row.model_id)}{stage}"
+
+
+def model_options(ws: Workspace, project_id: str) -> tuple[dict[str, str], str | None]:
+    """The project's models (best held-out metric first) with their labels, and the default one.
+
+    The default is the production model, else the best evaluated one.
+    """
+    page = leaderboard.leaderboard(ws, project_id, sort="value", limit=500)
+    options = {r.model_id: _model_label(r) for r in page.rows}
+    production = next((r.model_id for r in page.rows if r.stage == "production"), None)
+    return options, production or (page.rows[0].model_id if page.rows else None)
+
+
+def model_picker(ws: Workspace, project_id: str, *, clear: tuple[str, ...] = ()) -> Model | None:
+    """The model box (``?model=``: the production model, else the best, by default); ``None`` when the project
+    has no model. ``clear``: URL parameters that depend on the model (a row, a class), dropped when it changes."""
+    options, default = model_options(ws, project_id)
+    if not options:
+        return None
+    chosen = url.select(t("Model"), options, param="model", default=default, clear=clear)
+    return get_model(ws, chosen) if chosen else None
