@@ -61,6 +61,9 @@ KINDS: dict[str, JobKind] = {
     "evaluate": JobKind("core.evaluation.pipeline:run_evaluate_job"),
     "benchmark": JobKind("core.evaluation.benchmark:run_benchmark_job"),
     "explain": JobKind("core.explain.service:run_explain_job"),
+    # a verification that finds differences is a result (verified false), not a failed job
+    "deploy_verify": JobKind("core.deploy.verify:run_verify_job"),
+    "deploy_build": JobKind("core.deploy.engine:run_build_job"),
 }
 
 

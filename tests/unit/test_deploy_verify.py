@@ -1,0 +1,362 @@
+"""Verify: a server's predictions compared with the app's (labels exactly, probabilities to 1e-9),
+servers that fail to start or hang are stopped with a clear error, and the deploy job kinds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from core.deploy import verify
+from core.errors import ExternalToolFailed, InvalidInput
+from tests.tiny_models import SMALL_CONFIGS, churn_frame
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------- a model and a stand-in server
+
+@pytest.fixture(scope="module")
+def classifier():
+    from core.experiments.search import refit_config
+
+    frame = churn_frame(240)
+    model = refit_config(frame.iloc[:200], "churned", "binary", "lgbm", dict(SMALL_CONFIGS["lgbm"]), 0)
+    return model, frame.iloc[200:].drop(columns=["churned"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def regressor():
+    from core.experiments.search import refit_config
+
+    frame = churn_frame(240).drop(columns=["churned"])
+    frame["spend"] = 3.0 * frame["x1"].fillna(0) + 100.0
+    model = refit_config(frame.iloc[:200], "spend", "regression", "lgbm", dict(SMALL_CONFIGS["lgbm"]), 0)
+    return model, frame.iloc[200:].drop(columns=["spend"]).reset_index(drop=True)
+
+
+def scoring_app(model, tamper=None):
+    """A FastAPI app answering /invocations like the bundle's server; ``tamper(answer)`` spoils the first answer."""
+    app = FastAPI()
+    state = {"calls": 0}
+
+    @app.get("/ping")
+    def ping():
+        return Response(status_code=200)
+
+    @app.post("/invocations")
+    async def invocations(request: Request):
+        split = json.loads(await request.body())["dataframe_split"]
+        rows = pd.DataFrame(split["data"], columns=split["columns"])
+        state["calls"] += 1
+        if model.is_classifier:
+            answer = {"predictions": model.predict(rows).tolist(), "probabilities": model.predict_proba(rows).tolist(),
+                      "classes": model.classes}
+        else:
+            answer = {"predictions": model.predict(rows).tolist()}
+        if tamper is not None and state["calls"] == 1:
+            spoiled = tamper(answer)
+            if spoiled is not None:
+                return spoiled
+        return JSONResponse(answer)
+
+    return app
+
+
+class ThreadServer:
+    """uvicorn serving an app on 127.0.0.1 in a thread of the test process."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = verify.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error",
+                                                    access_log=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the stand-in server did not start"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(app):
+        servers.append(ThreadServer(app))
+        return servers[-1].url
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+FAST = {"latency_calls": 20, "throughput_rows": 100}
+
+
+# ---------------------------------------------------------------- verify_url
+
+def test_identical_server_is_verified_with_latency_figures(classifier, serve):
+    model, rows = classifier
+    result = verify.verify_url(serve(scoring_app(model)), model, rows, batch_rows=7, **FAST)
+    assert result["verified"] is True
+    assert result["rows"] == len(rows) == 40
+    assert result["labels_equal"] is True
+    assert result["max_proba_diff"] == 0.0
+    assert result["mismatches"] == [] and result["mismatched_rows"] == 0 and result["error"] is None
+    assert 0 < result["p50_ms"] <= result["p99_ms"]
+    assert result["rows_per_s"] > 0
+    assert result["latency_calls"] == 20 and result["throughput_rows"] == 100
+
+
+def test_a_wrong_label_is_a_mismatch(classifier, serve):
+    model, rows = classifier
+
+    def flip(answer):
+        answer["predictions"][3] = "no" if answer["predictions"][3] == "yes" else "yes"
+
+    result = verify.verify_url(serve(scoring_app(model, flip)), model, rows, **FAST)
+    assert result["verified"] is False
+    assert result["labels_equal"] is False
+    assert result["mismatched_rows"] == 1
+    (m,) = result["mismatches"]
+    assert m["row"] == 3 and m["what"] == "label"
+    assert {m["expected"], m["got"]} == {"yes", "no"}
+
+
+def test_a_probability_off_by_1e6_is_a_mismatch(classifier, serve):
+    model, rows = classifier
+
+    def nudge(answer):
+        answer["probabilities"][2] = [p + 1e-6 for p in answer["probabilities"][2]]
+
+    result = verify.verify_url(serve(scoring_app(model, nudge)), model, rows, **FAST)
+    assert result["verified"] is False
+    assert result["labels_equal"] is True
+    assert result["max_proba_diff"] == pytest.approx(1e-6, rel=1e-3)
+    assert [m["row"] for m in result["mismatches"]] == [2]
+    assert result["mismatches"][0]["what"].startswith("probability")
+
+
+def test_a_label_of_another_json_type_is_a_mismatch(serve):
+    """Labels compare exactly: 1 (a number) is not "1" (text)."""
+    from core.experiments.search import refit_config
+
+    frame = churn_frame(240)
+    frame["churned"] = (frame["churned"] == "yes").astype(int)
+    model = refit_config(frame.iloc[:200], "churned", "binary", "lgbm", dict(SMALL_CONFIGS["lgbm"]), 0)
+    rows = frame.iloc[200:].drop(columns=["churned"])
+
+    def as_text(answer):
+        answer["predictions"] = [str(p) for p in answer["predictions"]]
+
+    good = verify.verify_url(serve(scoring_app(model)), model, rows, **FAST)
+    assert good["verified"] is True
+    bad = verify.verify_url(serve(scoring_app(model, as_text)), model, rows, **FAST)
+    assert bad["verified"] is False and bad["mismatched_rows"] == len(rows)
+    assert bad["mismatches"][0]["expected"] in (0, 1) and bad["mismatches"][0]["got"] in ("0", "1")
+
+
+def test_regression_values_compare_relatively(regressor, serve):
+    model, rows = regressor
+    assert verify.verify_url(serve(scoring_app(model)), model, rows, **FAST)["verified"] is True
+
+    def nudge(answer):  # values are about 100: 1e-5 absolute is 1e-7 relative
+        answer["predictions"][5] += 1e-5
+
+    result = verify.verify_url(serve(scoring_app(model, nudge)), model, rows, **FAST)
+    assert result["verified"] is False
+    assert result["labels_equal"] is None and result["max_proba_diff"] is None
+    assert 5e-8 < result["max_value_diff"] < 2e-7
+    assert [m["row"] for m in result["mismatches"]] == [5]
+
+
+def test_an_error_answer_is_a_failed_verification_with_the_servers_message(classifier, serve):
+    model, rows = classifier
+
+    def refuse(_answer):
+        return JSONResponse({"error_code": "BAD_REQUEST", "message": "Column 'plan' must hold text"}, status_code=422)
+
+    result = verify.verify_url(serve(scoring_app(model, refuse)), model, rows, **FAST)
+    assert result["verified"] is False
+    assert "422" in result["error"] and "Column 'plan' must hold text" in result["error"]
+    assert result["p50_ms"] is None and result["rows_per_s"] is None
+
+
+def test_wrong_number_of_predictions_and_missing_probabilities_fail(classifier, serve):
+    model, rows = classifier
+
+    def short(answer):
+        answer["predictions"].pop()
+
+    def no_proba(answer):
+        answer.pop("probabilities")
+
+    result = verify.verify_url(serve(scoring_app(model, short)), model, rows, **FAST)
+    assert result["verified"] is False and "39 predictions for 40 rows" in result["error"]
+    result = verify.verify_url(serve(scoring_app(model, no_proba)), model, rows, **FAST)
+    assert result["verified"] is False and "no 'probabilities'" in result["error"]
+
+
+def test_rows_are_sent_json_safe(classifier):
+    """Missing values and non-finite numbers travel as null, dates as ISO text, numpy scalars as numbers."""
+    frame = pd.DataFrame({"a": [1.5, np.nan, np.inf], "b": pd.array([1, None, 3], dtype="Int64"),
+                          "c": ["x", None, "z"], "d": pd.to_datetime(["2024-01-02 00:00", None, "2024-03-04 05:06"]),
+                          "e": [True, False, True]})
+    data = verify.json_rows(frame)
+    assert data == [[1.5, 1, "x", "2024-01-02T00:00:00", True], [None, None, None, None, False],
+                    [None, 3, "z", "2024-03-04T05:06:00", True]]
+    json.dumps(data, allow_nan=False)
+
+
+def test_no_rows_or_a_bad_address_is_refused(classifier):
+    model, rows = classifier
+    with pytest.raises(InvalidInput):
+        verify.verify_url("http://127.0.0.1:1", model, rows.iloc[:0])
+    with pytest.raises(InvalidInput, match="not an http"):
+        verify.verify_url("ftp://example", model, rows)
+
+
+# ---------------------------------------------------------------- a server process from a directory
+
+def stand_in_bundle(tmp_path: Path, model, main_py: str) -> Path:
+    """A directory shaped like a bundle: core/modeling copied, the model, and server/__main__.py."""
+    root = tmp_path / "bundle"
+    (root / "core").mkdir(parents=True)
+    (root / "core" / "__init__.py").write_text('"""The model format of an MLCycle bundle."""\n')
+    shutil.copy(REPO_ROOT / "core" / "errors.py", root / "core" / "errors.py")
+    shutil.copytree(REPO_ROOT / "core" / "modeling", root / "core" / "modeling",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "model.mlcycle").write_bytes(model.to_bytes())
+    (root / "server").mkdir()
+    (root / "server" / "__init__.py").write_text("")
+    (root / "server" / "__main__.py").write_text(textwrap.dedent(main_py))
+    return root
+
+
+SERVING_MAIN = """
+    import json, os
+    from pathlib import Path
+    import core, uvicorn
+    import pandas as pd
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse, Response
+    from core.modeling import ModelBundle
+
+    here = Path(os.environ.get("MLCYCLE_BUNDLE_DIR") or Path(__file__).parents[1])
+    assert Path(core.__file__).parent == here / "core", core.__file__  # the bundle's code, not the app's
+    model = ModelBundle.from_bytes((here / "model.mlcycle").read_bytes())
+    app = FastAPI()
+
+    @app.get("/ping")
+    def ping():
+        return Response(status_code=200)
+
+    @app.post("/invocations")
+    async def invocations(request: Request):
+        split = json.loads(await request.body())["dataframe_split"]
+        rows = pd.DataFrame(split["data"], columns=split["columns"])
+        return JSONResponse({"predictions": model.predict(rows).tolist(),
+                             "probabilities": model.predict_proba(rows).tolist(), "classes": model.classes})
+
+    uvicorn.run(app, host=os.environ["HOST"], port=int(os.environ["PORT"]), log_level="warning")
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.slow
+def test_verify_dir_runs_the_bundles_server_from_its_directory_and_stops_it(tmp_path, classifier):
+    model, rows = classifier
+    main = SERVING_MAIN.replace("model = ", "Path(os.environ['PIDFILE']).write_text(str(os.getpid()))\n    model = ")
+    root = stand_in_bundle(tmp_path, model, main)
+    os.environ["PIDFILE"] = str(tmp_path / "pid")
+    try:
+        result = verify.verify_dir(root, model, rows, python=sys.executable)
+    finally:
+        os.environ.pop("PIDFILE")
+    assert result["verified"] is True, result
+    assert result["rows"] == len(rows) and result["where"] == "process" and result["python"] == sys.executable
+    assert result["p50_ms"] is not None and result["rows_per_s"] is not None
+    assert _gone(int((tmp_path / "pid").read_text()))
+
+
+@pytest.mark.slow
+def test_a_server_that_never_answers_is_a_clear_error_and_is_killed(tmp_path, classifier, monkeypatch):
+    """It ignores SIGTERM too: terminate, then kill."""
+    model, rows = classifier
+    root = stand_in_bundle(tmp_path, model, f"""
+        import os, signal, time
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        open({str(tmp_path / 'pid')!r}, "w").write(str(os.getpid()))
+        print("loading the model, very slowly", flush=True)
+        time.sleep(600)
+    """)
+    monkeypatch.setattr(verify, "STOP_GRACE", 1.0)
+    with pytest.raises(ExternalToolFailed) as err:
+        verify.verify_dir(root, model, rows, startup_timeout=3)
+    assert "did not answer /ping" in err.value.message and "within 3 s" in err.value.message
+    assert "loading the model, very slowly" in err.value.message  # the server's own output
+    assert _gone(int((tmp_path / "pid").read_text()))
+
+
+@pytest.mark.slow
+def test_a_server_that_crashes_at_start_says_why(tmp_path, classifier):
+    model, rows = classifier
+    root = stand_in_bundle(tmp_path, model, """
+        raise SystemExit("model.mlcycle is damaged: bad zip")
+    """)
+    with pytest.raises(ExternalToolFailed) as err:
+        verify.verify_dir(root, model, rows, startup_timeout=30)
+    assert "stopped before it answered /ping" in err.value.message
+    assert "exited with code 1" in err.value.message and "model.mlcycle is damaged" in err.value.message
+
+
+def test_a_directory_without_a_server_is_not_a_bundle(tmp_path, classifier):
+    from core.errors import NotFound
+
+    model, rows = classifier
+    with pytest.raises(NotFound, match="not a bundle"):
+        verify.verify_dir(tmp_path, model, rows)
+
+
+# ---------------------------------------------------------------- job kinds
+
+def test_deploy_job_kinds_are_registered():
+    from core.deploy import engine
+    from core.jobs.kinds import KINDS, load_function
+
+    assert load_function(KINDS["deploy_verify"].run) is verify.run_verify_job
+    assert load_function(KINDS["deploy_build"].run) is engine.run_build_job
+
+
+def test_summary_reads_a_result():
+    ok = {"verified": True, "rows": 1234, "max_proba_diff": 0.0, "p50_ms": 1.234, "p99_ms": 2.5,
+          "rows_per_s": 45678.9, "where": "process"}
+    assert verify.summary(ok) == ("Verified: the server predicts exactly as the app on 1,234 rows (largest "
+                                  "difference 0.0e+00); p50 1.23 ms, p99 2.50 ms, 45,679 rows/s")
+    assert verify.summary({"verified": False, "rows": 10, "mismatched_rows": 2}) == "Not verified: 2 of 10 rows differ"
