@@ -41,9 +41,15 @@ installs into the venv) has ``mlflow models serve`` and its uvicorn scoring serv
 environment is needed (the full ``mlflow`` package would downgrade the app's pyarrow). Without it
 the bench says so and measures the other three.
 
+``--profile SECONDS`` then samples our server with py-spy (bench-only too) under single-row and
+batch load and prints where its time goes; ``--server DIR`` bundles another server package instead
+of ``core/deploy/serving/`` (to compare a variant in the same run); ``--keep`` keeps the bundle,
+the MLflow model, the servers' logs and the profiles.
+
     .venv/bin/pip install -r requirements-bench.txt
     .venv/bin/python bench/serving.py
     .venv/bin/python bench/serving.py --rounds 3 --requests 200 --threads 4
+    .venv/bin/python bench/serving.py --rounds 3 --profile 10
 """
 
 import argparse
@@ -129,20 +135,23 @@ def export_dir(ws, model, bundle, out: Path, server: Path | None = None) -> tupl
 
     ``server``: a server package to put in the bundle instead of the one export_bundle copies (to compare variants).
     """
+    ours = REPO_ROOT / "core" / "deploy" / "serving"
+    serving = server or ours
+    if not (serving / "__main__.py").exists():
+        return None, f"{serving} is not there yet"
     try:
         from core.deploy.bundle import export_bundle
     except ImportError:
-        pass
+        why = "core.deploy.bundle is not there yet"
     else:
-        path = Path(export_bundle(ws, model.id, out).path)
-        if server is None:
-            return path, "core.deploy.bundle.export_bundle"
-        shutil.rmtree(path / "server")
-        shutil.copytree(server, path / "server", ignore=shutil.ignore_patterns("__pycache__"))
-        return path, f"core.deploy.bundle.export_bundle, its server replaced by {server}"
-    serving = server or REPO_ROOT / "core" / "deploy" / "serving"
-    if not (serving / "__main__.py").exists():
-        return None, f"{serving} is not there yet"
+        if (ours / "__main__.py").exists():  # export_bundle copies core/deploy/serving/
+            path = Path(export_bundle(ws, model.id, out).path)
+            if server is None:
+                return path, "core.deploy.bundle.export_bundle"
+            shutil.rmtree(path / "server")
+            shutil.copytree(server, path / "server", ignore=shutil.ignore_patterns("__pycache__"))
+            return path, f"core.deploy.bundle.export_bundle, its server replaced by {server}"
+        why = "export_bundle needs core/deploy/serving/"
     ignore = shutil.ignore_patterns("__pycache__")
     (out / "core").mkdir(parents=True)
     (out / "core" / "__init__.py").write_text('"""The model format of an MLCycle model bundle."""\n')
@@ -154,7 +163,7 @@ def export_dir(ws, model, bundle, out: Path, server: Path | None = None) -> tupl
         "model_id": model.id, "learner": bundle.learner, "task": bundle.task, "target": bundle.target,
         "classes": bundle.classes, "versions": bundle.versions, "metrics": {}, "lineage": []}, indent=1))
     (out / "schema.json").write_text(json.dumps(_json_schema(bundle), indent=1))
-    return out, f"laid out by hand around {serving} (core.deploy.bundle is not there yet)"
+    return out, f"laid out by hand around {serving} ({why})"
 
 
 def _json_schema(bundle) -> dict:
@@ -434,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="concurrent single-row clients")
     parser.add_argument("--warmup", type=int, default=50, help="requests of each kind before the first round")
     parser.add_argument("--server", type=Path, help="a server package to bundle instead of core/deploy/serving/")
+    parser.add_argument("--profile", type=float, default=0, metavar="SECONDS",
+                        help="then profile our server with py-spy for SECONDS under single-row, then batch load")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (bundle, logs) and print it")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -510,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
                     results[name].append(measure(servers[name].port, bodies, batch_body, len(batch_rows), args))
             print(f"  round {r + 1} of {args.rounds} done", flush=True)
         report(results, servers, args)
+        if args.profile and "ours" in servers:
+            profile(servers["ours"], bodies, batch_body, args.profile, tmp)
         if args.keep:
             print(f"kept {tmp}")
     finally:
@@ -518,6 +531,74 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def profile(server: Server, bodies: list[bytes], batch_body: bytes, seconds: float, tmp: Path, top: int = 18) -> None:
+    """Sample our server with py-spy while a client sends one-row requests, then batches; print where time goes."""
+    spy = shutil.which("py-spy", path=server.env["PATH"])
+    if spy is None:
+        print("\nprofile: py-spy is not installed (bench only: .venv/bin/pip install -r requirements-bench.txt)")
+        return
+    for kind, load in (("single-row", bodies), ("batch", [batch_body])):
+        out = tmp / f"ours-{kind}.pyspy.txt"
+        rec = subprocess.Popen([spy, "record", "--pid", str(server.proc.pid), "--duration", str(max(1, round(seconds))),
+                                "--rate", "500", "--nonblocking", "--format", "raw", "--output", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        conn, i = connect(server.port), 0
+        try:
+            while rec.poll() is None:
+                post(conn, load[i % len(load)])
+                i += 1
+        finally:
+            conn.close()
+        if rec.returncode != 0 or not out.exists():
+            print(f"\nprofile: py-spy failed: {rec.stderr.read().decode(errors='replace')[-500:]}")
+            return
+        print(f"\nprofile of ours under {kind} load ({i:,} requests; py-spy, active samples only; self = the running "
+              f"frame, inclusive = anywhere in the stack):")
+        by_self, ours = hot_spots(out, top)
+        print_table(by_self, ["self", "inclusive", "function (file)"])
+        print("the bundle's own code (server/, core/), by inclusive share:")
+        print_table(ours, ["self", "inclusive", "function (file)"])
+
+
+def hot_spots(raw: Path, top: int) -> tuple[list[dict], list[dict]]:
+    """From py-spy's collapsed stacks: the functions with the largest share of samples as the running frame, and
+    the bundle's own functions (``server/``, ``core/``) with the largest share anywhere in the stack."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = [_frame(f) for f in stack.split(";") if " (" in f]
+        for f in set(frames):
+            inclusive[f] = inclusive.get(f, 0) + n
+        if frames:
+            own[frames[-1]] = own.get(frames[-1], 0) + n
+
+    def row(f: str) -> dict:
+        return {"self": f"{100 * own.get(f, 0) / max(total, 1):5.1f}%",
+                "inclusive": f"{100 * inclusive[f] / max(total, 1):5.1f}%", "function (file)": f}
+
+    by_self = sorted(own, key=lambda f: -own[f])[:top]
+    mine = sorted((f for f in inclusive if f.split(" (", 1)[1].startswith(("server/", "core/"))),
+                  key=lambda f: -inclusive[f])[:top]
+    return [row(f) for f in by_self], [row(f) for f in mine]
+
+
+def _frame(frame: str) -> str:
+    """``func (/path/site-packages/pkg/mod.py:12)`` -> ``func (pkg/mod.py)``."""
+    func, _, where = frame.partition(" (")
+    where = where.rstrip(")").rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/lib/python3.11/", str(REPO_ROOT) + "/"):
+        if marker in where:
+            where = where.split(marker, 1)[1]
+            break
+    return f"{func} ({where.rsplit('/bundle/', 1)[-1]})"
 
 
 def report(results: dict[str, list[dict]], servers: dict[str, Server], args) -> None:
