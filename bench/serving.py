@@ -42,9 +42,9 @@ environment is needed (the full ``mlflow`` package would downgrade the app's pya
 the bench says so and measures the other three.
 
 ``--profile SECONDS`` then samples our server with py-spy (bench-only too) under single-row and
-batch load and prints where its time goes; ``--server DIR`` bundles another server package instead
-of ``core/deploy/serving/`` (to compare a variant in the same run); ``--keep`` keeps the bundle,
-the MLflow model, the servers' logs and the profiles.
+batch load and prints where its time goes; ``--variant DIR`` also serves the same bundle with another
+server package in place of its ``server/`` (a fifth row, to compare a change in the same run);
+``--keep`` keeps the bundle, the MLflow model, the servers' logs and the profiles.
 
     .venv/bin/pip install -r requirements-bench.txt
     .venv/bin/python bench/serving.py
@@ -53,7 +53,9 @@ the MLflow model, the servers' logs and the profiles.
 """
 
 import argparse
+import contextlib
 import http.client
+import io
 import json
 import os
 import shutil
@@ -100,11 +102,11 @@ def floor_app():
 
 
 def serve_floor() -> None:
-    """uvicorn as our server runs it: HOST/PORT from the environment, one worker, access log off."""
+    """uvicorn as our server runs it (core/deploy/serving/__main__.py): one worker, access log and Server header off."""
     import uvicorn
 
     uvicorn.run(floor_app(), host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ["PORT"]),
-                workers=1, access_log=False, log_level="warning")
+                workers=1, access_log=False, server_header=False, log_level="info")
 
 
 # ---------------------------------------------------------------- the model and its three servers' files
@@ -130,28 +132,17 @@ def train_model(tmp: Path):
     return ws, model, bundle, frame.drop(columns=[target]), held_out
 
 
-def export_dir(ws, model, bundle, out: Path, server: Path | None = None) -> tuple[Path | None, str]:
-    """The bundle directory of ``model`` and how it was made; ``None`` when the server package is not there yet.
-
-    ``server``: a server package to put in the bundle instead of the one export_bundle copies (to compare variants).
-    """
-    ours = REPO_ROOT / "core" / "deploy" / "serving"
-    serving = server or ours
+def export_dir(ws, model, bundle, out: Path) -> tuple[Path | None, str]:
+    """The bundle directory of ``model`` and how it was made; ``None`` when the server package is not there yet."""
+    serving = REPO_ROOT / "core" / "deploy" / "serving"
     if not (serving / "__main__.py").exists():
-        return None, f"{serving} is not there yet"
+        return None, "core/deploy/serving/ is not there yet"
     try:
         from core.deploy.bundle import export_bundle
     except ImportError:
-        why = "core.deploy.bundle is not there yet"
+        pass
     else:
-        if (ours / "__main__.py").exists():  # export_bundle copies core/deploy/serving/
-            path = Path(export_bundle(ws, model.id, out).path)
-            if server is None:
-                return path, "core.deploy.bundle.export_bundle"
-            shutil.rmtree(path / "server")
-            shutil.copytree(server, path / "server", ignore=shutil.ignore_patterns("__pycache__"))
-            return path, f"core.deploy.bundle.export_bundle, its server replaced by {server}"
-        why = "export_bundle needs core/deploy/serving/"
+        return Path(export_bundle(ws, model.id, out).path), "core.deploy.bundle.export_bundle"
     ignore = shutil.ignore_patterns("__pycache__")
     (out / "core").mkdir(parents=True)
     (out / "core" / "__init__.py").write_text('"""The model format of an MLCycle model bundle."""\n')
@@ -163,7 +154,7 @@ def export_dir(ws, model, bundle, out: Path, server: Path | None = None) -> tupl
         "model_id": model.id, "learner": bundle.learner, "task": bundle.task, "target": bundle.target,
         "classes": bundle.classes, "versions": bundle.versions, "metrics": {}, "lineage": []}, indent=1))
     (out / "schema.json").write_text(json.dumps(_json_schema(bundle), indent=1))
-    return out, f"laid out by hand around {serving} ({why})"
+    return out, "laid out by hand (core.deploy.bundle is not there yet)"
 
 
 def _json_schema(bundle) -> dict:
@@ -181,7 +172,6 @@ def _json_schema(bundle) -> dict:
 
 
 PYFUNC_CODE = '''"""MLflow pyfunc (models from code): the MLCycle model, loaded with the bundle's core.modeling."""
-import warnings
 from pathlib import Path
 
 import mlflow.pyfunc
@@ -189,7 +179,6 @@ import numpy as np
 import pandas as pd
 from mlflow.models import set_model
 
-warnings.filterwarnings("ignore", message=".*type hints to the `predict` method")
 
 class MLCycleModel(mlflow.pyfunc.PythonModel):
     def load_context(self, context):
@@ -217,8 +206,7 @@ def mlflow_model(bundle_dir: Path, out: Path) -> Path:
     logging.getLogger("mlflow").setLevel(logging.ERROR)
     code = out.parent / "mlcycle_pyfunc.py"
     code.write_text(PYFUNC_CODE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with contextlib.redirect_stderr(io.StringIO()):  # its progress bars, and a warning it shows whatever the filters
         mlflow.pyfunc.save_model(str(out), python_model=str(code), code_paths=[str(bundle_dir / "core")],
                                  artifacts={"model": str(bundle_dir / "model.mlcycle")},
                                  pip_requirements=["lightgbm", "pandas"])
@@ -442,7 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=10, help="batch requests per server per round")
     parser.add_argument("--threads", type=int, default=4, help="concurrent single-row clients")
     parser.add_argument("--warmup", type=int, default=50, help="requests of each kind before the first round")
-    parser.add_argument("--server", type=Path, help="a server package to bundle instead of core/deploy/serving/")
+    parser.add_argument("--variant", type=Path, metavar="DIR",
+                        help="also serve the bundle with this server package in place of its server/ (an A/B row)")
     parser.add_argument("--profile", type=float, default=0, metavar="SECONDS",
                         help="then profile our server with py-spy for SECONDS under single-row, then batch load")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (bundle, logs) and print it")
@@ -469,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(raw.columns)} columns sent, {len(bundle.input_columns)} used, {len(bundle.feature_names)} "
               f"model features), trained and stored in {time.perf_counter() - started:.1f} s; {versions()}; "
               f"{os.cpu_count()} CPUs shared with the client")
-        bundle_dir, how = export_dir(ws, model, bundle, tmp / "bundle", args.server)
+        bundle_dir, how = export_dir(ws, model, bundle, tmp / "bundle")
         print(f"bundle: {how}")
         one_rows = [held_out.iloc[[i]] for i in range(len(held_out))]
         bodies = [body_of(r) for r in one_rows]
@@ -482,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
         if bundle_dir is not None:
             port = free_port()
             specs["ours"] = ([sys.executable, "-m", "server"], bundle_dir, server_env(port))
+            if args.variant:
+                variant_dir = tmp / "bundle-variant"
+                shutil.copytree(bundle_dir, variant_dir, ignore=shutil.ignore_patterns("server"))
+                shutil.copytree(args.variant, variant_dir / "server", ignore=shutil.ignore_patterns("__pycache__"))
+                port = free_port()
+                specs["variant"] = ([sys.executable, "-m", "server"], variant_dir, server_env(port))
         if mlflow_ok:
             if bundle_dir is None:  # MLflow's model needs the bundle's core package: lay it out anyway
                 bundle_dir = tmp / "model-only"
@@ -500,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             servers[name].start()
         print("ready in: " + ", ".join(f"{n} {s.ready_s:.1f} s" for n, s in servers.items()))
 
-        for name in ("ours", "MLflow"):
+        for name in ("ours", "variant", "MLflow"):
             if name in servers:
                 print("checked " + check(name, servers[name].port, bundle, held_out))
         # warm-up: every kind of request, every server, and the in-process path
@@ -613,7 +608,8 @@ def report(results: dict[str, list[dict]], servers: dict[str, Server], args) -> 
         return statistics.median(a[key] / b[key] for a, b in zip(results[name], results[base], strict=True))
 
     labels = {"in-process": "in-process predict_proba", "floor": "FastAPI floor (does nothing)",
-              "ours": "ours (python -m server)", "MLflow": "mlflow models serve"}
+              "ours": "ours (python -m server)", "variant": f"variant ({args.variant})",
+              "MLflow": "mlflow models serve"}
     rows = []
     for name in results:
         row = {"": labels[name], "ready s": f"{servers[name].ready_s:.1f}" if name in servers else "",
@@ -623,7 +619,7 @@ def report(results: dict[str, list[dict]], servers: dict[str, Server], args) -> 
         vs_floor = paired(name, "floor", "p50")
         row["p50 / floor"] = f"{vs_floor:.2f}x" if vs_floor is not None and name != "floor" else ""
         for key, col in (("batch", "batch / MLflow"), ("concurrent", "clients / MLflow")):
-            ratio = paired(name, "MLflow", key) if name == "ours" else None
+            ratio = paired(name, "MLflow", key) if name in ("ours", "variant") else None
             row[col] = f"{ratio:.2f}x" if ratio is not None else ""
         rows.append(row)
     print()
