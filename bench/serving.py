@@ -433,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", type=Path, metavar="DIR",
                         help="also serve the bundle with this server package in place of its server/ (an A/B row)")
     parser.add_argument("--profile", type=float, default=0, metavar="SECONDS",
-                        help="then profile our server with py-spy for SECONDS under single-row, then batch load")
+                        help="then profile our server (and the variant) with py-spy for SECONDS under single-row, "
+                             "then batch load")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (bundle, logs) and print it")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -516,8 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                     results[name].append(measure(servers[name].port, bodies, batch_body, len(batch_rows), args))
             print(f"  round {r + 1} of {args.rounds} done", flush=True)
         report(results, servers, args)
-        if args.profile and "ours" in servers:
-            profile(servers["ours"], bodies, batch_body, args.profile, tmp)
+        for name in ("ours", "variant") if args.profile else ():
+            if name in servers:
+                profile(servers[name], bodies, batch_body, args.profile, tmp)
         if args.keep:
             print(f"kept {tmp}")
     finally:
@@ -529,13 +531,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def profile(server: Server, bodies: list[bytes], batch_body: bytes, seconds: float, tmp: Path, top: int = 18) -> None:
-    """Sample our server with py-spy while a client sends one-row requests, then batches; print where time goes."""
+    """Sample a server with py-spy while a client sends one-row requests, then batches; print where time goes."""
     spy = shutil.which("py-spy", path=server.env["PATH"])
     if spy is None:
         print("\nprofile: py-spy is not installed (bench only: .venv/bin/pip install -r requirements-bench.txt)")
         return
     for kind, load in (("single-row", bodies), ("batch", [batch_body])):
-        out = tmp / f"ours-{kind}.pyspy.txt"
+        out = tmp / f"{server.name}-{kind}.pyspy.txt"
         rec = subprocess.Popen([spy, "record", "--pid", str(server.proc.pid), "--duration", str(max(1, round(seconds))),
                                 "--rate", "500", "--nonblocking", "--format", "raw", "--output", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -549,7 +551,7 @@ def profile(server: Server, bodies: list[bytes], batch_body: bytes, seconds: flo
         if rec.returncode != 0 or not out.exists():
             print(f"\nprofile: py-spy failed: {rec.stderr.read().decode(errors='replace')[-500:]}")
             return
-        print(f"\nprofile of ours under {kind} load ({i:,} requests; py-spy, active samples only; self = the running "
+        print(f"\nprofile of {server.name} under {kind} load ({i:,} requests; py-spy, active samples only; self = the running "
               f"frame, inclusive = anywhere in the stack):")
         by_self, ours = hot_spots(out, top)
         print_table(by_self, ["self", "inclusive", "function (file)"])
