@@ -37,6 +37,10 @@ DEFAULT_MIRROR = "http://deb.debian.org/debian"
 CACHE_DIR = Path(os.environ.get("MLCYCLE_CACHE_DIR") or Path.home() / ".cache" / "mlcycle")
 TARBALL = CACHE_DIR / f"debootstrap-{SUITE}-minbase-python3.tar"
 DEBOOTSTRAP_TIMEOUT = 1200  # seconds
+# what python:3.11-slim sets too: an imported file system has no environment, so a Dockerfile's
+# ENV PATH="/opt/venv/bin:${PATH}" would otherwise lose /usr/bin
+IMAGE_CHANGES = ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "ENV LANG=C.UTF-8",
+                 'CMD ["python3"]']
 
 _made_here: list[str] = []
 
@@ -68,7 +72,7 @@ def why_not() -> str:
 
     reachable, why = engine.engine_status()
     if not reachable:
-        return f"no Docker engine is reachable ({why})"
+        return f"no Docker engine is reachable: {why}"
     if _image_exists(BASE_TAG):
         return ""
     if TARBALL.is_file():
@@ -137,7 +141,8 @@ def base_image() -> str:
     if not TARBALL.is_file():
         _debootstrap_tarball()
     client = _client()
-    client.api.import_image_from_file(str(TARBALL), repository=BASE_TAG.split(":")[0], tag=BASE_TAG.split(":")[1])
+    repository, tag = BASE_TAG.split(":")
+    client.api.import_image_from_file(str(TARBALL), repository=repository, tag=tag, changes=IMAGE_CHANGES)
     if not _image_exists(BASE_TAG):
         pytest.skip(f"docker import of {TARBALL} did not make {BASE_TAG}")
     _made_here.append(BASE_TAG)

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import time
@@ -40,14 +41,14 @@ from core.deploy.verify import (
     wait_for_ping,
 )
 from core.errors import ExternalToolFailed, InvalidInput, MLCycleError, NotFound
-from core.experiments.service import get_model, load_model
+from core.experiments.service import get_experiment, get_model, load_model
 from core.jobs import JobCancelled, JobContext, enqueue
 from core.jobs.entities import Job
 from core.progress import Progress, ProgressFn, no_progress
 from core.workspace import Workspace
 
-__all__ = ["BUILD_TIMEOUT", "build_image", "engine_status", "enqueue_build", "manual_commands", "remove_image",
-           "run_build_job", "verify_image"]
+__all__ = ["BUILD_TIMEOUT", "build_image", "engine_status", "enqueue_build", "image_tag_for", "manual_commands",
+           "remove_image", "run_build_job", "verify_image"]
 
 BUILD_TIMEOUT = 1800     # seconds the engine may take to answer during a build
 ENGINE_TIMEOUT = 10      # seconds to reach the engine at all
@@ -82,13 +83,15 @@ def engine_status() -> tuple[bool, str]:
 
 
 def _why(exc: BaseException) -> str:
+    """Why the engine cannot be used, in words (the SDK's errors are long and technical)."""
     text = str(exc).strip() or type(exc).__name__
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
     if "No such file or directory" in text or "FileNotFoundError" in text:
-        return "no Docker engine is running (its socket /var/run/docker.sock does not exist)"
+        return f"nothing listens at {host} (is the Docker engine running?)"
     if "Permission denied" in text:
-        return "this user may not use the Docker engine (permission denied on its socket)"
+        return f"permission denied on {host} (this user may not use the Docker engine)"
     if "Connection refused" in text:
-        return "the Docker engine refused the connection (is it running?)"
+        return f"the engine at {host} refused the connection (is it running?)"
     return text.splitlines()[0][:300]
 
 
@@ -115,6 +118,15 @@ def _no_engine(export: Any, why: str, tag: str | None = None, base_image: str | 
                                    + manual_commands(export, tag, base_image))
 
 
+def image_tag_for(ws: Workspace, export_id: str) -> str:
+    """The tag an export's image has or gets (``mlcycle/<project>:<model id>``).
+
+    Raises:
+        NotFound: unknown export.
+    """
+    return _export_and_tag(ws, export_id)[1]
+
+
 def _export_and_tag(ws: Workspace, export_id: str) -> tuple[Any, str]:
     """The export and the tag its image gets (``mlcycle/<project>:<model id>``)."""
     from core.define.projects import find_project
@@ -122,9 +134,9 @@ def _export_and_tag(ws: Workspace, export_id: str) -> tuple[Any, str]:
 
     export = bundles.get_export(ws, export_id)
     model = get_model(ws, export.model_id)
-    project = find_project(ws, model.project_id) if model.project_id else None
-    tag = export.image_tag or bundles.image_tag(project.name if project else (model.project_id or "models"),
-                                                model.id)
+    project_id = model.project_id or get_experiment(ws, model.experiment_id).project_id
+    project = find_project(ws, project_id) if project_id else None
+    tag = export.image_tag or bundles.image_tag(project.name if project else (project_id or "models"), model.id)
     return export, tag
 
 
@@ -233,8 +245,9 @@ def build_image(ws: Workspace, export_id: str, *, base_image: str | None = None,
                     "pulled; load it (`docker pull` / `docker load`) or pass another base image.")
         raise ExternalToolFailed(f"Building image {tag} failed: {error or 'the engine reported no image'}"
                                  + (f"\n{tail}" if tail and tail != error else ""), hint=hint)
-    with ws.write() as db:
-        db["exports"].update(export.id, {"image_tag": tag})
+    from core.deploy import bundle as bundles
+
+    bundles.record_image(ws, export.id, tag)
     progress(Progress(0.9, f"Built image {tag}"))
     return tag
 

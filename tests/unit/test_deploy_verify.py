@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import textwrap
 import threading
 import time
@@ -21,9 +20,6 @@ from fastapi.responses import JSONResponse, Response
 from core.deploy import verify
 from core.errors import ExternalToolFailed, InvalidInput
 from tests.tiny_models import SMALL_CONFIGS, churn_frame
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 # ---------------------------------------------------------------- a model and a stand-in server
 
@@ -237,48 +233,13 @@ def test_no_rows_or_a_bad_address_is_refused(classifier):
 
 # ---------------------------------------------------------------- a server process from a directory
 
-def stand_in_bundle(tmp_path: Path, model, main_py: str) -> Path:
-    """A directory shaped like a bundle: core/modeling copied, the model, and server/__main__.py."""
+def stand_in_bundle(tmp_path: Path, main_py: str) -> Path:
+    """A directory shaped like a bundle whose server/__main__.py is ``main_py``."""
     root = tmp_path / "bundle"
-    (root / "core").mkdir(parents=True)
-    (root / "core" / "__init__.py").write_text('"""The model format of an MLCycle bundle."""\n')
-    shutil.copy(REPO_ROOT / "core" / "errors.py", root / "core" / "errors.py")
-    shutil.copytree(REPO_ROOT / "core" / "modeling", root / "core" / "modeling",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "model.mlcycle").write_bytes(model.to_bytes())
-    (root / "server").mkdir()
+    (root / "server").mkdir(parents=True)
     (root / "server" / "__init__.py").write_text("")
     (root / "server" / "__main__.py").write_text(textwrap.dedent(main_py))
     return root
-
-
-SERVING_MAIN = """
-    import json, os
-    from pathlib import Path
-    import core, uvicorn
-    import pandas as pd
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse, Response
-    from core.modeling import ModelBundle
-
-    here = Path(os.environ.get("MLCYCLE_BUNDLE_DIR") or Path(__file__).parents[1])
-    assert Path(core.__file__).parent == here / "core", core.__file__  # the bundle's code, not the app's
-    model = ModelBundle.from_bytes((here / "model.mlcycle").read_bytes())
-    app = FastAPI()
-
-    @app.get("/ping")
-    def ping():
-        return Response(status_code=200)
-
-    @app.post("/invocations")
-    async def invocations(request: Request):
-        split = json.loads(await request.body())["dataframe_split"]
-        rows = pd.DataFrame(split["data"], columns=split["columns"])
-        return JSONResponse({"predictions": model.predict(rows).tolist(),
-                             "probabilities": model.predict_proba(rows).tolist(), "classes": model.classes})
-
-    uvicorn.run(app, host=os.environ["HOST"], port=int(os.environ["PORT"]), log_level="warning")
-"""
 
 
 def _gone(pid: int) -> bool:
@@ -290,26 +251,10 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.slow
-def test_verify_dir_runs_the_bundles_server_from_its_directory_and_stops_it(tmp_path, classifier):
-    model, rows = classifier
-    main = SERVING_MAIN.replace("model = ", "Path(os.environ['PIDFILE']).write_text(str(os.getpid()))\n    model = ")
-    root = stand_in_bundle(tmp_path, model, main)
-    os.environ["PIDFILE"] = str(tmp_path / "pid")
-    try:
-        result = verify.verify_dir(root, model, rows, python=sys.executable)
-    finally:
-        os.environ.pop("PIDFILE")
-    assert result["verified"] is True, result
-    assert result["rows"] == len(rows) and result["where"] == "process" and result["python"] == sys.executable
-    assert result["p50_ms"] is not None and result["rows_per_s"] is not None
-    assert _gone(int((tmp_path / "pid").read_text()))
-
-
-@pytest.mark.slow
 def test_a_server_that_never_answers_is_a_clear_error_and_is_killed(tmp_path, classifier, monkeypatch):
     """It ignores SIGTERM too: terminate, then kill."""
     model, rows = classifier
-    root = stand_in_bundle(tmp_path, model, f"""
+    root = stand_in_bundle(tmp_path, f"""
         import os, signal, time
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         open({str(tmp_path / 'pid')!r}, "w").write(str(os.getpid()))
@@ -327,7 +272,7 @@ def test_a_server_that_never_answers_is_a_clear_error_and_is_killed(tmp_path, cl
 @pytest.mark.slow
 def test_a_server_that_crashes_at_start_says_why(tmp_path, classifier):
     model, rows = classifier
-    root = stand_in_bundle(tmp_path, model, """
+    root = stand_in_bundle(tmp_path, """
         raise SystemExit("model.mlcycle is damaged: bad zip")
     """)
     with pytest.raises(ExternalToolFailed) as err:
@@ -360,3 +305,88 @@ def test_summary_reads_a_result():
     assert verify.summary(ok) == ("Verified: the server predicts exactly as the app on 1,234 rows (largest "
                                   "difference 0.0e+00); p50 1.23 ms, p99 2.50 ms, 45,679 rows/s")
     assert verify.summary({"verified": False, "rows": 10, "mismatched_rows": 2}) == "Not verified: 2 of 10 rows differ"
+
+
+def test_a_cancel_stops_the_comparison(classifier, serve):
+    from core.jobs import JobCancelled
+
+    model, rows = classifier
+    with pytest.raises(JobCancelled):
+        verify.verify_url(serve(scoring_app(model)), model, rows, should_stop=lambda: True, **FAST)
+
+
+@pytest.fixture
+def exported(ws, tmp_path):
+    from core.deploy import bundle as bundles
+    from tests.tiny_models import make_model
+
+    model = make_model(ws, tmp_path)
+    return model, bundles.export_bundle(ws, model.id, tmp_path / "bundle")
+
+
+@pytest.mark.slow
+def test_the_verify_job_records_a_verified_export(ws, exported):
+    from core.deploy import bundle as bundles
+    from core.errors import Conflict
+    from core.jobs import get_job, job_logs, run_job
+
+    model, export = exported
+    job = verify.enqueue_verify(ws, export.id, start_worker=False)
+    assert job.payload == {"export_id": export.id, "model_id": model.id}
+    with pytest.raises(Conflict, match="already under way") as err:
+        verify.enqueue_verify(ws, export.id, start_worker=False)
+    assert err.value.job.id == job.id
+
+    done = run_job(ws, get_job(ws, job.id))
+
+    assert done.status == "done", done.error
+    assert done.result["verified"] is True and done.result["rows"] == len(verify.held_out_rows(ws, model.id))
+    assert bundles.get_export(ws, export.id).verification["verified"] is True
+    assert any(line.message.startswith("Verified: the server predicts exactly as the app")
+               for line in job_logs(ws, job.id))
+    verify.enqueue_verify(ws, export.id, start_worker=False)  # the first one finished: a new one may start
+
+
+@pytest.mark.slow
+def test_a_bundle_that_predicts_differently_is_a_result_not_a_failed_job(ws, tmp_path, exported):
+    """Another model's file in the bundle: the job succeeds with verified false and the mismatches listed."""
+    from core.deploy import bundle as bundles
+    from core.experiments.service import get_experiment
+    from core.jobs import get_job, job_logs, run_job
+    from tests.tiny_models import add_model
+
+    model, export = exported
+    other = add_model(ws, get_experiment(ws, model.experiment_id), "lrl2")
+    Path(export.path, "model.mlcycle").write_bytes(ws.artifacts.read_bytes(other.artifact))
+
+    done = run_job(ws, get_job(ws, verify.enqueue_verify(ws, export.id, start_worker=False).id))
+
+    assert done.status == "done", done.error
+    assert done.result["verified"] is False and done.result["max_proba_diff"] > verify.TOLERANCE
+    assert done.result["mismatches"] and done.result["mismatches"][0]["what"].startswith(("label", "probability"))
+    assert bundles.get_export(ws, export.id).verification["verified"] is False
+    assert any(line.message.startswith("mismatch: row ") for line in job_logs(ws, done.id))
+
+
+def test_a_bundle_folder_that_is_gone_is_not_found(ws, exported):
+    from core.errors import NotFound
+
+    _, export = exported
+    shutil.rmtree(export.path)
+    with pytest.raises(NotFound, match="is gone"):
+        verify.verify_bundle(ws, export.id)
+
+
+def test_without_an_engine_build_is_refused_with_the_commands_to_run_by_hand(ws, exported, monkeypatch):
+    from core.deploy import engine
+
+    _, export = exported
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    reachable, why = engine.engine_status()
+    assert reachable is False and "nothing listens at unix:///nonexistent/docker.sock" in why
+    with pytest.raises(ExternalToolFailed) as err:
+        engine.enqueue_build(ws, export.id, start_worker=False)
+    assert err.value.message.startswith("No Docker engine is reachable")
+    assert f"cd {export.path}" in err.value.hint and "docker build" in err.value.hint and "docker run" in err.value.hint
+    with pytest.raises(ExternalToolFailed, match="No Docker engine is reachable"):
+        engine.build_image(ws, export.id)
