@@ -53,6 +53,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "models": ("models",),
     "gates": ("gates",),
     "explain": ("explain",),
+    "deploy": ("export",),
 }
 
 
