@@ -406,11 +406,15 @@ def input_json_schema(bundle: ModelBundle, title: str = "") -> dict[str, Any]:
 
 
 def _sample_frame(ws: Workspace, exp: Any, bundle: ModelBundle) -> pd.DataFrame:
-    """Up to five held-out rows (input columns only); rows whose categories the model knows come first."""
+    """Up to five held-out rows (input columns only), in their order, preferring rows whose categories the
+    model knows (so they validate against ``schema.json``); none when the data is gone."""
     from core.data import datasets
 
     version_id = exp.test_version_id or exp.train_version_id or exp.dataset_version_id
-    frame = datasets.load_frame(ws, version_id)
+    try:
+        frame = datasets.load_frame(ws, version_id)
+    except NotFound:  # the data is gone: the bundle still serves, its sample request is empty
+        return pd.DataFrame(columns=bundle.input_columns)
     frame = frame[[c for c in bundle.input_columns if c in frame.columns]]
     known = pd.Series(True, index=frame.index)
     for spec in bundle.preprocessor.columns:

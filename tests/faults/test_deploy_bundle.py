@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import re
@@ -106,3 +107,17 @@ def test_wheels_that_cannot_be_downloaded_are_named_and_leave_no_bundle(ws, tmp_
     assert "without --offline" in err.value.hint
     assert out.is_dir() == existing and (not existing or not any(out.iterdir()))  # a folder given stays, emptied
     assert not (tmp_path / "out.zip").exists() and nothing_recorded(ws)
+
+
+def test_a_model_whose_held_out_data_is_gone_still_exports_with_an_empty_sample(ws, tmp_path):
+    from core.data import datasets
+    from core.experiments.service import get_experiment
+
+    model = make_model(ws, tmp_path)
+    version = datasets.get_version(ws, get_experiment(ws, model.experiment_id).test_version_id)
+    ws.artifacts.path(version.artifact).unlink()
+    export = bundles.export_bundle(ws, model.id, tmp_path / "out")
+    root = Path(export.path)
+    assert json.loads((root / "sample_request.json").read_text()) == {
+        "dataframe_split": {"columns": ["x1", "x2", "plan"], "data": []}}
+    assert (root / "model.mlcycle").is_file() and "docker build -t" in (root / "README.md").read_text()
