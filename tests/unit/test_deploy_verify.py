@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import string
 import textwrap
 import threading
 import time
@@ -390,3 +392,57 @@ def test_without_an_engine_build_is_refused_with_the_commands_to_run_by_hand(ws,
     assert f"cd {export.path}" in err.value.hint and "docker build" in err.value.hint and "docker run" in err.value.hint
     with pytest.raises(ExternalToolFailed, match="No Docker engine is reachable"):
         engine.build_image(ws, export.id)
+
+
+# ---------------------------------------------------------------- Korean
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("kind", ["ERRORS", "HINTS", "PROGRESS"])
+def test_each_korean_pattern_matches_its_example_and_keeps_the_data(monkeypatch, kind):
+    from ui import i18n
+    from ui.locale import ko_deploy_verify
+
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    for pattern, korean, example in getattr(ko_deploy_verify, kind):
+        match = re.fullmatch(pattern, example, re.DOTALL)
+        assert match, f"{pattern!r} does not match its example {example!r}"
+        fields = {f for _, f, _, _ in string.Formatter().parse(korean) if f}
+        assert fields <= set(match.groupdict()), f"{korean!r} names a group {pattern!r} lacks"
+        shown = i18n.message(example, kind=kind)
+        assert HANGUL.search(shown), (kind, shown)
+        for name, value in match.groupdict().items():
+            if value and name != "reason":
+                assert value in shown, (value, shown)
+
+
+def test_real_messages_read_in_korean(ws, exported, monkeypatch):
+    """What verify and engine really say (not only the examples) finds its Korean pattern."""
+    from core.deploy import engine
+    from core.errors import Conflict, NotFound
+    from ui import i18n
+
+    model, export = exported
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    job = verify.enqueue_verify(ws, export.id, start_worker=False)
+    assert i18n.progress(job.title) == f"{model.learner} 모델 {model.id}의 번들 검증"
+    with pytest.raises(Conflict) as conflict:
+        verify.enqueue_verify(ws, export.id, start_worker=False)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    with pytest.raises(ExternalToolFailed) as no_engine:
+        engine.enqueue_build(ws, export.id, start_worker=False)
+    shutil.rmtree(export.path)
+    with pytest.raises(NotFound) as gone:
+        verify.verify_bundle(ws, export.id)
+    for err in (conflict.value, no_engine.value, gone.value):
+        assert HANGUL.search(i18n.message(err.message)), err.message
+        assert HANGUL.search(i18n.message(err.hint, kind="HINTS")), err.hint
+    assert i18n.message(no_engine.value.message) == ("Docker 엔진에 연결할 수 없습니다: unix:///nonexistent/docker.sock에서 "
+                                                     "응답하는 것이 없습니다 (Docker 엔진이 실행 중인가요?).")
+    assert f"cd {export.path}\ndocker build" in i18n.message(no_engine.value.hint, kind="HINTS")
+    ok = {"verified": True, "rows": 1234, "max_proba_diff": 0.0, "p50_ms": 1.2, "p99_ms": 2.5, "rows_per_s": 4567.0,
+          "where": "image"}
+    assert i18n.progress(verify.summary(ok)).startswith("검증됨: 이미지가 1,234개 행에서")
+    bad = {"verified": False, "rows": 40, "error": "The server refused rows 1-40: HTTP 422: Column 'plan' is missing"}
+    assert i18n.progress(verify.summary(bad)) == "검증 실패: 서버가 1-40행을 거부했습니다: HTTP 422: Column 'plan' is missing"
