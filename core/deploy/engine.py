@@ -102,7 +102,7 @@ def manual_commands(export: Any, tag: str | None = None, base_image: str | None 
     network = " --network none" if _has_wheels(Path(export.path)) else ""
     return (f"cd {shlex.quote(str(export.path))}\n"
             f"docker build{network}{build_arg} -t {tag} .\n"
-            f"docker run --rm -p 8080:8080 {tag}\n"
+            f"docker run --rm -p 127.0.0.1:8080:8080 {tag}\n"
             "curl -s -X POST http://127.0.0.1:8080/invocations -H 'Content-Type: application/json' "
             "-d @sample_request.json")
 

@@ -67,7 +67,7 @@ from core.modeling import ModelBundle
 from core.progress import Progress, ProgressFn, no_progress
 from core.workspace import Workspace
 
-__all__ = ["BATCH_ROWS", "LATENCY_CALLS", "MAX_ROWS", "THROUGHPUT_ROWS", "TOLERANCE", "enqueue_verify",
+__all__ = ["BATCH_ROWS", "LATENCY_CALLS", "MAX_ROWS", "THROUGHPUT_ROWS", "TOLERANCE", "enqueue_build", "enqueue_verify",
            "find_verify_job", "free_port", "held_out_rows", "json_rows", "run_verify_job", "serve_bundle",
            "stop_process", "verify_bundle", "verify_dir", "verify_url", "wait_for_ping"]
 
@@ -695,6 +695,15 @@ def enqueue_verify(ws: Workspace, export_id: str, *, project_id: str | None = No
     return enqueue(ws, "deploy_verify", {"export_id": export.id, "model_id": model.id},
                    title=f"Verify the bundle of {model.learner} model {model.id}",
                    project_id=project_id or model.project_id, start_worker=start_worker)
+
+
+def enqueue_build(ws: Workspace, export_id: str, *, base_image: str | None = None, project_id: str | None = None,
+                  start_worker: bool = True) -> Job:
+    """Queue a ``deploy_build`` job (build the export's image, then verify it): :func:`core.deploy.engine.enqueue_build`."""
+    from core.deploy import engine
+
+    return engine.enqueue_build(ws, export_id, base_image=base_image, project_id=project_id,
+                                start_worker=start_worker)
 
 
 def run_verify_job(ctx: JobContext) -> dict[str, Any]:
