@@ -7,8 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 WORKSPACE ?= $(or $(MLCYCLE_HOME),data/workspace)
-REQ_HASH := $(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
-DEV_HASH := $(shell cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
+REQ_HASH := $(shell cat requirements.txt requirements-serve.txt pyproject.toml | sha256sum | cut -c1-16)
+DEV_HASH := $(shell cat requirements.txt requirements-serve.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
 RUN_STAMP := $(VENV)/.stamp-run-$(REQ_HASH)
 DEV_STAMP := $(VENV)/.stamp-dev-$(DEV_HASH)
 CHROMIUM ?= /usr/bin/chromium
@@ -25,10 +25,10 @@ run: setup  ## start the app on http://127.0.0.1:$(PORT) (seeds the demo on firs
 
 setup: $(RUN_STAMP)
 
-$(RUN_STAMP): requirements.txt pyproject.toml
+$(RUN_STAMP): requirements.txt requirements-serve.txt pyproject.toml  # serve: Verify runs a bundle's server with this Python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-serve.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@rm -f $(VENV)/.stamp-run-*
 	@touch $@
@@ -78,10 +78,11 @@ bench: setup-dev $(BENCH_STAMP)  ## print speed ratios against baselines measure
 	$(BIN)/python bench/tracking.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/explain.py
+	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/automl_overhead.py
 	$(BIN)/python bench/automl.py
 
-$(BENCH_STAMP): $(RUN_STAMP) requirements-bench.txt  # MLflow for bench/tracking.py, never for the app or the tests
+$(BENCH_STAMP): $(RUN_STAMP) requirements-bench.txt  # MLflow for bench/tracking.py and bench/serving.py, never for the app or the tests
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	@rm -f $(VENV)/.stamp-bench-*
 	@touch $@

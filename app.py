@@ -28,7 +28,9 @@ PAGES: dict[str, list[dict]] = {
         {"page": "app_pages/compare.py", "title": "Compare", "icon": ":material/leaderboard:"},
         {"page": "app_pages/explain.py", "title": "Explain", "icon": ":material/insights:"},
     ],
-    "Ship": [],
+    "Ship": [
+        {"page": "app_pages/deploy.py", "title": "Deploy", "icon": ":material/rocket_launch:"},
+    ],
     "Watch": [
         {"page": "app_pages/jobs.py", "title": "Jobs", "icon": ":material/work_history:"},
     ],

@@ -25,7 +25,7 @@ if model is None:
     url.link("app_pages/experiments.py", t("Go to Experiments"), icon=":material/science:")
     st.stop()
 
-explain_view.model_heading(ws, model)
+pickers.model_heading(ws, model)
 with errors.shown():  # a model in the old pickle format says how to migrate it
     bundle = explain_view.bundle_of(ws, model.id)
 version_id, rows = explain_view.pick_data(ws, project.id, model, bundle)

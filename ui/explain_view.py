@@ -33,7 +33,7 @@ from core.explain.explainers import Explanation, choose_explainer, structure_imp
 from core.modeling import ModelBundle
 from core.workspace import Workspace
 from ui import errors, fmt, i18n, pickers, state, url
-from ui.fmt import escape_markdown, id_suffix
+from ui.fmt import escape_markdown
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
 
@@ -486,16 +486,3 @@ def card_view(ws: Workspace, model: Model) -> None:
                               mime="text/html", icon=":material/download:", key="xpl_card_html")
         with st.container(border=True):
             st.markdown(markdown)
-
-
-def model_heading(ws: Workspace, model: Model) -> None:
-    """The model's name with its id, and a link to its experiment and its row on Compare."""
-    exp_name = get_experiment(ws, model.experiment_id).name
-    st.markdown(f"#### {escape_markdown(model.learner)} · {escape_markdown(exp_name)} {id_suffix(model.id)}")
-    a, b = st.columns(2)
-    with a:
-        url.link("app_pages/experiments.py", t("Its experiment"), icon=":material/science:",
-                 experiment=model.experiment_id, model=model.id)
-    with b:
-        url.link("app_pages/compare.py", t("Its figures on Compare"), icon=":material/leaderboard:",
-                 models=model.id)

@@ -17,10 +17,10 @@ from core.define.entities import Hypothesis, Project
 from core.errors import NotFound
 from core.evaluation import leaderboard
 from core.experiments.entities import Model
-from core.experiments.service import get_model
+from core.experiments.service import get_experiment, get_model
 from core.workspace import Workspace
 from ui import fmt, state, url
-from ui.fmt import escape_markdown
+from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
 
 # how each operation reads in a version's label ("deduplicate" -> "Remove duplicate rows")
@@ -192,3 +192,16 @@ def model_picker(ws: Workspace, project_id: str, *, clear: tuple[str, ...] = ())
         return None
     chosen = url.select(t("Model"), options, param="model", default=default, clear=clear)
     return get_model(ws, chosen) if chosen else None
+
+
+def model_heading(ws: Workspace, model: Model) -> None:
+    """The model's name with its id, and a link to its experiment and its row on Compare."""
+    exp_name = get_experiment(ws, model.experiment_id).name
+    st.markdown(f"#### {escape_markdown(model.learner)} · {escape_markdown(exp_name)} {id_suffix(model.id)}")
+    a, b = st.columns(2)
+    with a:
+        url.link("app_pages/experiments.py", t("Its experiment"), icon=":material/science:",
+                 experiment=model.experiment_id, model=model.id)
+    with b:
+        url.link("app_pages/compare.py", t("Its figures on Compare"), icon=":material/leaderboard:",
+                 models=model.id)
