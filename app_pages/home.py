@@ -23,9 +23,10 @@ STEP_PAGES = {
     "experiment": "app_pages/experiments.py",
     "compare": "app_pages/compare.py",
     "explain": "app_pages/explain.py",
+    "deploy": "app_pages/deploy.py",
 }
 STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment",
-               "compare": "Compare", "explain": "Explain"}
+               "compare": "Compare", "explain": "Explain", "deploy": "Deploy"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
@@ -33,6 +34,7 @@ STEP_ACTIONS = {
     "experiment": "Run AutoML on a dataset version.",
     "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
     "explain": "See what drives the model overall and for single rows, and write its model card.",
+    "deploy": "Export a model as a container bundle and verify it predicts exactly as the app does.",
 }
 STATE_BADGE = {
     "done": ("green", ":material/check_circle:", "Done"),
@@ -60,6 +62,9 @@ def step_detail(step: overview.StepStatus) -> str:
     if step.key == "explain":
         return (f"{tn('{n} model explained', '{n} models explained', n.get('explained', 0))} · "
                 f"{tn('{n} model card written', '{n} model cards written', n.get('cards', 0))}")
+    if step.key == "deploy":
+        return (f"{tn('{n} bundle exported', '{n} bundles exported', n.get('exports', 0))} · "
+                f"{t('{n} verified', n=n.get('verified', 0))}")
     return step.detail
 
 

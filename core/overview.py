@@ -81,6 +81,12 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
                              " JOIN models m ON m.id = x.model_id WHERE m.project_id = ?", [project_id])
         n_cards = _count(db, tables, explained, "SELECT COUNT(*) FROM model_cards c JOIN models m"
                          " ON m.id = c.model_id WHERE m.project_id = ?", [project_id])
+        exported = ("exports", "models")
+        n_exports = _count(db, tables, exported, "SELECT COUNT(*) FROM exports x JOIN models m ON m.id = x.model_id"
+                           " WHERE m.project_id = ?", [project_id])
+        n_verified = _count(db, tables, exported, "SELECT COUNT(*) FROM exports x JOIN models m ON m.id = x.model_id"
+                            " WHERE m.project_id = ? AND (json_extract(x.verification, '$.verified') = 1"
+                            " OR json_extract(x.image_verification, '$.verified') = 1)", [project_id])
 
     def state(done: bool, started: bool) -> str:
         return "done" if done else ("in_progress" if started else "not_started")
@@ -118,6 +124,12 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             f"{'s' if n_cards != 1 else ''} written",
             "See what drives the model overall and for single rows, and write its model card.",
             {"explained": n_explained, "cards": n_cards},
+        ),
+        StepStatus(
+            "deploy", "Deploy", state(n_verified > 0, n_exports > 0),
+            f"{n_exports} bundle{'s' if n_exports != 1 else ''} exported, {n_verified} verified",
+            "Export a model as a container bundle and verify it predicts exactly as the app does.",
+            {"exports": n_exports, "verified": n_verified},
         ),
     ]
 

@@ -87,6 +87,7 @@ def test_verify_and_build_queue_their_jobs(ws, two_models, engine, no_worker):
 
 
 def test_a_verification_reads_as_a_sentence(ws, two_models, engine):
+    from core import overview
     from core.deploy import bundle
 
     project, _exp, models = two_models
@@ -97,6 +98,8 @@ def test_a_verification_reads_as_a_sentence(ws, two_models, engine):
     at = run_in("en", PAGE, project=project.id, model=models[0].id)
     assert not at.exception, at.exception
     assert any("identical predictions on 40 held-out rows" in s.value for s in at.success)
+    step = next(s for s in overview.lifecycle(ws, project.id) if s.key == "deploy")
+    assert (step.state, step.counts) == ("done", {"exports": 1, "verified": 1})
     bundle.record_verification(ws, made.id, {"verified": False, "rows": 40, "labels_equal": False,
                                              "max_proba_diff": 0.5, "mismatches": ["row 3: yes != no"]})
     at = run_in("en", PAGE, project=project.id, model=models[0].id)

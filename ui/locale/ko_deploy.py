@@ -52,4 +52,13 @@ KO = {
         "검증합니다.",
     "No Docker engine answers here ({why}). Build and run it where Docker is:":
         "여기서는 Docker 엔진이 응답하지 않습니다 ({why}). Docker가 있는 곳에서 빌드하고 실행하세요:",
+    # the activity feed and Home's lifecycle step
+    "Model {name} of {parent} exported as a bundle": "{parent}의 모델 {name}을(를) 번들로 내보냄",
+    "Bundle of model {name} of {parent} verified against the app": "{parent}의 모델 {name} 번들을 앱과 대조해 검증함",
+    "Image of model {name} of {parent} built and verified": "{parent}의 모델 {name} 이미지를 빌드하고 검증함",
+    "Export a model as a container bundle and verify it predicts exactly as the app does.":
+        "모델을 컨테이너 번들로 내보내고 앱과 똑같이 예측하는지 검증합니다.",
+    "{n} bundle exported": "내보낸 번들 {n}개",
+    "{n} bundles exported": "내보낸 번들 {n}개",
+    "{n} verified": "검증 {n}개",
 }
