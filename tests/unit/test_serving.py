@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -163,15 +164,14 @@ def expected(bundle, rows: pd.DataFrame) -> dict:
 
 @pytest.mark.parametrize(("task", "learner"), CASES)
 def test_every_learner_answers_exactly_as_the_model_does_for_one_row_a_few_and_many(zoo, task, learner):
-    from core.deploy.serving._predict import FEW_ROWS, ROW_BY_ROW, Predictor
+    from core.deploy.serving._predict import ROW_BY_ROW, Predictor
 
     bundle = zoo.bundle(task, learner)
-    predictor = Predictor(bundle)
+    predictor = Predictor(bundle, threads=2 if task == "multiclass" else 1)
     assert predictor.path == ("numpy" if learner in FAST else "dataframe")
     rows = request_rows(task)
     columns = to_columns(rows)
-    assert len(rows) > FEW_ROWS  # many rows: the model on all threads
-    for start, n in ((0, len(rows)), (0, FEW_ROWS), (0, ROW_BY_ROW), (3, 1), (4, 1), (5, 3), (0, ROW_BY_ROW + 1)):
+    for start, n in ((0, len(rows)), (0, ROW_BY_ROW), (3, 1), (4, 1), (5, 3), (0, ROW_BY_ROW + 1)):
         part = rows.iloc[start:start + n]
         got = predictor.predict({c: v[start:start + n] for c, v in columns.items()}, n)
         assert got.fast == (learner in FAST)
@@ -211,7 +211,7 @@ def test_values_the_fast_path_is_not_sure_of_are_read_by_the_model_itself_with_t
 
 
 def test_iso_dates_give_the_preprocessors_own_datetime_parts_to_the_last_bit():
-    from core.deploy.serving._predict import _iso_parts, _iso_when, _part
+    from core.deploy.serving._predict import _ISO_PLAIN, _iso_parts, _iso_when, _part
     from core.modeling.preprocessing import _datetime_parts, _to_datetime
 
     rng = np.random.default_rng(0)
@@ -226,17 +226,22 @@ def test_iso_dates_give_the_preprocessors_own_datetime_parts_to_the_last_bit():
                     text += "." + str(rng.integers(0, 10 ** 6)).zfill(6)[:rng.integers(1, 7)]
             text += ["", "Z", "+02:00", "-05:30", "+14:00"][rng.integers(0, 5)]
         values.append(text)
-    values += [None, "", " 2024-01-31 "]
+    values += [None, "", " 2024-01-31 ", float("nan")]
     parts = ["month", "dayofweek", "hour", "days"]
-    columns, gaps = _iso_parts(values, parts)
+    plain = [v for v in values if not (isinstance(v, str) and re.search(r"(Z|[+-]\d\d:\d\d)$", v))]
+    assert all(_ISO_PLAIN.fullmatch(v.strip()) for v in plain if v and isinstance(v, str)) and len(plain) > 800
+    for texts in (values, plain):  # with zones (read one by one), without (read by numpy all at once)
+        columns, gaps = _iso_parts(texts, parts)
+        when = _to_datetime(pd.Series(texts, dtype=object), "when")
+        frame = _datetime_parts(when, parts)
+        for part, got in zip(parts, columns, strict=True):
+            assert np.array_equal(got, frame[part].to_numpy(dtype=float), equal_nan=True), part
+        assert np.array_equal(gaps, when.isna().to_numpy())
+    # one value at a time (the row path) gives the same parts
     when = _to_datetime(pd.Series(values, dtype=object), "when")
     frame = _datetime_parts(when, parts)
-    for part, got in zip(parts, columns, strict=True):
-        assert np.array_equal(got, frame[part].to_numpy(dtype=float), equal_nan=True), part
-    assert np.array_equal(gaps, when.isna().to_numpy())
-    # one value at a time (the row path) gives the same parts
-    row = [_part(_iso_when(values[1]), p) for p in parts]
-    assert row == [float(frame[p].iloc[1]) for p in parts]
+    for i in range(0, len(values) - 4, 7):
+        assert [_part(_iso_when(values[i]), p) for p in parts] == [float(frame[p].iloc[i]) for p in parts]
 
 
 # ---------------------------------------------------------------- the app: every input format
@@ -339,7 +344,7 @@ def test_ping_health_version_schema_and_metadata(served, zoo):
     assert version["server"].startswith("mlcycle-server/")
     assert version["python"] == ".".join(map(str, sys.version_info[:3]))
     assert version["versions"]["lightgbm"] == version["trained_with"]["lightgbm"]
-    assert version["predict_path"] == "numpy"
+    assert version["predict_path"] == "numpy" and version["threads"] == 1
     schema = client.get("/schema").json()
     assert schema["x-mlcycle-input-columns"] == schema["required"] == COLUMNS
     assert schema["properties"]["when"]["format"] == "date-time"
@@ -469,14 +474,16 @@ def test_the_bundle_is_found_by_argument_environment_or_next_to_the_package(tmp_
     assert "MLCYCLE_BUNDLE_DIR" in err.value.hint
 
 
+@pytest.mark.parametrize("setting", ["MLCYCLE_MAX_BODY_BYTES", "MLCYCLE_THREADS"])
 @pytest.mark.parametrize("value", ["0", "-5", "lots"])
-def test_a_bad_body_limit_setting_is_refused_by_name(zoo, tmp_path, monkeypatch, value):
+def test_a_bad_setting_is_refused_by_name(zoo, tmp_path, monkeypatch, setting, value):
     from core.deploy.serving import create_app
 
     path = write_bundle(tmp_path / "b", zoo.bundle("binary", "lgbm"))
-    monkeypatch.setenv("MLCYCLE_MAX_BODY_BYTES", value)
-    with pytest.raises(InvalidInput, match="MLCYCLE_MAX_BODY_BYTES"):
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(InvalidInput, match=f"{setting} must be a positive whole number") as err:
         create_app(path)
+    assert f"'{value}'" in str(err.value)
 
 
 def lay_out_bundle(path: Path, bundle) -> Path:
@@ -493,7 +500,7 @@ def lay_out_bundle(path: Path, bundle) -> Path:
 def bundle_env(**extra: str) -> dict[str, str]:
     """The environment of a bundle's server: this one without PYTHONPATH (it must import the bundle's code)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MLCYCLE_BUNDLE_DIR", "MLCYCLE_LOG_DIR",
-                                                             "MLCYCLE_MAX_BODY_BYTES")}
+                                                             "MLCYCLE_MAX_BODY_BYTES", "MLCYCLE_THREADS")}
     return {**env, **extra}
 
 

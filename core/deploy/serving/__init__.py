@@ -15,7 +15,8 @@ Endpoints:
   original type, numbers for regression); classifiers add ``"probabilities"`` (one list per row,
   in ``"classes"`` order) and ``"classes"``.
 - ``GET /ping`` (200, empty), ``/health`` (``{"status": "ok", "model_id"}``), ``/version``
-  (``{"server", "model_id", "mlcycle_format", "python", "versions", "trained_with", "predict_path"}``),
+  (``{"server", "model_id", "mlcycle_format", "python", "versions", "trained_with", "predict_path",
+  "threads"}``),
   ``/schema`` (``schema.json``: the input row's JSON Schema), ``/metadata`` (``metadata.json``)
   and ``/metrics`` (Prometheus text, :mod:`._metrics`).
 
@@ -30,6 +31,8 @@ XGBoost, scikit-learn forests and histogram boosting) predict from a NumPy matri
 straight from the values, with exactly the results of ``ModelBundle.predict_proba`` (see
 :mod:`._predict`); other models go through the DataFrame path. Small bodies are scored on the event
 loop (no thread hop); bodies over 256 KiB in a worker thread, so ``/ping`` stays responsive.
+LightGBM and XGBoost use ``MLCYCLE_THREADS`` threads per request (default 1: a container's share
+of the host's cores is rarely all of them; raise it for large batches on a machine of its own).
 
 With ``MLCYCLE_LOG_DIR`` set, each prediction request's rows and answers go to a JSON Lines file
 there (:mod:`._log`); a log that cannot be written never fails a request.
@@ -108,7 +111,7 @@ def create_app(bundle_dir: Path | str | None = None) -> FastAPI:  # noqa: C901 -
 
     Raises:
         InvalidInput: if there is no model file, the model does not load (named), or
-            ``MLCYCLE_MAX_BODY_BYTES`` is not a positive whole number.
+            ``MLCYCLE_MAX_BODY_BYTES`` or ``MLCYCLE_THREADS`` is not a positive whole number.
     """
     root = locate_bundle(bundle_dir)
     model_path = root / MODEL_FILE
@@ -124,9 +127,10 @@ def create_app(bundle_dir: Path | str | None = None) -> FastAPI:  # noqa: C901 -
     if schema is None:
         schema = input_json_schema(bundle)
     model_id = str(meta.get("model_id") or "")
-    max_body = _max_body_bytes()
+    max_body = _positive_int("MLCYCLE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, "bytes")
+    threads = _positive_int("MLCYCLE_THREADS", 1, "threads")
 
-    predictor = Predictor(bundle)
+    predictor = Predictor(bundle, threads)
     input_columns = list(bundle.input_columns)
     classes = bundle.classes if bundle.is_classifier else None
     metrics = Metrics({"model_id": model_id, "learner": bundle.learner, "task": bundle.task})
@@ -136,7 +140,8 @@ def create_app(bundle_dir: Path | str | None = None) -> FastAPI:  # noqa: C901 -
     health = _json_bytes({"status": "ok", "model_id": model_id})
     version = _json_bytes({"server": SERVER_VERSION, "model_id": model_id, "mlcycle_format": FORMAT,
                            "python": platform.python_version(), "versions": _running_versions(),
-                           "trained_with": dict(bundle.versions), "predict_path": predictor.path})
+                           "trained_with": dict(bundle.versions), "predict_path": predictor.path,
+                           "threads": threads})
     schema_bytes, meta_bytes = _json_bytes(schema), _json_bytes(meta)
 
     def score(body: bytes, kind: str, started: float) -> bytes:
@@ -337,17 +342,18 @@ def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
-def _max_body_bytes() -> int:
-    raw = os.environ.get("MLCYCLE_MAX_BODY_BYTES", "").strip()
+def _positive_int(name: str, default: int, unit: str) -> int:
+    """A setting from the environment: a positive whole number, or ``default`` when unset."""
+    raw = os.environ.get(name, "").strip()
     if not raw:
-        return DEFAULT_MAX_BODY_BYTES
+        return default
     try:
         value = int(raw)
     except ValueError:
         value = 0
     if value <= 0:
-        raise InvalidInput(f"MLCYCLE_MAX_BODY_BYTES must be a positive whole number of bytes, not '{raw}'.",
-                           hint=f"Leave it unset for the default ({DEFAULT_MAX_BODY_BYTES:,} bytes).")
+        raise InvalidInput(f"{name} must be a positive whole number of {unit}, not '{raw}'.",
+                           hint=f"Leave it unset for the default ({default:,} {unit}).")
     return value
 
 

@@ -77,9 +77,10 @@ class Predictor:
         ['yes']
     """
 
-    def __init__(self, bundle: ModelBundle) -> None:
+    def __init__(self, bundle: ModelBundle, threads: int = 1) -> None:
         self.bundle = bundle
-        self.fast = _FastPath.build(bundle)
+        self.threads = threads
+        self.fast = _FastPath.build(bundle, threads)
 
     @property
     def path(self) -> str:
@@ -115,6 +116,7 @@ class Predictor:
         return Prediction([classes[i] for i in np.argmax(proba, axis=1).tolist()], proba, fast)
 
 
+_UNSURE = object()  # a value a lookup could not place
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _KINDS = {dict: "an object", list: "a list"}
 
@@ -137,27 +139,29 @@ class _FastPath:
     classifier, computed as the model format computes them from the feature frame:
 
     - LightGBM: ``Booster.predict`` on the matrix (LightGBM turns a frame's categoricals into these
-      very codes, then into a float matrix); up to :data:`FEW_ROWS` rows on one thread, and up to
-      :data:`ROW_BY_ROW` rows one by one with LightGBM's single-row predictor (:class:`_LightGBMRows`);
+      very codes, then into a float matrix), and up to :data:`ROW_BY_ROW` rows one by one with
+      LightGBM's single-row predictor (:class:`_LightGBMRows`);
     - XGBoost: ``predict_proba``/``predict`` on the matrix (the frame it gets holds the same codes);
-      up to :data:`FEW_ROWS` rows with a copy of the model set to one thread;
     - forests: each tree's prediction added up in the forest's order and divided by their number,
       as the forest does (without its joblib dispatch, which costs more than the trees for a row);
     - histogram boosting: ``predict_proba``/``predict`` on the matrix.
 
-    None of this changes a number: a row's prediction does not depend on the threads.
+    LightGBM and XGBoost predict on ``threads`` threads (the server's ``MLCYCLE_THREADS``, default 1),
+    not on every core of the host: a server's process shares its cores (the HTTP loop, other
+    replicas, a container's CPU quota smaller than the host), and fanning each request out over all
+    of them costs more than it saves. None of this changes a number: a row's prediction does not
+    depend on the threads.
     """
 
-    def __init__(self, bundle: ModelBundle, score: Any, score_few: Any = None, score_rows: Any = None) -> None:
+    def __init__(self, bundle: ModelBundle, score: Any, score_rows: Any = None) -> None:
         self.width = len(bundle.feature_names)
-        self._score, self._score_few = score, score_few or score
-        self._score_rows = score_rows or self._score_few
+        self._score, self._score_rows = score, score_rows or score
         position = {f: i for i, f in enumerate(bundle.feature_names)}
         self.writers = [_writer(spec, position) for spec in bundle.preprocessor.columns]
         self.row_writers = [(spec.name, _row_writer(spec)) for spec in bundle.preprocessor.columns]
 
     @classmethod
-    def build(cls, bundle: ModelBundle) -> _FastPath | None:
+    def build(cls, bundle: ModelBundle, threads: int = 1) -> _FastPath | None:
         """The fast path for ``bundle``'s estimator, or ``None`` when it does not apply."""
         native = bundle.estimator
         classifier = bundle.is_classifier
@@ -167,19 +171,17 @@ class _FastPath:
             trained = [list(c) for c in (getattr(booster, "pandas_categorical", None) or [])]
             if native.input != "frame" or trained != categories:
                 return None  # the codes would not be the ones LightGBM makes from the categoricals
-            one_thread = functools.partial(booster.predict, num_threads=1)
-            rows = _LightGBMRows.build(booster, len(bundle.feature_names), one_thread)
-            return cls(bundle, _outputs(booster.predict, classifier), _outputs(one_thread, classifier),
-                       _outputs(rows, classifier) if rows is not None else None)
+            predict = functools.partial(booster.predict, num_threads=threads)
+            rows = _LightGBMRows.build(booster, len(bundle.feature_names), predict)
+            return cls(bundle, _outputs(predict, classifier), _outputs(rows, classifier) if rows is not None else None)
         if native.input != "category_codes" or (classifier and native.proba != "predict_proba"):
             return None
         model = native.model
         method = "predict_proba" if classifier else "predict"
         if native.family == "xgboost":
-            few = copy.deepcopy(model)
-            few.get_booster().set_param({"nthread": 1})
-            return cls(bundle, _outputs(getattr(model, method), classifier),
-                       _outputs(getattr(few, method), classifier))
+            model = copy.deepcopy(model)  # its own booster, whose threads are set here
+            model.get_booster().set_param({"nthread": threads})
+            return cls(bundle, _outputs(getattr(model, method), classifier))
         name = type(model).__name__
         if name not in _SKLEARN_TREES:
             return None  # linear pipelines, kNN, SVMs, SGD: the DataFrame path
@@ -217,12 +219,10 @@ class _FastPath:
 
     def run(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """``(values, None)`` for a regressor, ``(None, probabilities)`` for a classifier."""
-        n = len(X)
-        return (self._score_rows if n <= ROW_BY_ROW else self._score_few if n <= FEW_ROWS else self._score)(X)
+        return (self._score_rows if len(X) <= ROW_BY_ROW else self._score)(X)
 
 
-ROW_BY_ROW = 8  # batches up to this many rows are written value by value (cheaper than NumPy calls per column)
-FEW_ROWS = 256  # batches up to this many rows are scored on one thread (no thread start-up per request)
+ROW_BY_ROW = 8  # batches up to this many rows are written (and LightGBM scores them) value by value
 
 
 def _outputs(predict: Any, classifier: bool) -> Any:
@@ -322,11 +322,21 @@ def _writer(spec: Any, position: dict[str, int]) -> tuple[str, Any]:
     indicator = position[spec.missing_indicator] if spec.missing_indicator else None
     if spec.kind == "categorical":
         code = _coder(spec)
+        # the common case, a category exactly as trained (or null), in one dict lookup
+        exact = {c: float(i) for i, c in enumerate(spec.categories[:-2])}
+        exact[None] = float(spec.categories.index(MISSING))
+        exact_code = exact.get
 
         def write_categorical(values: list[Any], X: np.ndarray) -> bool:
-            codes = [code(v) for v in values]
-            if None in codes:
+            try:
+                codes = [exact_code(v, _UNSURE) for v in values]
+            except TypeError:  # a list or an object: the DataFrame path refuses it
                 return False
+            if _UNSURE in codes:
+                for i, c in enumerate(codes):
+                    if c is _UNSURE and (c := code(values[i])) is None:
+                        return False
+                    codes[i] = c
             X[:, cols[0]] = codes
             return True
 
@@ -505,6 +515,7 @@ def _text(v: Any, t: type) -> str | None:
 # Plain ISO 8601 date-times (at most microseconds, a zone as Z or +hh:mm): pandas reads them at microsecond
 # resolution (core.modeling's parsing gives datetime64[us]), so their parts can be computed here exactly.
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?")
+_ISO_PLAIN = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?")  # without a zone
 _EPOCH = dt.datetime(1970, 1, 1)
 _ONE_US = dt.timedelta(microseconds=1)
 _US_PER_DAY = 86_400_000_000.0
@@ -554,14 +565,58 @@ def _part(when: tuple[dt.datetime, int], part: str) -> float:
 
 
 def _iso_parts(values: list[Any], parts: list[str]) -> tuple[list[np.ndarray], np.ndarray] | None:
-    """The parts of a column of ISO 8601 texts and where its gaps are; ``None`` if a value is not one."""
+    """The parts of a column of ISO 8601 texts and where its gaps are; ``None`` if a value is not one.
+
+    Each text is read by :func:`_iso_when`; the parts come from the microseconds all at once, by
+    integer arithmetic (whole months, days and hours since 1970, floored) and the one float division
+    of ``days``, the same numbers :func:`_part` gives for one value.
+    """
     if not set(parts) <= _PARTS:
         return None
-    found = [_iso_when(v) for v in values]
-    if None in found:
-        return None
-    gaps = np.fromiter((w is _GAP for w in found), dtype=bool, count=len(found))
-    columns = [np.array([math.nan if w is _GAP else _part(w, p) for w in found], dtype=np.float64) for p in parts]
+    n = len(values)
+    gaps = np.zeros(n, dtype=bool)
+    texts = []
+    for i, v in enumerate(values):
+        t = type(v)
+        if t is str:
+            text = v.strip()
+            if text:
+                texts.append(text)
+                continue
+        elif v is not None and not (t is float and v != v):
+            return None
+        gaps[i] = True
+        texts.append("NaT")  # numpy's gap, for the texts read all at once below
+    plain = _ISO_PLAIN.fullmatch
+    if all(plain(text) for text, gap in zip(texts, gaps.tolist(), strict=True) if not gap):
+        try:  # no zones: numpy reads these ISO 8601 texts as pandas does (it refuses the same bad dates)
+            us = np.array(texts, dtype="datetime64[us]").view(np.int64)
+        except ValueError:
+            return None
+        us = np.where(gaps, 0, us)
+        if bool((np.abs(us) >= _LAST_EXACT_US).any()):
+            return None
+    else:
+        us = np.zeros(n, dtype=np.int64)
+        for i, v in enumerate(values):
+            found = _iso_when(v)
+            if found is None:
+                return None
+            if found is not _GAP:
+                us[i] = found[1]
+    moments = us.astype("datetime64[us]")
+    columns = []
+    for part in parts:
+        if part == "month":
+            column = (moments.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.float64)
+        elif part == "dayofweek":
+            column = ((moments.astype("datetime64[D]").astype(np.int64) + 3) % 7).astype(np.float64)  # 1970-01-01: a Thursday
+        elif part == "hour":
+            column = (us // 3_600_000_000 % 24).astype(np.float64)
+        else:
+            column = us.astype(np.float64) / _US_PER_DAY
+        column[gaps] = np.nan
+        columns.append(column)
     return columns, gaps
 
 
