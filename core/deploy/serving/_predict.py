@@ -146,7 +146,7 @@ class _FastPath:
       as the forest does (without its joblib dispatch, which costs more than the trees for a row);
     - histogram boosting: ``predict_proba``/``predict`` on the matrix.
 
-    LightGBM and XGBoost predict on ``threads`` threads (the server's ``MLCYCLE_THREADS``, default 1),
+    LightGBM and XGBoost (whose model is set so) predict on ``threads`` threads (``MLCYCLE_THREADS``, default 1),
     not on every core of the host: a server's process shares its cores (the HTTP loop, other
     replicas, a container's CPU quota smaller than the host), and fanning each request out over all
     of them costs more than it saves. None of this changes a number: a row's prediction does not
@@ -179,7 +179,8 @@ class _FastPath:
         model = native.model
         method = "predict_proba" if classifier else "predict"
         if native.family == "xgboost":
-            model = copy.deepcopy(model)  # its own booster, whose threads are set here
+            # the threads it predicts on (set on the model itself: a copy would double a large model's memory;
+            # no prediction depends on them)
             model.get_booster().set_param({"nthread": threads})
             return cls(bundle, _outputs(getattr(model, method), classifier))
         name = type(model).__name__
