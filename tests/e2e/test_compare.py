@@ -80,7 +80,7 @@ def test_compare_two_experiments_gate_promote_and_read_the_verdict(page):
     page.get_by_role("textbox", name="Why (kept in the history)").fill("Best on both axes")
     page.get_by_role("button", name="Apply").click()
     wait_idle(page)
-    page.get_by_text("In production").first.wait_for(timeout=30_000)
+    page.get_by_text("In production:").first.wait_for(timeout=30_000)  # not "No model is in production…"
     production = registry.production_model(ws, project.id)
     assert production is not None and production.id in models
     assert registry.stage_history(ws, model_id=production.id)[0].note.startswith("Best on both axes")
