@@ -36,7 +36,7 @@ from core.deploy.verify import (
     free_port,
     held_out_rows,
     refuse_duplicate,
-    summary,
+    report_result,
     verify_url,
     wait_for_ping,
 )
@@ -445,8 +445,5 @@ def run_build_job(ctx: JobContext) -> dict[str, Any]:
     except MLCycleError as exc:
         ctx.log(str(exc))
         raise
-    ctx.log(summary(result))
-    for m in result.get("mismatches") or []:
-        ctx.log(f"mismatch: row {m.get('row')}, {m.get('what')}: expected {m.get('expected')!r}, got {m.get('got')!r}")
-    ctx.progress(1.0, summary(result), force=True)
+    report_result(ctx, result)
     return {**result, "image": tag, "export_id": export_id}

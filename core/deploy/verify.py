@@ -57,8 +57,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.data import datasets
 from core.errors import ExternalToolFailed, InvalidInput, MLCycleError, NotFound
+from core.evaluation.benchmark import experiment_rows
 from core.experiments.service import get_experiment, get_model, load_model
 from core.ids import utcnow
 from core.jobs import JobCancelled, JobContext, enqueue, list_jobs
@@ -99,19 +99,7 @@ def held_out_rows(ws: Workspace, model_id: str, bundle: ModelBundle | None = Non
     model = get_model(ws, model_id)
     bundle = bundle or load_model(ws, model_id)
     exp = get_experiment(ws, model.experiment_id)
-    frame, problem = None, None
-    for version_id in (exp.test_version_id, exp.train_version_id, exp.dataset_version_id):
-        if not version_id:
-            continue
-        try:
-            frame = datasets.load_frame(ws, version_id)
-            break
-        except NotFound as exc:
-            problem = exc
-    if frame is None:
-        raise NotFound(f"Model {model.id} cannot be verified: the data of experiment '{exp.name}' is missing, "
-                       "so there are no rows to compare predictions on.",
-                       hint=problem.hint if problem else "Restore the workspace's artifacts folder.")
+    frame = experiment_rows(ws, exp, f"Model {model.id} cannot be verified", "compare predictions on")
     missing = [c for c in bundle.input_columns if c not in frame.columns]
     if missing:
         raise InvalidInput(f"Model {model.id} cannot be verified: its experiment's data lacks the input "
@@ -726,11 +714,16 @@ def run_verify_job(ctx: JobContext) -> dict[str, Any]:
     except MLCycleError as exc:
         ctx.log(str(exc))
         raise
+    report_result(ctx, result)
+    return result
+
+
+def report_result(ctx: JobContext, result: dict[str, Any]) -> None:
+    """Write a verification's summary and each mismatch to the job's log, and end its progress with the summary."""
     ctx.log(summary(result))
     for m in result.get("mismatches") or []:
         ctx.log(f"mismatch: row {m.get('row')}, {m.get('what')}: expected {m.get('expected')!r}, got {m.get('got')!r}")
     ctx.progress(1.0, summary(result), force=True)
-    return result
 
 
 def summary(result: dict[str, Any]) -> str:

@@ -36,10 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from core.data import datasets
 from core.data.reads import IN_JSON
 from core.errors import ExternalToolFailed, InvalidInput, NotFound
-from core.experiments.entities import Model
+from core.experiments.entities import Experiment, Model
 from core.experiments.search import number
 from core.experiments.service import get_experiment, get_model
 from core.ids import new_id, utcnow
@@ -156,6 +158,31 @@ def _label(model: Model) -> str:
     return f"{model.learner} ({model.id})"
 
 
+def experiment_rows(ws: Workspace, exp: Experiment, why_not: str, use: str) -> pd.DataFrame:
+    """An experiment's rows to run a model on: its held-out version; if that is gone, its training
+    version, then its data.
+
+    Args:
+        ws: the workspace.
+        exp: the experiment.
+        why_not: the start of the error when none is left ("Model lgbm (mdl_…) cannot be benchmarked").
+        use: what the rows are for, ending the error ("predict on").
+
+    Raises:
+        NotFound: if all of its data is missing (the hint says how to restore it).
+    """
+    problem = None
+    for version_id in (exp.test_version_id, exp.train_version_id, exp.dataset_version_id):
+        if not version_id:
+            continue
+        try:
+            return datasets.load_frame(ws, version_id)
+        except NotFound as exc:
+            problem = exc
+    raise NotFound(f"{why_not}: the data of experiment '{exp.name}' is missing, so there are no rows to {use}.",
+                   hint=problem.hint if problem else "Restore the workspace's artifacts folder.")
+
+
 def _sample_rows(ws: Workspace, model: Model, path: Path) -> int:
     """Write up to :data:`SAMPLE_ROWS` raw rows of the model's held-out data (no target) as JSON records.
 
@@ -169,19 +196,7 @@ def _sample_rows(ws: Workspace, model: Model, path: Path) -> int:
         InvalidInput: if the data has no rows.
     """
     exp = get_experiment(ws, model.experiment_id)
-    frame, problem = None, None
-    for version_id in (exp.test_version_id, exp.train_version_id, exp.dataset_version_id):
-        if not version_id:
-            continue
-        try:
-            frame = datasets.load_frame(ws, version_id)
-            break
-        except NotFound as exc:
-            problem = exc
-    if frame is None:
-        raise NotFound(f"Model {_label(model)} cannot be benchmarked: the data of experiment '{exp.name}' is "
-                       "missing, so there are no rows to predict on.",
-                       hint=problem.hint if problem else "Restore the workspace's artifacts folder.")
+    frame = experiment_rows(ws, exp, f"Model {_label(model)} cannot be benchmarked", "predict on")
     frame = frame.drop(columns=[exp.target], errors="ignore")
     if frame.empty:
         raise InvalidInput(f"Model {_label(model)} cannot be benchmarked: its held-out data has no rows.",
