@@ -13,11 +13,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SMALL_CONFIGS = {
+# a small configuration of every learner (core.experiments.learners.LEARNERS), for tests that fit them all
+EVERY_LEARNER = {
     "lgbm": {"n_estimators": 8, "num_leaves": 4, "min_child_samples": 5, "learning_rate": 0.3},
-    "lrl2": {"C": 1.0},
+    "xgboost": {"n_estimators": 5, "max_leaves": 4},
+    "xgb_limitdepth": {"n_estimators": 5, "max_depth": 3},
     "rf": {"n_estimators": 5, "max_features": 1.0, "max_leaves": 8},
+    "extra_tree": {"n_estimators": 5, "max_features": 1.0, "max_leaves": 8},
+    "histgb": {"max_iter": 5, "max_leaf_nodes": 4},
+    "lrl1": {"C": 1.0}, "lrl2": {"C": 1.0}, "svc": {"C": 1.0}, "rbf_svm": {"C": 1.0},
+    "kneighbor": {"n_neighbors": 5}, "sgd": {},
+    "ridge": {"alpha": 1.0}, "enet": {"alpha": 0.01, "l1_ratio": 0.5}, "lassolars": {"alpha": 0.01},
 }
+SMALL_CONFIGS = {name: EVERY_LEARNER[name] for name in ("lgbm", "lrl2", "rf")}
 
 
 def churn_frame(n: int = 200, seed: int = 0) -> pd.DataFrame:

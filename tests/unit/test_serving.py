@@ -33,6 +33,7 @@ import pytest
 from core.errors import InvalidInput
 from core.experiments.learners import LEARNERS
 from core.experiments.search import refit_config
+from tests.tiny_models import EVERY_LEARNER
 
 pytestmark = pytest.mark.slow  # fits a model of every learner
 
@@ -40,17 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 TASKS = ("binary", "multiclass", "regression")
 TARGET = "y"
 COLUMNS = ["monthly fee", "plan", "active", "when", "signal"]
-CONFIGS = {
-    "lgbm": {"n_estimators": 8, "num_leaves": 4, "min_child_samples": 5, "learning_rate": 0.3},
-    "xgboost": {"n_estimators": 5, "max_leaves": 4},
-    "xgb_limitdepth": {"n_estimators": 5, "max_depth": 3},
-    "rf": {"n_estimators": 5, "max_features": 1.0, "max_leaves": 8},
-    "extra_tree": {"n_estimators": 5, "max_features": 1.0, "max_leaves": 8},
-    "histgb": {"max_iter": 5, "max_leaf_nodes": 4},
-    "lrl1": {"C": 1.0}, "lrl2": {"C": 1.0}, "svc": {"C": 1.0}, "rbf_svm": {"C": 1.0},
-    "kneighbor": {"n_neighbors": 5}, "sgd": {},
-    "ridge": {"alpha": 1.0}, "enet": {"alpha": 0.01, "l1_ratio": 0.5}, "lassolars": {"alpha": 0.01},
-}
+CONFIGS = EVERY_LEARNER
 FAST = {"lgbm", "xgboost", "xgb_limitdepth", "rf", "extra_tree", "histgb"}
 CASES = [(task, name) for task in TASKS for name, learner in LEARNERS.items()
          if learner.supports(task) and learner.installed()]
