@@ -23,7 +23,7 @@ from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tn
 from ui.jobs import progress_panel
 
-DOWNLOAD_LIMIT = 200 * 1024 * 1024  # a zip larger than this is offered by its path, not as a download
+DOWNLOAD_LIMIT = 32 * 1024 * 1024  # a larger zip (with wheels) is offered by its path: a download button sends it on every run
 
 
 def export_form(ws: Workspace, model: Model) -> None:
