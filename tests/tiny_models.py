@@ -86,3 +86,25 @@ def store_model_file(ws, exp, blob: bytes, learner: str = "lgbm") -> tuple[str, 
                              "config": "{}", "artifact": sha, "size_bytes": len(blob), "holdout": "{}",
                              "environment": "{}", "reference_stats": "{}", "created_at": utcnow()})
     return model_id, sha
+
+
+class ModelZoo:
+    """A model of each (task, learner) refit with :data:`EVERY_LEARNER` on first use, shared by a test module.
+
+    ``make_frame(task)`` gives each task's frame; ``target`` is its target column.
+    """
+
+    def __init__(self, make_frame, target: str, tasks: tuple[str, ...] = ("binary", "multiclass", "regression")) -> None:
+        self.target = target
+        self.frames = {task: make_frame(task) for task in tasks}
+        self._bundles: dict = {}
+
+    def bundle(self, task: str, learner: str):
+        """The fitted model (a ModelBundle) of ``learner`` for ``task``."""
+        from core.experiments.search import refit_config
+
+        key = (task, learner)
+        if key not in self._bundles:
+            self._bundles[key] = refit_config(self.frames[task], self.target, task, learner, EVERY_LEARNER[learner], 0,
+                                              n_jobs=1)
+        return self._bundles[key]

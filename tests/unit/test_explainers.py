@@ -18,10 +18,9 @@ from scipy.special import expit, softmax
 
 from core.errors import InvalidInput
 from core.experiments.learners import LEARNERS
-from core.experiments.search import refit_config
 from core.explain import explainers
 from core.modeling.native import _ovr_logistic
-from tests.tiny_models import EVERY_LEARNER
+from tests.tiny_models import EVERY_LEARNER, ModelZoo
 
 pytestmark = pytest.mark.slow
 
@@ -64,19 +63,12 @@ def make_frame(task: str, seed: int = 0) -> pd.DataFrame:
                          "signal": z * 50_000, TARGET: y})
 
 
-class Zoo:
+class Zoo(ModelZoo):
     """Fitted models and their explanations, made on first use and shared by the module."""
 
     def __init__(self) -> None:
-        self.frames = {task: make_frame(task) for task in TASKS}
-        self._bundles: dict = {}
+        super().__init__(make_frame, TARGET, TASKS)
         self._explanations: dict = {}
-
-    def bundle(self, task: str, learner: str):
-        key = (task, learner)
-        if key not in self._bundles:
-            self._bundles[key] = refit_config(self.frames[task], TARGET, task, learner, CONFIGS[learner], 0, n_jobs=1)
-        return self._bundles[key]
 
     def rows(self, task: str) -> pd.DataFrame:
         """The explained rows: a slice whose index does not start at 0, the target still in it."""

@@ -33,7 +33,7 @@ import pytest
 from core.errors import InvalidInput
 from core.experiments.learners import LEARNERS
 from core.experiments.search import refit_config
-from tests.tiny_models import EVERY_LEARNER
+from tests.tiny_models import EVERY_LEARNER, ModelZoo
 
 pytestmark = pytest.mark.slow  # fits a model of every learner
 
@@ -102,23 +102,9 @@ def split_body(rows: pd.DataFrame, **extra) -> dict:
     return {"dataframe_split": {"columns": list(columns), "data": data}, **extra}
 
 
-class Zoo:
-    """Fitted models, made on first use and shared by the module."""
-
-    def __init__(self) -> None:
-        self.frames = {task: make_frame(task) for task in TASKS}
-        self._bundles: dict = {}
-
-    def bundle(self, task: str, learner: str):
-        key = (task, learner)
-        if key not in self._bundles:
-            self._bundles[key] = refit_config(self.frames[task], TARGET, task, learner, CONFIGS[learner], 0, n_jobs=1)
-        return self._bundles[key]
-
-
 @pytest.fixture(scope="module")
-def zoo() -> Zoo:
-    return Zoo()
+def zoo() -> ModelZoo:
+    return ModelZoo(make_frame, TARGET, TASKS)
 
 
 def write_bundle(path: Path, bundle, model_id: str = "mdl_test") -> Path:
