@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import emit
+from core.data.readers import binary_size
 from core.errors import ExternalToolFailed, MLCycleError
 from core.workspace import Workspace
 
@@ -34,15 +35,6 @@ RESULT_KEYS = ("rows", "labels_equal", "max_proba_diff", "max_value_diff", "p50_
 
 class VerificationFailed(MLCycleError):
     """The bundle's server or image does not predict as the app does."""
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"  # pragma: no cover
 
 
 def _stderr(line: str) -> None:
@@ -83,7 +75,7 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     }
     wheels = sum(1 for f in export.files if f["path"].startswith("wheels/"))
     lines = [f"Exported model {export.model_id} as {export.id} to {export.path} "
-             f"({len(export.files)} files, {_size(export.size_bytes)})"]
+             f"({len(export.files)} files, {binary_size(export.size_bytes)})"]
     if export.zip_path:
         lines.append(f"zip: {export.zip_path}")
     if wheels:

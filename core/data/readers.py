@@ -58,6 +58,16 @@ class ReadResult:
     mixed: set[str] = field(default_factory=set)
 
 
+def binary_size(n: float) -> str:
+    """Format a byte count in binary units, as files are listed (``71.9 KiB``, ``812 B``)."""
+    value, unit = float(n), "B"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            break
+        value /= 1024
+    return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+
+
 def human_size(n: float) -> str:
     """Format a byte count for messages (``1.5 MB``).
 

@@ -49,6 +49,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from core.data.readers import binary_size
 from core.deploy import _templates
 from core.errors import ExternalToolFailed, InvalidInput, NotFound
 from core.ids import new_id, utcnow
@@ -793,7 +794,7 @@ def export_bundle(ws: Workspace, model_id: str, out_dir: Path | str | None = Non
             record_event(db, object_kind="model", object_id=model.id, verb="exported",
                          message=f"Exported model {bundle.learner} from '{exp.name or exp.target}' as a container "
                                  f"bundle{' with its wheels' if offline else ''} ({len(files)} files, "
-                                 f"{_size(size)}): {out.name}",
+                                 f"{binary_size(size)}): {out.name}",
                          project_id=model.project_id or exp.project_id)
     except BaseException:
         _clear(out, created)
@@ -802,15 +803,6 @@ def export_bundle(ws: Workspace, model_id: str, out_dir: Path | str | None = Non
         raise
     progress(Progress(1.0, "Exported"))
     return get_export(ws, export_id)
-
-
-def _size(n: int) -> str:
-    value, unit = float(n), "B"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            break
-        value /= 1024
-    return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
 
 
 def _write_bundle(ws: Workspace, out: Path, *, model: Any, exp: Any, project: Any, bundle: ModelBundle, blob: bytes,

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.data.readers import binary_size
 from core.errors import InvalidInput, MLCycleError
 from core.experiments.entities import Experiment, Model
 from core.experiments.service import get_experiment, get_model
@@ -221,13 +222,7 @@ def _pct(share: Any) -> str:
 
 
 def _size(n_bytes: Any) -> str:
-    if n_bytes is None:
-        return _MISSING
-    n = float(n_bytes)
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{int(n)} B"
+    return _MISSING if n_bytes is None else binary_size(n_bytes)
 
 
 def _when(iso: str | None) -> str:
