@@ -59,7 +59,14 @@ class ReadResult:
 
 
 def binary_size(n: float) -> str:
-    """Format a byte count in binary units, as files are listed (``71.9 KiB``, ``812 B``)."""
+    """Format a byte count in binary units, as files are listed.
+
+    Args:
+        n: a number of bytes.
+
+    Returns:
+        The size with a unit: ``812 B``, ``71.9 KiB``, ``1.2 GiB``.
+    """
     value, unit = float(n), "B"
     for unit in ("B", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":

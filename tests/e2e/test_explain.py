@@ -58,6 +58,7 @@ def test_explain_the_best_model_a_row_a_what_if_and_the_model_card(page, tmp_pat
     page.get_by_role("button", name="Predict").click()
     wait_idle(page)
     page.get_by_text("Changed:").wait_for(timeout=30_000)
+    page.locator('[data-testid="stMetricValue"]').nth(1).wait_for(timeout=30_000)  # drawn just after "Changed:"
     metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert len(metrics) == 2, metrics
     page.shot("03-what-if")
