@@ -118,6 +118,7 @@ def add_dataset(
     created_by: str = "",
     on_progress: ProgressFn = no_progress,
     max_bytes: int | None = None,
+    extra_source: Mapping[str, Any] | None = None,
 ) -> AddResult:
     """Ingest a file as a new dataset version (or reuse the version that has the same content).
 
@@ -146,6 +147,8 @@ def add_dataset(
         created_by: who added it.
         on_progress: progress callback, called on the caller's thread.
         max_bytes: the size limit (default ``$MLCYCLE_MAX_INGEST_BYTES`` or 2 GiB).
+        extra_source: more facts for the version's ``source`` record, over what reading found (a table
+            built from another upload names that upload: ``file_name``, ``format``, ``image_root``).
 
     Returns:
         The version, its dataset, whether an existing version was reused, and warnings.
@@ -178,6 +181,7 @@ def add_dataset(
                       "uploaded_by": created_by, "note": source_note}
             if source_note.strip().lower().startswith(("http://", "https://")):
                 source["url"] = source_note.strip()
+            source.update(extra_source or {})
             result = _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
                             license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
             return dataclasses.replace(result, detected=source)
@@ -448,15 +452,43 @@ def derive_version(ws: Workspace, parent_version_id: str, op: Mapping[str, Any],
     parent = get_version(ws, parent_version_id)
     table = load_table(ws, parent.id)
     new_table, record, rename, recast = apply_operation(table, dict(op), parent.label)
-    new_table, warnings = canonicalize(new_table)
+    forced = {c: "categorical" for c, t in record.get("types", {}).items() if t in CATEGORY_TARGETS}
+    return derive_table(ws, parent, new_table, record, description=description, rename=rename, recast=recast,
+                        forced=forced).version
+
+
+def derive_table(ws: Workspace, parent: DatasetVersion, table: pa.Table, operation: Mapping[str, Any], *,
+                 description: str = "", rename: Mapping[str, str] | None = None, recast: set[str] | None = None,
+                 forced: Mapping[str, str] | None = None, created_by: str = "") -> AddResult:
+    """Store a table made from a version as that dataset's next version, ``derived_from`` the parent.
+
+    Columns keep the parent's semantic types where their dtype held (``rename`` maps old names to new,
+    ``recast`` lists columns whose types were changed on purpose); ``forced`` sets semantic types outright.
+    Steps that make a table of their own (publishing labels) store it through here, so every derived
+    version is hashed, deduplicated and linked the same way.
+
+    Args:
+        ws: the workspace.
+        parent: the version the table was made from.
+        table: the new table.
+        operation: what was done: ``{"op": ..., "summary": "one sentence", ...}`` (recorded on the version).
+        description: a note; defaults to the operation's summary.
+        rename: old column name -> new name.
+        recast: columns whose types were changed.
+        forced: column -> semantic type.
+        created_by: who made it.
+
+    Returns:
+        The new version (or the existing one with identical content, ``reused``) and its dataset.
+    """
+    new_table, warnings = canonicalize(table)
     with ws.artifacts.writer() as parquet:
-        forced = {c: "categorical" for c, t in record.get("types", {}).items() if t in CATEGORY_TARGETS}
-        prepared = prepare(new_table, parquet, schema_fn=_carry_schema(parent, rename, recast, forced))
+        prepared = prepare(new_table, parquet,
+                           schema_fn=_carry_schema(parent, rename or {}, recast or set(), forced))
         prepared.warnings = warnings
-        result = _store(ws, prepared, parquet, dataset_id=parent.dataset_id, dataset_name=parent.dataset_name,
-                        source={"derived_from": parent.id}, description=description or record["summary"],
-                        parent_id=parent.id, operation=record, relation="derived_from")
-    return result.version
+        return _store(ws, prepared, parquet, dataset_id=parent.dataset_id, dataset_name=parent.dataset_name,
+                      source={"derived_from": parent.id}, description=description or operation.get("summary", ""),
+                      parent_id=parent.id, operation=dict(operation), relation="derived_from", created_by=created_by)
 
 
 def split_version(ws: Workspace, version_id: str, *, target: str | None = None, test_size: float = 0.2,

@@ -429,3 +429,107 @@ def m0008_exports(db: Database) -> None:
         CREATE INDEX exports_model ON exports(model_id, created_at)
         """,
     )
+
+
+@MIGRATIONS(name="0009_labeling")
+def m0009_labeling(db: Database) -> None:
+    """The Label step: label tasks over a dataset version, every label given (an append-only log: a
+    change or an undo adds or marks a row, nothing is deleted, so two annotators never overwrite each
+    other), reviewers' decisions on disagreements, the quick models that suggest labels (active
+    learning) with their current suggestion per item, and each publication of the labels as a new
+    dataset version.
+
+    An item is a row of the task's dataset version, by its 0-based position (versions never change).
+    A label is a class name; a multi-label answer is a JSON array of class names. ``action`` is
+    ``label`` or ``skip`` (a skip has no label).
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE label_tasks (
+            id TEXT PRIMARY KEY,
+            project_id TEXT REFERENCES projects(id),
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            item_column TEXT,
+            classes TEXT NOT NULL DEFAULT '[]',
+            multi_label INTEGER NOT NULL DEFAULT 0,
+            instructions TEXT NOT NULL DEFAULT '',
+            overlap INTEGER NOT NULL DEFAULT 1,
+            image_root TEXT,
+            settings TEXT NOT NULL DEFAULT '{}',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT,
+            archived_at TEXT
+        );
+        CREATE INDEX label_tasks_project ON label_tasks(project_id, created_at);
+        CREATE INDEX label_tasks_version ON label_tasks(version_id);
+
+        CREATE TABLE annotations (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id TEXT NOT NULL REFERENCES label_tasks(id),
+            item INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            label TEXT,
+            action TEXT NOT NULL DEFAULT 'label',
+            suggested TEXT,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'screen',
+            seconds REAL,
+            created_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX annotations_item ON annotations(task_id, item, annotator, seq);
+        CREATE INDEX annotations_annotator ON annotations(task_id, annotator, seq);
+
+        CREATE TABLE label_reviews (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id TEXT NOT NULL REFERENCES label_tasks(id),
+            item INTEGER NOT NULL,
+            label TEXT,
+            reviewer TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX label_reviews_item ON label_reviews(task_id, item, seq);
+
+        CREATE TABLE label_runs (
+            id TEXT PRIMARY KEY,
+            task_id TEXT NOT NULL REFERENCES label_tasks(id),
+            job_id TEXT REFERENCES jobs(id),
+            learner TEXT NOT NULL DEFAULT '',
+            n_labeled INTEGER NOT NULL DEFAULT 0,
+            n_suggested INTEGER NOT NULL DEFAULT 0,
+            classes TEXT NOT NULL DEFAULT '[]',
+            metrics TEXT NOT NULL DEFAULT '{}',
+            notes TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX label_runs_task ON label_runs(task_id, created_at);
+
+        CREATE TABLE label_suggestions (
+            task_id TEXT NOT NULL REFERENCES label_tasks(id),
+            item INTEGER NOT NULL,
+            run_id TEXT NOT NULL REFERENCES label_runs(id),
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            uncertainty REAL NOT NULL,
+            PRIMARY KEY (task_id, item)
+        );
+        CREATE INDEX label_suggestions_order ON label_suggestions(task_id, uncertainty DESC);
+
+        CREATE TABLE label_publications (
+            id TEXT PRIMARY KEY,
+            task_id TEXT NOT NULL REFERENCES label_tasks(id),
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            label_column TEXT NOT NULL,
+            include_unresolved INTEGER NOT NULL DEFAULT 0,
+            counts TEXT NOT NULL DEFAULT '{}',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX label_publications_task ON label_publications(task_id, created_at)
+        """,
+    )
