@@ -81,6 +81,14 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
                              " JOIN models m ON m.id = x.model_id WHERE m.project_id = ?", [project_id])
         n_cards = _count(db, tables, explained, "SELECT COUNT(*) FROM model_cards c JOIN models m"
                          " ON m.id = c.model_id WHERE m.project_id = ?", [project_id])
+        labeling = ("label_tasks", "annotations", "label_publications")
+        n_tasks = _count(db, tables, labeling, "SELECT COUNT(*) FROM label_tasks WHERE project_id = ?"
+                         " AND archived_at IS NULL", [project_id])
+        n_labeled = _count(db, tables, labeling, "SELECT COUNT(DISTINCT a.task_id || ':' || a.item) FROM annotations a"
+                           " JOIN label_tasks t ON t.id = a.task_id WHERE t.project_id = ? AND t.archived_at IS NULL"
+                           " AND a.action = 'label' AND a.undone_at IS NULL", [project_id])
+        n_published = _count(db, tables, labeling, "SELECT COUNT(*) FROM label_publications p JOIN label_tasks t"
+                             " ON t.id = p.task_id WHERE t.project_id = ?", [project_id])
         exported = ("exports", "models")
         n_exports = _count(db, tables, exported, "SELECT COUNT(*) FROM exports x JOIN models m ON m.id = x.model_id"
                            " WHERE m.project_id = ?", [project_id])
@@ -105,6 +113,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
         StepStatus(
             "explore", "Explore", state(n_prof > 0, False), f"{n_prof} version{'s' if n_prof != 1 else ''} profiled",
             "Profile a dataset version: types, missing values, distributions.", {"profiled": n_prof},
+        ),
+        StepStatus(
+            "label", "Label", state(n_published > 0, n_tasks > 0),
+            f"{n_tasks} label task{'s' if n_tasks != 1 else ''}, {n_labeled} item{'s' if n_labeled != 1 else ''} "
+            f"labeled, {n_published} publication{'s' if n_published != 1 else ''}",
+            "Label rows, texts or images with several annotators, then publish the labels as a new version.",
+            {"tasks": n_tasks, "labeled": n_labeled, "published": n_published},
         ),
         StepStatus(
             "experiment", "Experiment", state(n_exp_done > 0, n_exp > 0 or n_exp_live > 0),
@@ -218,6 +233,9 @@ def subjects(ws: Workspace, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
                        wanted.get("model", [])):
             found.append(Subject("model", r["id"], r["learner"], r["project_id"], experiment_id=r["experiment_id"],
                                  model_id=r["id"], parent_name=r["name"] or r["experiment_id"]))
+        for r in _rows(db, tables, ("label_tasks",), "SELECT id, name, project_id, archived_at FROM label_tasks"
+                       " WHERE id IN ({marks})", wanted.get("label_task", [])):
+            found.append(Subject("label_task", r["id"], r["name"], r["project_id"], archived=bool(r["archived_at"])))
         for r in _rows(db, tables, ("jobs",), "SELECT id, title, project_id FROM jobs WHERE id IN ({marks})",
                        wanted.get("job", [])):
             found.append(Subject("job", r["id"], r["title"], r["project_id"]))

@@ -63,10 +63,12 @@ NODE_SYMBOLS = {"dataset_version": "circle", "dataset": "circle", "experiment": 
 
 # The English name of each known lineage kind and relation (translated through ``tr``).
 KIND_LABELS = {"dataset_version": "dataset version", "dataset": "dataset", "experiment": "experiment",
-               "model": "model", "hypothesis": "hypothesis", "run": "run", "object": "object"}
+               "model": "model", "hypothesis": "hypothesis", "run": "run", "object": "object",
+               "label_task": "label task"}
 RELATION_LABELS = {"derived_from": "derived from", "split_of": "split of", "trained_on": "trained on",
                    "evaluated_on": "evaluated on", "uses": "uses", "tests": "tests",
-                   "produced_by": "produced by", "from_run": "from run"}
+                   "produced_by": "produced by", "from_run": "from run", "labels": "labels",
+                   "labeled_in": "labeled in"}
 # How a column's association with the target was measured (ColumnProfile.association_method).
 ASSOCIATION_MEASURES = {
     "pearson": "|Pearson r| (numeric with numeric)",

@@ -316,7 +316,8 @@ def _py(values: list[Any]) -> list[Any]:
 
 
 _LABELS = {"hypothesis": ("hypotheses", "statement"), "experiment": ("experiments", "name"),
-           "project": ("projects", "name"), "dataset": ("datasets", "name"), "model": ("models", "learner")}
+           "project": ("projects", "name"), "dataset": ("datasets", "name"), "model": ("models", "learner"),
+           "label_task": ("label_tasks", "name")}
 
 
 def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
