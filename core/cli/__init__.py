@@ -54,6 +54,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "gates": ("gates",),
     "explain": ("explain",),
     "deploy": ("export",),
+    "labels": ("labels",),
 }
 
 
