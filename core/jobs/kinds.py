@@ -64,6 +64,8 @@ KINDS: dict[str, JobKind] = {
     # a verification that finds differences is a result (verified false), not a failed job
     "deploy_verify": JobKind("core.deploy.verify:run_verify_job"),
     "deploy_build": JobKind("core.deploy.engine:run_build_job"),
+    # active learning: a quick model on a label task's labels suggests the rest (core.labeling.active)
+    "label_suggest": JobKind("core.labeling.active:run_suggest_job"),
 }
 
 
