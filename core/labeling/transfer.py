@@ -390,12 +390,12 @@ def _label_studio_doc(ws: Workspace, task: Any, all_items: bool) -> list[dict[st
     by_item = _grouped(current)
     items = _export_items(ws, task, set(by_item), all_items)
     frame = _items_frame(ws, task) if items else None
+    rows = frame.iloc[items].to_dict("records") if items else []
     users = {name: n for n, name in enumerate(sorted({r.annotator for r in current.itertuples(index=False)}), 1)}
     to_name = _to_name(task)
     out = []
-    for item in items:
-        row = frame.iloc[item]
-        data: dict[str, Any] = {str(c): _json_value(row[c]) for c in frame.columns}
+    for item, row in zip(items, rows, strict=True):
+        data: dict[str, Any] = {str(c): _json_value(v) for c, v in row.items()}
         if task.item_column and to_name in ("text", "image"):
             data[to_name] = _json_value(row[task.item_column])
         data[ROW_FIELD] = item
@@ -562,6 +562,11 @@ def _read_bytes(source: str | Path | bytes | BinaryIO, name: str | None) -> tupl
                                hint="Check that the file exists and that you may read it.") from exc
     else:
         shown = name or str(getattr(source, "name", "") or "the uploaded file")
+        if hasattr(source, "seek"):
+            try:
+                source.seek(0)  # an upload read before is read from its start
+            except (OSError, ValueError):
+                pass
         data = source.read(MAX_IMPORT_BYTES + 1)
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -634,6 +639,7 @@ class _Matcher:
         self._keys: dict[str, int] | None = None
         self._loose: dict[str, int] | None = None
         self._files: dict[str, int] | None = None
+        self._contents: list[Any] | None = None
         self.moved = 0  # items whose row number in the file holds other content here
 
     def row(self, value: Any) -> int | None:
@@ -684,8 +690,15 @@ class _Matcher:
             self.moved += 1
         return found
 
+    @property
+    def contents(self) -> list[Any]:
+        """The item column's values, by item."""
+        if self._contents is None:
+            self._contents = _items_frame(self.ws, self.task)[self.task.item_column].tolist()
+        return self._contents
+
     def _agrees(self, item: int, key_text: str) -> bool:
-        own = _text(_items_frame(self.ws, self.task)[self.task.item_column].iloc[item]) or ""
+        own = _text(self.contents[item]) or ""
         if own.strip() == key_text.strip() or " ".join(own.split()) == " ".join(key_text.split()):
             return True
         if self.task.kind != "image":
@@ -697,8 +710,7 @@ class _Matcher:
         if self._files is None:
             seen: Counter = Counter()
             files: dict[str, int] = {}
-            column = _items_frame(self.ws, self.task)[self.task.item_column]
-            for i, v in enumerate(column.tolist()):
+            for i, v in enumerate(self.contents):
                 base = PurePosixPath(str(v).replace("\\", "/")).name.casefold()
                 seen[base] += 1
                 files.setdefault(base, i)

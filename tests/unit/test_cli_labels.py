@@ -101,6 +101,12 @@ def test_status_prints_counts_per_class_and_cohens_kappa(ws, tmp_path, capsys):
     assert "resolved               3" in out and "neg    2" in out and "pos    1" in out
     assert "Cohen's kappa 0.500 over 4 items" in out and "alice (4), bob (4)" in out
 
+    annotations.record_label(ws, task_id, 2, "neg", annotator="carol")  # a third annotator: Fleiss' kappa
+    data = cli_json(ws, capsys, "labels", "status", task_id)
+    assert data["cohen_kappa"] is None and data["fleiss_kappa"] is not None and data["per_class"]["neg"] == 3
+    code, out, _ = cli(ws, capsys, "labels", "status", task_id)
+    assert code == 0 and f"Fleiss' kappa {data['fleiss_kappa']:.3f} over 4 items" in out
+
 
 def test_export_then_import_into_another_task_prints_the_counts(ws, tmp_path, capsys):
     version = _dataset(ws, tmp_path)
