@@ -26,10 +26,6 @@ from core.workspace import Workspace
 MAX_ANNOTATOR = 60
 SOURCES = ("screen", "bulk", "cli", "import")
 IDLE_SECONDS = 300  # a longer pause between two labels is a break, not labeling time
-CURRENT_SQL = (
-    "SELECT a.* FROM annotations a JOIN (SELECT MAX(seq) AS seq FROM annotations WHERE task_id = ?"
-    " AND action = 'label' AND undone_at IS NULL GROUP BY item, annotator) m ON a.seq = m.seq ORDER BY a.seq"
-)
 CURRENT_COLUMNS = ["item", "annotator", "label", "suggested", "accepted", "source", "seconds", "created_at", "seq"]
 
 
@@ -239,10 +235,25 @@ def current_labels(ws: Workspace, task_id: str) -> pd.DataFrame:
     """The current label of each (item, annotator): one row each, oldest first.
 
     Columns: item, annotator, label, suggested, accepted (bool), source, seconds, created_at, seq.
+    Read as plain tuples in one scan and reduced by pandas (a join per row is several times slower
+    on a task of a hundred thousand items).
     """
-    with ws.read() as db:
-        rows = db.execute(CURRENT_SQL, [task_id]).fetchall()
-    frame = pd.DataFrame([{c: r[c] for c in CURRENT_COLUMNS} for r in rows], columns=CURRENT_COLUMNS)
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # the row tuples hold no cycles; collecting while they are made costs more than the read
+    try:
+        with ws.read() as db:
+            cursor = db.conn.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(
+                "SELECT item, annotator, label, suggested, accepted, source, seconds, created_at, seq FROM annotations"
+                " WHERE task_id = ? AND action = 'label' AND undone_at IS NULL ORDER BY seq", [task_id]).fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=CURRENT_COLUMNS, coerce_float=False)
+    finally:
+        if was_enabled:
+            gc.enable()
+    frame = frame.drop_duplicates(["item", "annotator"], keep="last").reset_index(drop=True)
     frame["item"] = frame["item"].astype("int64")
     frame["accepted"] = frame["accepted"].astype(bool)
     return frame
