@@ -300,157 +300,9 @@ def make_digit_images() -> None:
 
 # --------------------------------------------------------------------------- 5. reviews
 
-# Written for this project (CC0).  Each entry is (text, sentiment).
-POSITIVE = [
-    "Battery easily lasts two full days of heavy use. Best phone I've owned.",
-    "These headphones are so comfortable I forget I'm wearing them. Noise cancelling works great on flights.",
-    "Arrived a day early and was packaged really well. The blender crushes ice in seconds.",
-    "I was skeptical, but this cast iron pan is fantastic. Heats evenly and cleans up easily.",
-    "Perfect fit, true to size. I've already ordered a second pair in black.",
-    "Setup took five minutes and the app is surprisingly intuitive. Love it.",
-    "My kids use this tablet every day and it has survived countless drops. Worth every penny.",
-    "The coffee tastes noticeably better than from my old machine. Quiet, too!",
-    "Great value for the price. The fabric feels much more expensive than it is.",
-    "Customer service replaced a missing screw within 48 hours, no questions asked. Impressed.",
-    'This backpack fits my 16" laptop, a water bottle and a change of clothes. Very well designed.',
-    "Bright, sharp screen and the colors are accurate out of the box. Highly recommend for photo editing.",
-    "The vacuum picks up dog hair like nothing else I've tried. My allergies are much better.",
-    "Sturdy, easy to assemble, and looks great in the living room.",
-    "Really pleased with this keyboard - the keys feel crisp and it pairs with three devices.",
-    "Smells amazing and a little goes a long way. Will buy again.",
-    "The running shoes gave me zero blisters on my first half marathon. Fantastic cushioning.",
-    "Excellent sound for such a small speaker. Easily fills a room.",
-    "Instructions were clear, everything was included, and the tent went up in under ten minutes.",
-    "My go-to gift now. Everyone I've given one to loves it.",
-    "The air fryer makes fries crispier than my oven in half the time. Super easy to clean.",
-    "Solid build quality, the hinge feels premium and the charger is tiny.",
-    "Five stars. Does exactly what it says and looks good doing it.",
-    "The mattress took a couple of nights to get used to, but my back pain is gone.",
-    "Fast shipping, accurate description, and the seller included a handwritten thank-you note. Lovely.",
-    "I use this water bottle daily; the ice is still there when I get home in the evening.",
-    "Great little webcam: sharp image, good autofocus and the mic is decent.",
-    "The plant arrived healthy and has already put out two new leaves.",
-    "Comfortable office chair. My posture has improved and the armrests adjust in every direction.",
-    "Works perfectly with both my Mac and my Windows laptop, no drivers needed.",
-    "Honestly better than the name-brand version at half the price.",
-    "The bike is light enough for my five-year-old to handle on her own. She loves the bell.",
-    "Crisp prints, cheap ink, and wireless printing just works. Finally a printer I don't hate.",
-    "Gorgeous color and the wool is so soft. I get compliments every time I wear it.",
-    "배송이 빠르고 포장도 꼼꼼했어요. 제품도 아주 만족합니다.",
-    "소음이 거의 없고 흡입력이 좋아요. 강력 추천합니다!",
-    "가격 대비 품질이 정말 훌륭해요. 재구매 의사 있습니다.",
-    "사이즈가 딱 맞고 착용감이 편해요.",
-    "배터리가 오래가서 출장 갈 때 든든해요.",
-    "색감이 사진보다 더 예뻐요. 선물용으로도 좋아요.",
-    "조립이 쉽고 튼튼해서 아이 방에 잘 쓰고 있어요.",
-]
-NEGATIVE = [
-    "Stopped charging after three weeks. Very disappointed.",
-    "The zipper broke the second time I used it.",
-    "Way too small. I normally wear a medium and this fits like an extra small.",
-    "Arrived with a cracked screen and the return process has been a nightmare.",
-    "The app keeps disconnecting from the device, so half the features are useless.",
-    "Loud, rattles on the highest setting and smells like burning plastic.",
-    "Nothing like the photos. The color is a dull brown, not the deep red advertised.",
-    "Battery drains overnight even when the phone is switched off.",
-    "Customer support never replied to my three emails. Avoid this seller.",
-    "The handle came loose after a month of normal use. Cheaply made.",
-    "Headphones hurt my ears after twenty minutes and the bass is muddy.",
-    "Missing two parts, so I couldn't finish assembling the shelf.",
-    "Leaks every time I put it in my bag. Ruined a notebook.",
-    "The paint started peeling within a week of outdoor use.",
-    "Overpriced for what you get. The plastic feels flimsy.",
-    "It worked for exactly 31 days, one day after the return window closed.",
-    "Smells strongly of chemicals even after airing it out for a week.",
-    "The blades dulled quickly and now it just tears the paper.",
-    "A subscription is now required for basic features that used to be free. Not acceptable.",
-    "Tracking says delivered, but it went to the wrong address. Still waiting for a refund.",
-    "Screen is dim and washed out; impossible to read outdoors.",
-    "The shoes squeak loudly on every step. Embarrassing at the office.",
-    "Wi-Fi drops constantly; I have to reset the router four times a day.",
-    "Instructions were in tiny print and partly wrong. Took three hours to set up.",
-    "My order was clearly used: scratches everywhere and someone else's hair in the box.",
-    "The lid doesn't seal, so coffee spills everywhere. Useless for commuting.",
-    "The mattress sagged in the middle after two months.",
-    "Charger got extremely hot and then stopped working. Feels unsafe.",
-    "Fabric pilled after the first wash.",
-    "Keys started double-typing after a few weeks. Constant typos.",
-    "The seller cancelled my order twice without any explanation.",
-    "Terrible fit, and the stitching was already coming apart.",
-    "Not worth the money. I'm returning it.",
-    "일주일 만에 고장 났어요. 너무 실망스럽습니다.",
-    "사진과 색상이 완전히 달라요. 반품 신청했습니다.",
-    "냄새가 너무 심해서 사용할 수가 없어요.",
-    "고객센터에 여러 번 연락했는데 답변이 없네요.",
-    "박음질이 엉망이고 첫 세탁 후 보풀이 생겼어요.",
-    "충전이 잘 안 되고 발열이 심해요. 비추천합니다.",
-    "배송이 2주나 걸렸는데 부품 하나가 빠져 있었어요.",
-]
-NEUTRAL = [
-    "It's okay. Does the job, nothing special.",
-    "Arrived on time. Haven't used it enough to have an opinion yet.",
-    "Average quality for the price. About what I expected.",
-    "The color is slightly lighter than in the photo, but it's fine.",
-    "Works as described. The cable is a bit short.",
-    "Bought this to replace the same model. Same as the old one.",
-    "Decent speaker, though the app is a bit clunky.",
-    "Fits as expected. The material is thinner than I thought it would be.",
-    "Some features are useful, others I'll probably never use.",
-    "Packaging was minimal. The product itself seems fine so far.",
-    "It's a standard USB-C hub. Four ports, no surprises.",
-    "Comfortable enough for short walks; I wouldn't use them for hiking.",
-    "Mid-range performance. Fine for email and browsing, slow for games.",
-    "The taste is milder than the brand I usually buy.",
-    "Assembly took about an hour with two people.",
-    "Size is as listed: 30 x 40 cm.",
-    "Good for the price, but the battery life could be better.",
-    "I'm not sure yet whether it's better than my old one.",
-    "Shipping took about two weeks, which matched the estimate.",
-    "The instructions only came in French and German; I found an English PDF online.",
-    "Nice design, average sound.",
-    "It heats up reasonably quickly, but the temperature control is basic.",
-    "Still testing it. Will update after a month.",
-    "The lamp is bright; the switch is on the cord rather than the base.",
-    "Slightly heavier than my previous laptop. Performance is similar.",
-    "Does what it's supposed to. Not much more to say.",
-    "I ordered the blue one and received the blue one.",
-    "The box says \"dishwasher safe\"; I've been washing it by hand anyway.",
-    "Fine as a backup charger, I wouldn't rely on it as my main one.",
-    "Two of the six glasses have tiny bubbles in the glass, otherwise normal.",
-    "Works with my phone; not tested with the tablet yet.",
-    "Neither great nor bad. Three stars.",
-    "My partner likes it more than I do.",
-    "그냥 무난해요. 가격만큼 하는 것 같아요.",
-    "아직 며칠밖에 안 써봐서 잘 모르겠어요.",
-    "생각보다 조금 작지만 쓰는 데 문제는 없어요.",
-    "디자인은 괜찮은데 기능은 평범합니다.",
-    "설명서대로 설치했고 정상 작동합니다.",
-    "예전에 쓰던 제품과 크게 다르지 않아요.",
-]
-
-
-def make_reviews() -> None:
-    rng = np.random.default_rng(SEED + 1)
-    items = (
-        [(t, "positive") for t in POSITIVE] + [(t, "negative") for t in NEGATIVE] + [(t, "neutral") for t in NEUTRAL]
-    )
-    assert len({t for t, _ in items}) == len(items), "duplicate review text"
-    # Keep the label on half of each class (so the labelled part stays balanced), blank the rest.
-    keep = np.zeros(len(items), dtype=bool)
-    start = 0
-    for group in (POSITIVE, NEGATIVE, NEUTRAL):
-        chosen = rng.choice(len(group), len(group) // 2, replace=False)
-        keep[start + chosen] = True
-        start += len(group)
-    order = rng.permutation(len(items))
-    df = pd.DataFrame(
-        {
-            "review_id": [f"R{i + 1:04d}" for i in range(len(items))],
-            "text": [items[j][0] for j in order],
-            "sentiment": [items[j][1] if keep[j] else "" for j in order],
-        }
-    )
-    write_csv(df, "reviews.csv", encoding="utf-8")
+# reviews.csv (240 short product reviews, half Korean, half English; CC0) was written by hand for the
+# labeling sample and is kept as it is: this script only describes it. digits.zip is written by
+# make_digits.py.
 
 
 # --------------------------------------------------------------------------- 6. README
@@ -499,16 +351,19 @@ def make_readme() -> None:
         ("churn.tsv", "Same table, tab-separated.", "Generated", CC0),
         ("digits_images.zip", f"{PER_CLASS} images per digit 0-9 as {IMAGE_SIZE}x{IMAGE_SIZE} grayscale PNGs in folders `0/` ... `9/`; file `digit_NNNN.png` = row NNNN of digits.csv.", "Derived from scikit-learn `load_digits`", CC_BY),
         ("digits_images_labels.csv", "Labels for the zip: `image_path` (inside the zip), `label`.", "Derived from scikit-learn `load_digits`", CC_BY),
-        ("reviews.csv", "Short product reviews (English, plus 20 in Korean) for sentiment labelling: `review_id`, `text`, `sentiment` (positive/negative/neutral, left **empty** for half of them).", "Written for this project", CC0),
+        ("reviews.csv", "Short product reviews, 120 in Korean and 120 in English, to label for sentiment: `review_id`, `product` (6 kinds), `stars` (1-5), `lang` (`ko`/`en`), `review`. No label column: labeling makes it. The demo's labeling project labels it.", "Written for this project (by hand; not generated)", CC0),
+        ("digits.zip", "300 handwritten digits as 64x64 grey PNGs (dark ink on white) in one folder `digits/`; `digit_NNNN.png` = row NNNN of digits.csv. The demo's labeling project labels them. Written by [`make_digits.py`](make_digits.py).", "Derived from scikit-learn `load_digits`", CC_BY),
     ]
-    files = sorted(p.name for p in OUT.iterdir() if p.is_file() and p.name not in {"README.md", "make_samples.py"})
+    scripts = {"README.md", "make_samples.py", "make_digits.py"}
+    files = sorted(p.name for p in OUT.iterdir() if p.is_file() and p.name not in scripts)
     assert sorted(r[0] for r in rows) == files, (sorted(r[0] for r in rows), files)
 
     lines = [
         "# Sample data",
         "",
         "Small datasets for demos, tutorials and tests of MLCycle (the demo project uses `breast_cancer.csv`).",
-        "Everything here is produced by [`make_samples.py`](make_samples.py); regenerate from the repository root with",
+        "Everything here is produced by [`make_samples.py`](make_samples.py) (except `reviews.csv`, written by hand, and",
+        "`digits.zip`, written by [`make_digits.py`](make_digits.py)); regenerate from the repository root with",
         "",
         "```bash",
         ".venv/bin/python data/samples/make_samples.py           # rewrite every file (deterministic)",
@@ -535,8 +390,8 @@ def make_readme() -> None:
         "  `churned` is about one in four customers and is learnable (a plain logistic regression gets a",
         "  cross-validated ROC AUC of roughly 0.75-0.8) but not trivially so. The columns are described in the `notes` sheet",
         "  of churn.xlsx.",
-        "* **reviews.csv** has balanced classes among the labelled half; the blank `sentiment` cells are the ones to label.",
-        "  Some texts contain commas and quotes, so they are quoted in the CSV.",
+        "* **reviews.csv**: the sentiment shows in both the stars and the words (mostly positive at 4-5 stars, negative",
+        "  at 1-2, mixed or neutral at 3). Edit the file itself; texts with commas or quotes are quoted in the CSV.",
         "* **Encodings.** All text files are UTF-8 without BOM, except `iris_ko_cp949.csv`. Line endings are `\\n`.",
         "",
         "## Citations",
@@ -559,7 +414,7 @@ def read_back(path: Path) -> pd.DataFrame:
     if name.endswith(".tsv"):
         return pd.read_csv(path, sep="\t")
     if name.endswith(".csv"):
-        return pd.read_csv(path, encoding="utf-8", keep_default_na=name != "reviews.csv")
+        return pd.read_csv(path, encoding="utf-8")
     if name.endswith(".parquet"):
         return pd.read_parquet(path)
     if name.endswith(".xlsx"):
@@ -575,6 +430,11 @@ def check() -> None:
     ref = pd.read_csv(OUT / "churn.csv", parse_dates=["signup_date"])
     for path in sorted(OUT.iterdir()):
         if path.suffix in {".py", ".md"} or not path.is_file():
+            continue
+        if path.name == "digits.zip":
+            from make_digits import check as check_digits  # the script beside this one
+
+            check_digits(path)
             continue
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as zf:
@@ -609,7 +469,6 @@ def main(argv: list[str] | None = None) -> int:
     make_korean_iris()
     make_churn()
     make_digit_images()
-    make_reviews()
     make_readme()
     if args.check:
         check()
