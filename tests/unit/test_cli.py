@@ -76,10 +76,11 @@ def test_demo_seeds_once(ws, capsys):
     # the log names both projects it made
     code, out, _ = _cli(ws, capsys, "demo", "--force", "--no-train")
     assert code == 0 and "Demo: breast cancer screening" in out and "Demo: customer churn" in out
+    assert "Demo: labeling" in out
     listed = run("projects", "list")["projects"]
-    assert len(listed) == 4  # breast cancer and churn demos, once more with --force (not six)
+    assert len(listed) == 6  # breast cancer, churn and labeling demos, once more with --force (not nine)
     datasets = run("datasets", "list")["datasets"]
-    assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)"}
+    assert {d["name"] for d in datasets} == {"breast_cancer", "churn", "붓꽃 (iris, cp949)", "reviews", "digits"}
     churn_project = next(p for p in listed if "churn" in p["name"])
     in_churn = run("datasets", "list", "--project", churn_project["id"])
     assert in_churn["datasets"][0]["name"] == "churn"  # what the churn project's pages pick by default

@@ -38,7 +38,7 @@ def test_each_demo_project_gets_a_short_search_linked_to_its_hypothesis(ws, no_w
     result = demo.seed_demo(ws, train=True)
     assert no_worker == [str(ws.root)]  # one background worker runs both
     made = [experiments.get_experiment(ws, e) for e in result["experiments"]]
-    assert [e.project_id for e in made] == result["projects"]
+    assert [e.project_id for e in made] == result["projects"][:2]  # the labeling demo has no labels to train on yet
     assert [e.target for e in made] == ["diagnosis", "churned"]
     for exp in made:
         hypothesis = hypotheses.get_hypothesis(ws, exp.hypothesis_id)
