@@ -22,6 +22,7 @@ PAGES: dict[str, list[dict]] = {
     "Data": [
         {"page": "app_pages/datasets.py", "title": "Datasets", "icon": ":material/database:"},
         {"page": "app_pages/explore.py", "title": "Explore", "icon": ":material/query_stats:"},
+        {"page": "app_pages/label.py", "title": "Label", "icon": ":material/label:"},
     ],
     "Model": [
         {"page": "app_pages/experiments.py", "title": "Experiments", "icon": ":material/science:"},

@@ -20,17 +20,19 @@ STEP_PAGES = {
     "define": "app_pages/problem.py",
     "data": "app_pages/datasets.py",
     "explore": "app_pages/explore.py",
+    "label": "app_pages/label.py",
     "experiment": "app_pages/experiments.py",
     "compare": "app_pages/compare.py",
     "explain": "app_pages/explain.py",
     "deploy": "app_pages/deploy.py",
 }
-STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "experiment": "Experiment",
+STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "label": "Label", "experiment": "Experiment",
                "compare": "Compare", "explain": "Explain", "deploy": "Deploy"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
     "explore": "Profile a dataset version: types, missing values, distributions.",
+    "label": "Label rows, texts or images with several annotators, then publish the labels as a new version.",
     "experiment": "Run AutoML on a dataset version.",
     "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
     "explain": "See what drives the model overall and for single rows, and write its model card.",
@@ -52,6 +54,10 @@ def step_detail(step: overview.StepStatus) -> str:
         return tn("{n} dataset", "{n} datasets", n.get("datasets", 0))
     if step.key == "explore":
         return tn("{n} version profiled", "{n} versions profiled", n.get("profiled", 0))
+    if step.key == "label":
+        return (f"{tn('{n} label task', '{n} label tasks', n.get('tasks', 0))} · "
+                f"{tn('{n} item labeled', '{n} items labeled', n.get('labeled', 0))} · "
+                f"{tn('{n} publication', '{n} publications', n.get('published', 0))}")
     if step.key == "experiment":
         return (f"{tn('{n} experiment', '{n} experiments', n.get('experiments', 0))} · "
                 f"{t('{n} running', n=n.get('running', 0))}")

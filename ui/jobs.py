@@ -80,12 +80,13 @@ SUBJECT_PAGES = {
     "dataset_version": "app_pages/datasets.py",
     "experiment": "app_pages/experiments.py",
     "model": "app_pages/experiments.py",
+    "label_task": "app_pages/label.py",
     "job": "app_pages/jobs.py",
 }
 SUBJECT_ICONS = {
     "project": ":material/folder:", "hypothesis": ":material/lightbulb:", "dataset": ":material/database:",
     "dataset_version": ":material/database:", "experiment": ":material/science:", "model": ":material/model_training:",
-    "job": ":material/work_history:",
+    "job": ":material/work_history:", "label_task": ":material/label:",
 }
 
 
@@ -96,6 +97,8 @@ def subject_params(subject: overview.Subject, *, project: str | None = None) -> 
         params.update(dataset=subject.dataset_id, version=subject.version_id)
     elif subject.kind in ("experiment", "model"):
         params.update(experiment=subject.experiment_id, model=subject.model_id)
+    elif subject.kind == "label_task":
+        params["task"] = subject.id
     elif subject.kind == "project":
         params["project"] = subject.id
     return {k: v for k, v in params.items() if v}

@@ -1,0 +1,22 @@
+"""Korean for the Label step where other pages mention it: Home's lifecycle, the activity feed, lineage."""
+
+KO = {
+    "Label": "라벨링",
+    "Label tasks": "라벨링 작업",
+    "label task": "라벨링 작업",
+    "labels": "라벨링 대상",
+    "labeled in": "라벨링 작업",
+    "Label rows, texts or images with several annotators, then publish the labels as a new version.":
+        "여러 작업자가 행·텍스트·이미지에 라벨을 붙이고, 라벨을 새 버전으로 게시합니다.",
+    "{n} label task": "라벨링 작업 {n}개",
+    "{n} label tasks": "라벨링 작업 {n}개",
+    "{n} item labeled": "항목 {n}개 라벨링됨",
+    "{n} items labeled": "항목 {n}개 라벨링됨",
+    "{n} publication": "게시 {n}회",
+    "{n} publications": "게시 {n}회",
+    "Label task {name} created": "라벨링 작업 {name} 생성",
+    "Label task {name} changed": "라벨링 작업 {name} 변경",
+    "Label task {name} archived": "라벨링 작업 {name} 보관",
+    "Label task {name} restored": "라벨링 작업 {name} 복원",
+    "Labels of {name} published as a new dataset version": "{name}의 라벨을 새 데이터셋 버전으로 게시",
+}
