@@ -46,10 +46,12 @@ class Job(_Entity):
         """What the job works on, as ``(object kind, id)`` (the kinds of the activity feed), or ``None``.
 
         Read from the payload: an experiment (``automl``, ``refit``), a model (``reproduce``,
-        ``explain``, which names the explained version too) or a dataset version (``profile``).
+        ``explain``, which names the explained version too), a dataset version (``profile``) or a
+        label task (``label_suggest``).
         """
         payload = self.payload if isinstance(self.payload, dict) else {}
-        for key, kind in (("experiment_id", "experiment"), ("model_id", "model"), ("version_id", "dataset_version")):
+        for key, kind in (("experiment_id", "experiment"), ("model_id", "model"), ("version_id", "dataset_version"),
+                          ("task_id", "label_task")):
             if isinstance(payload.get(key), str) and payload[key]:
                 return kind, payload[key]
         return None
