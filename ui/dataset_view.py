@@ -44,7 +44,8 @@ FLAG_NAMES = {"mixed_types": "numbers and text mixed", "all_missing": "all missi
 VIEWS = {"schema": "Schema", "preview": "Preview", "derive": "Derive", "compare": "Compare",
          "lineage": "Lineage", "download": "Download"}
 OLD_TABS = {label: view for view, label in VIEWS.items()}
-FORMATS = {"csv": "CSV", "excel": "Excel", "json": "JSON", "jsonl": "JSON Lines", "parquet": "Parquet"}
+FORMATS = {"csv": "CSV", "excel": "Excel", "json": "JSON", "jsonl": "JSON Lines", "parquet": "Parquet",
+           "zip": "ZIP of images"}
 DELIMITERS = {"comma": "comma (,)", "semicolon": "semicolon (;)", "tab": "tab", "pipe": "pipe (|)"}
 DECIMALS = {".": "point (.)", ",": "comma (,)"}
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson")

@@ -114,9 +114,9 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     result = demo.seed_demo(ws, force=args.force, train=not args.no_train)
     if result.get("created"):
         made = [f"'{name}' ({pid})" for name, pid in zip(result["project_names"], result["projects"], strict=True)]
-        text = f"Demo projects ready: {' and '.join(made)}"
+        text = f"Demo projects ready: {', '.join(made)}"
         if result.get("jobs"):
-            text += (f"\nPreparing one short search per demo project in the background (about "
+            text += (f"\nPreparing a short search for each of {len(result['jobs'])} demo projects in the background (about "
                      f"{demo.DEMO_SEARCH_BUDGET:.0f} s each; jobs {', '.join(result['jobs'])}). Watch them with "
                      "`mlcycle jobs list`, or on the Experiments and Jobs pages of the app.")
         return result, text

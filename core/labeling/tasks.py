@@ -341,6 +341,16 @@ def item_text(ws: Workspace, task: LabelTask, item: int) -> str:
     return "\n".join(f"{c}: {'' if v is None or (isinstance(v, float) and v != v) else v}" for c, v in row.items())
 
 
+def _image_root(ws: Workspace, task: LabelTask) -> Path | None:
+    """The task's image folder; for images unpacked from a zip, found again in a moved workspace."""
+    if task.image_root and Path(task.image_root).is_dir():
+        return Path(task.image_root).resolve()
+    from core.labeling.images import image_root_of
+
+    found = image_root_of(ws, task.version_id)
+    return found.resolve() if found is not None else None
+
+
 def image_path(ws: Workspace, task: LabelTask, item: int) -> Path:
     """The file of an image item.
 
@@ -355,10 +365,10 @@ def image_path(ws: Workspace, task: LabelTask, item: int) -> Path:
         raise InvalidInput(f"Item {item:,} has no image path in '{task.item_column}'.", hint="Skip this item.")
     path = Path(value)
     if not path.is_absolute():
-        if not task.image_root:
+        root = _image_root(ws, task)
+        if root is None:
             raise InvalidInput(f"The image path '{value}' is relative, and the task has no image folder.",
                                hint="Give the task the folder the paths are relative to, or upload a zip of the images.")
-        root = Path(task.image_root).resolve()
         path = (root / path).resolve()
         if not path.is_relative_to(root):
             raise InvalidInput(f"The image path '{value}' points outside the task's image folder.",

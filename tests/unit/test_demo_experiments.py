@@ -79,7 +79,7 @@ def test_a_cancelled_demo_search_is_no_longer_being_prepared(ws, no_worker):
 def test_mlcycle_demo_says_the_searches_are_being_prepared_and_where_to_watch(ws, capsys, no_worker):
     code, out, err = _cli(ws, capsys, "demo")
     assert code == 0, err
-    assert "Preparing one short search per demo project" in out and "mlcycle jobs list" in out
+    assert "Preparing a short search for each of 2 demo projects" in out and "mlcycle jobs list" in out
     assert len(demo.demo_jobs(ws)) == 2 and no_worker
     code, out, _ = _cli(ws, capsys, "demo", "--if-empty", "--json")  # `make run` on a seeded workspace
     assert code == 0 and json.loads(out)["created"] is False and len(demo.demo_jobs(ws)) == 2

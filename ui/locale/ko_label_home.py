@@ -18,5 +18,6 @@ KO = {
     "Label task {name} changed": "라벨링 작업 {name} 변경",
     "Label task {name} archived": "라벨링 작업 {name} 보관",
     "Label task {name} restored": "라벨링 작업 {name} 복원",
+    "ZIP of images": "이미지 ZIP",
     "Labels of {name} published as a new dataset version": "{name}의 라벨을 새 데이터셋 버전으로 게시",
 }
