@@ -664,10 +664,9 @@ def _target_table(g: _Gather, values: Any, title: str) -> Table | None:
 def labels_statement(ws: Workspace, version_ids: list[str]) -> str:
     """How the training labels were made: the labeling task and agreement, when a labeling step recorded one.
 
-    MLCycle has no labeling step yet, so this says the labels are as uploaded. A labeling step
-    (package ``core.labeling``, earlier in the lifecycle) adds it by offering
-    ``core.labeling.card_summary(ws, version_ids) -> str | None``: its sentence (task, labelers,
-    agreement) replaces this one when it has something for these versions.
+    When a version (or the version it was split from) was published from a labeling task,
+    ``core.labeling.card_summary(ws, version_ids)`` says which task, by whom, their agreement and
+    how many labels a reviewer decided; otherwise the labels are as uploaded.
 
     Args:
         ws: the workspace.

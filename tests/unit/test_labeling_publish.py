@@ -101,3 +101,24 @@ def test_the_published_version_trains_in_the_experiment_step(ws, tmp_path):
     assert job.status == "done", job.error
     done = experiments.get_experiment(ws, exp.id)
     assert done.status == "done" and done.task == "binary" and done.best_model_id
+
+
+def test_the_model_card_says_how_the_labels_were_made(ws, task):
+    from core.data.datasets import split_version
+    from core.explain.card import NO_LABEL_TASK, labels_statement
+
+    for item in range(8):
+        _agree(ws, task, item, "positive" if item % 2 else "negative")
+    an.record_label(ws, task.id, 8, "positive", annotator="Ana")
+    an.record_label(ws, task.id, 8, "negative", annotator="Ben")
+    from core.labeling.agreement import review_item
+
+    review_item(ws, task.id, 8, "positive", reviewer="Cy")
+    pub = publish.publish_labels(ws, task.id)
+    train, _test = split_version(ws, pub.version_id, target=pub.label_column, test_size=0.25)
+    said = labels_statement(ws, [train.id])  # the training split's parent carries the labels
+    assert "labeling task 'sentiment'" in said and "2 annotators (Ana, Ben)" in said
+    # 9 items both labeled, 8 agree; Ana 5 positive / 4 negative, Ben 4 / 5: p_o = 8/9, p_e = 40/81,
+    # kappa = (72/81 - 40/81) / (41/81) = 32/41 = 0.78
+    assert "Cohen's kappa 0.78" in said and "1 decided by a reviewer" in said
+    assert labels_statement(ws, [task.version_id]) == NO_LABEL_TASK
