@@ -277,6 +277,57 @@ def cmd_publish(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     return data, text
 
 
+def cmd_review(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from core.labeling.agreement import review_item
+
+    task = _task(ws, args.task)
+    item = _item(ws, task, args.item)
+    label: Any = None if args.clear else (args.label[0] if len(args.label or []) == 1 else args.label)
+    if label is None and not args.clear:
+        from core.errors import InvalidInput
+
+        raise InvalidInput("Give the decided label with --label, or --clear to remove an earlier decision.",
+                           hint="Example: mlcycle labels review TASK --item 12 --label positive")
+    review = review_item(ws, task.id, item, label, reviewer=_user(args.reviewer), note=args.note or "")
+    data = review.as_dict() | {"id": review.seq, "task": task.id, "task_name": task.name}
+    if review.label is None:
+        return data, f"Cleared the decision on item {item:,} of '{task.name}': the majority decides again"
+    return data, f"Item {item:,} of '{task.name}' decided as {review.label} by {review.reviewer}"
+
+
+def cmd_suggest(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from core.labeling import active
+
+    task = _task(ws, args.task)
+    if args.background:
+        job = active.enqueue_suggestions(ws, task.id)
+        return {"id": job.id, "task": task.id, "status": job.status}, (
+            f"Queued job {job.id}: a quick model will suggest labels for '{task.name}' (follow it with "
+            "`mlcycle jobs list`)")
+    run = active.train_suggester(ws, task.id)  # refuses with the reason and what to do
+    accuracy = run.metrics.get("cv_accuracy")
+    data = run.as_dict() | {"task_name": task.name}
+    text = (f"Trained {run.learner} on {run.n_labeled:,} labels of '{task.name}'"
+            + (f" (cross-validated accuracy {accuracy:.2f})" if accuracy is not None else "")
+            + f"; suggested labels for {run.n_suggested:,} items, most uncertain first on the labeling screen")
+    return data, text
+
+
+def cmd_images(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
+    from core.labeling.images import add_image_zip
+
+    result = add_image_zip(ws, Path(args.zip), name=args.name or Path(args.zip).stem,
+                           project_id=_project_id(ws, args.project), created_by=_user(None))
+    v = result.version
+    data = {"id": v.id, "dataset_id": v.dataset_id, "dataset": v.dataset_name, "rows": v.n_rows,
+            "columns": v.columns, "image_root": v.source.get("image_root"), "reused": result.reused,
+            "warnings": list(result.warnings)}
+    lines = [f"{'Reused' if result.reused else 'Added'} {v.label}: {v.n_rows:,} images "
+             f"(create a task with: mlcycle labels create --dataset {v.id} --kind image --item-column image ...)"]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return data, "\n".join(lines)
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``labels`` command group."""
     from core.labeling import transfer
@@ -353,3 +404,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="keep the rows without a resolved label (their label is empty); by default they are left out")
     c.add_argument("--by", default=None, help="who publishes (default: your user name)")
     c.set_defaults(handler=cmd_publish)
+
+    c = ls.add_parser("review", parents=[common], help="decide an item's label (ties, split votes); wins over the majority")
+    c.add_argument("task", metavar="TASK", help=task_help)
+    c.add_argument("--item", required=True, help="the item: its row number or its key (the item column's value)")
+    c.add_argument("--label", action="append", metavar="CLASS", help="the decided class (repeat for multi-label)")
+    c.add_argument("--clear", action="store_true", help="remove the decision: the majority decides again")
+    c.add_argument("--reviewer", default=None, help="who decides (default: your user name)")
+    c.add_argument("--note", default="", help="why")
+    c.set_defaults(handler=cmd_review)
+
+    c = ls.add_parser("suggest", parents=[common],
+                      help="train a quick model on the labels so far and suggest labels, most uncertain first")
+    c.add_argument("task", metavar="TASK", help=task_help)
+    c.add_argument("--background", action="store_true", help="run it as a job in the background worker")
+    c.set_defaults(handler=cmd_suggest)
+
+    c = ls.add_parser("images", parents=[common],
+                      help="add a zip of images as a dataset version (columns image, folder, width, height)")
+    c.add_argument("zip", metavar="ZIP", help="a .zip of PNG/JPEG/... images")
+    c.add_argument("--name", default=None, help="the dataset's name (default: the zip's name)")
+    c.add_argument("--project", default=None, help="attach it to this project (id or name)")
+    c.set_defaults(handler=cmd_images)

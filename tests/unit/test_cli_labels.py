@@ -156,3 +156,47 @@ def test_publish_makes_a_version_that_the_datasets_commands_list(ws, tmp_path, c
     assert kept["rows"] == 5 and kept["id"] != data["id"] and kept["include_unresolved"] is True
     code, out, _ = cli(ws, capsys, "labels", "publish", "sentiment")
     assert code == 0 and "3 rows with the column 'sentiment'" in out and "2 unresolved row(s) left out" in out
+
+
+def test_review_decides_a_tie_and_clear_gives_it_back_to_the_votes(ws, tmp_path, capsys):
+    _dataset(ws, tmp_path)
+    task = _create(ws, capsys, tmp_path)["id"]
+    annotations.record_label(ws, task, 0, "pos", annotator="ana")
+    annotations.record_label(ws, task, 0, "neg", annotator="ben")
+    assert cli_json(ws, capsys, "labels", "status", task)["resolved"] == 0
+    decided = cli_json(ws, capsys, "labels", "review", task, "--item", "good phone", "--label", "pos",
+                       "--reviewer", "cy")
+    assert decided["label"] == "pos" and decided["reviewer"] == "cy" and decided["item"] == 0
+    assert cli_json(ws, capsys, "labels", "status", task)["resolved"] == 1
+    cli_json(ws, capsys, "labels", "review", task, "--item", "0", "--clear")
+    assert cli_json(ws, capsys, "labels", "status", task)["resolved"] == 0
+    code, _, err = cli(ws, capsys, "labels", "review", task, "--item", "0")
+    assert code == 2 and "--label" in err
+
+
+def test_suggest_trains_and_says_why_not_when_it_cannot(ws, tmp_path, capsys):
+    path = tmp_path / "r.csv"
+    words = ["great", "love", "bad", "awful"]
+    pd.DataFrame({"review": [f"{words[i % 4]} product {i}" for i in range(40)]}).to_csv(path, index=False)
+    datasets.add_dataset(ws, path, name="reviews")
+    task = cli_json(ws, capsys, "labels", "create", "--dataset", "reviews", "--name", "tone", "--classes",
+                    "pos,neg", "--kind", "text", "--item-column", "review")["id"]
+    code, _, err = cli(ws, capsys, "labels", "suggest", task)
+    assert code == 2 and "10" in err  # too few labels: says how many are needed
+    for i in range(16):
+        annotations.record_label(ws, task, i, "pos" if i % 4 < 2 else "neg", annotator="ana")
+    run = cli_json(ws, capsys, "labels", "suggest", task)
+    assert run["id"].startswith("lbr_") and run["n_labeled"] == 16 and run["n_suggested"] == 24
+    assert annotations.next_items(ws, task, annotator="ana", limit=1)  # the queue follows the suggestions
+
+
+def test_images_adds_a_zip_as_a_version_ready_for_an_image_task(ws, capsys):
+    from tests.conftest import SAMPLES
+
+    added = cli_json(ws, capsys, "labels", "images", str(SAMPLES / "digits.zip"), "--name", "digits")
+    assert added["rows"] == 300 and added["columns"][:2] == ["image", "folder"] and not added["reused"]
+    task = cli_json(ws, capsys, "labels", "create", "--dataset", added["id"], "--name", "digit", "--classes",
+                    ",".join(map(str, range(10))), "--kind", "image", "--item-column", "image")
+    path = tasks.image_path(ws, tasks.get_task(ws, task["id"]), 5)
+    assert path.is_file() and path.suffix == ".png"
+    assert cli_json(ws, capsys, "labels", "images", str(SAMPLES / "digits.zip"), "--name", "digits")["reused"]
