@@ -41,6 +41,7 @@ FORM_GEN = "lbl_form_gen"  # bumped after a task is created: the form starts afr
 ZIP_GEN = "lbl_zip_gen"
 ZIP_DONE = "lbl_zip_done"  # what the last image upload stored, shown once
 PUBLISHED = "lbl_published"  # the publication just made, shown once
+NEW_FROM, NEW_FROM_ID = "lbl_new_from", "lbl_new_from_id"  # the new-task panel's open tab (its widget; its id)
 
 KINDS = {"tabular": "Rows of a table", "text": "Text", "image": "Images"}
 KIND_HELP = {
@@ -83,7 +84,8 @@ def chips(classes: Sequence[Mapping[str, Any]], *, hotkeys: bool = True) -> str:
     for c in classes:
         colour = str(c.get("color") or "")
         colour = colour if _HEX.match(colour) else "#777777"
-        key = html.escape(str(c.get("hotkey") or "")) if hotkeys else ""
+        key = str(c.get("hotkey") or "") if hotkeys else ""
+        key = "" if key == str(c.get("name", "")).lower() else html.escape(key)  # class "3" on key 3: once
         key_part = (f'<span style="opacity:.75;font-family:monospace;margin-right:.4em">{key}</span>'
                     if key else "")
         parts.append(f'<span style="display:inline-block;background:{colour};color:{_ink(colour)};'
@@ -302,7 +304,15 @@ def create_panel(ws: Workspace, project: Project, *, expanded: bool, annotator: 
     notice = st.container()
     zip_result(notice)
     with st.expander(t("New label task"), expanded=expanded, icon=":material/add_circle:"):
-        from_version, from_zip = st.tabs([t("From a dataset version"), t("Upload images (zip)")])
+        labels = {"version": t("From a dataset version"), "zip": t("Upload images (zip)")}
+        # the open tab by id (the label changes with the language); an upload opens the form on its version
+        st.session_state[NEW_FROM] = labels.get(st.session_state.get(NEW_FROM_ID, "version"), labels["version"])
+
+        def opened() -> None:
+            st.session_state[NEW_FROM_ID] = next((k for k, v in labels.items() if v == st.session_state[NEW_FROM]),
+                                                 "version")
+
+        from_version, from_zip = st.tabs(list(labels.values()), key=NEW_FROM, on_change=opened)
         with from_version:
             create_form(ws, project, annotator=annotator)
         with from_zip:
@@ -438,8 +448,11 @@ def zip_form(ws: Workspace, project: Project, notice: Any, *, annotator: str | N
                                       created_by=annotator or "app", original_name=upload.name, on_progress=show)
         v = result.version
         st.session_state[ZIP_DONE] = {"name": v.dataset_name, "number": v.number, "rows": v.n_rows,
-                                      "reused": result.reused, "warnings": list(result.warnings)}
+                                      # a reused version's first warning says it was reused: the message says so
+                                      "reused": result.reused,
+                                      "warnings": list(result.warnings[1:] if result.reused else result.warnings)}
         st.session_state[ZIP_GEN] = gen + 1
+        st.session_state[NEW_FROM_ID] = "version"
         url.put(dataset=v.dataset_id, version=v.id, task=None)
         st.rerun()
 
@@ -450,8 +463,11 @@ def zip_result(notice: Any) -> None:
     if not done:
         return
     what = escape_markdown(f"{done['name']} v{done['number']}")
-    notice.success(t("{version}: {n} images. It is chosen below: name the task and its classes to start labeling.",
-                     version=what, n=fmt.count(done["rows"])), icon=":material/check_circle:")
+    said = (t("{version}: {n} images, already stored; reused. It is chosen below: name the task and its classes to "
+              "start labeling.", version=what, n=fmt.count(done["rows"])) if done["reused"] else
+            t("{version}: {n} images. It is chosen below: name the task and its classes to start labeling.",
+              version=what, n=fmt.count(done["rows"])))
+    notice.success(said, icon=":material/check_circle:")
     for warning in done["warnings"]:
         notice.warning(escape_markdown(i18n.message(warning, kind="WARNINGS"), keep_code=True))
 
@@ -478,13 +494,14 @@ def archived_tasks(ws: Workspace, project: Project) -> None:
 # ---------------------------------------------------------------- the Label tab
 
 def label_tab(ws: Workspace, task: LabelTask, annotator: str | None) -> None:
-    """The instructions, the active-learning box and the screen for the task's kind."""
-    if task.instructions:
-        with st.expander(t("Instructions"), icon=":material/menu_book:"):
-            st.markdown(task.instructions)
+    """The active-learning box and the screen for the task's kind (which shows the instructions); before the
+    annotator has given a name, the instructions to read meanwhile."""
     active_box(ws, task)
     if not annotator:
         st.info(t("Type your name above to start labeling: every label is recorded under it."))
+        if task.instructions.strip():
+            with st.expander(t("Instructions"), icon=":material/menu_book:", expanded=True):
+                st.markdown(task.instructions)
         return
     if importlib.util.find_spec("ui.label_screens") is None:
         return
@@ -772,7 +789,7 @@ def publish_tab(ws: Workspace, task: LabelTask, annotator: str | None) -> None:
     st.markdown(f"##### {t('Publish labels')}")
     st.markdown(t("Publishing adds the column {column} to a new version of the dataset, with each item's resolved "
                   "label; the new version is linked to this one and to the task in lineage. Labeling can go on and "
-                  "be published again.", column=f"`{escape_markdown(task.label_column)}`"))
+                  "be published again.", column=f"`{escape_markdown(_label_column(ws, task))}`"))
     choice = st.radio(t("Items without a resolved label ({n})", n=fmt.count(s["unresolved"])), list(UNRESOLVED),
                       format_func=lambda k: tk(UNRESOLVED[k]), horizontal=True, key=f"lbl_unresolved_{task.id}")
     if st.button(t("Publish labels"), type="primary", key=f"lbl_publish_{task.id}", icon=":material/publish:"):
@@ -781,6 +798,12 @@ def publish_tab(ws: Workspace, task: LabelTask, annotator: str | None) -> None:
                                           created_by=annotator or "app")
             st.session_state[PUBLISHED] = made.id
     publications(ws, task)
+
+
+def _label_column(ws: Workspace, task: LabelTask) -> str:
+    """The column a publication adds: the task's name, or that name with " (label)" when the data has it."""
+    version = _version(ws, task.version_id)
+    return publish.label_column_for(task, version.columns if version else [])
 
 
 def _publication_line(ws: Workspace, pub: Any, *, fresh: bool) -> None:
@@ -823,7 +846,9 @@ def publications(ws: Workspace, task: LabelTask) -> None:
             _publication_line(ws, pub, fresh=True)
     earlier = [p for p in made if p.id != fresh]
     if earlier:
-        st.markdown(f"##### {tn('{n} earlier publication', '{n} earlier publications', len(earlier))}")
+        heading = (tn("{n} earlier publication", "{n} earlier publications", len(earlier)) if fresh
+                   else tn("Published {n} time", "Published {n} times", len(earlier)))
+        st.markdown(f"##### {heading}")
         for pub in earlier:
             _publication_line(ws, pub, fresh=False)
     elif not made:

@@ -111,6 +111,10 @@ KO = {
     "Choose a zip file to upload first.": "먼저 업로드할 zip 파일을 고르세요.",
     "Unpacking {file}…": "{file} 푸는 중…",
     "Could not add the images of {file}": "{file}의 이미지를 추가하지 못했습니다",
+    "{version}: {n} images, already stored; reused. It is chosen below: name the task and its classes to start "
+    "labeling.":
+        "{version}: 이미지 {n}개, 이미 저장되어 있어 다시 사용합니다. 아래에서 선택되어 있습니다. 작업 이름과 클래스를 "
+        "정하면 라벨링을 시작할 수 있습니다.",
     "{version}: {n} images. It is chosen below: name the task and its classes to start labeling.":
         "{version}: 이미지 {n}개. 아래에서 선택되어 있습니다. 작업 이름과 클래스를 정하면 라벨링을 시작할 수 있습니다.",
     # the Label tab
@@ -235,6 +239,8 @@ KO = {
     "Open {version} on the Datasets page": "데이터셋 페이지에서 {version} 열기",
     "{n} earlier publication": "이전 게시 {n}건",
     "{n} earlier publications": "이전 게시 {n}건",
+    "Published {n} time": "게시 {n}회",
+    "Published {n} times": "게시 {n}회",
     "Not published yet.": "아직 게시하지 않았습니다.",
     # the Import / export tab
     "Every current label of every annotator, with the item's row number and content, the resolved label and how "
