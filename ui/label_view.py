@@ -515,7 +515,8 @@ def active_box(ws: Workspace, task: LabelTask) -> None:
     """Active learning: train a quick model on the labels so far to suggest the rest, as a job."""
     job = active.find_suggest_job(ws, task.id)
     run = active.latest_run(ws, task.id)
-    with st.expander(t("Active learning: suggested labels"), expanded=job is not None, icon=":material/auto_awesome:"):
+    with st.expander(t("Active learning: suggested labels"), expanded=job is not None, icon=":material/auto_awesome:",
+                     key=f"lbl_active_{task.id}"):  # keyed: it stays open when the job ends
         st.caption(t("A quick model learns from the labels given so far and suggests a label for every item left; "
                      "the screens show the suggestion to confirm or correct, and the least certain items come "
                      "first."))
