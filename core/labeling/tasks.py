@@ -55,7 +55,8 @@ def _check_item_column(version: DatasetVersion, kind: str, item_column: str | No
         if kind == "tabular":
             return None
         wanted = "a text column" if kind == "text" else "an image-path column"
-        raise InvalidInput(f"A {kind} task needs the column that holds its items ({wanted}).",
+        article = "An image" if kind == "image" else "A text"
+        raise InvalidInput(f"{article} task needs the column that holds its items ({wanted}).",
                            hint="Choose the item column, such as 'review' or 'image'.")
     if item_column not in columns:
         raise NotFound(f"{version.label} has no column '{item_column}'.",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ from core.data import datasets
 from core.errors import Conflict, InvalidInput, NotFound
 from core.labeling import annotations as an
 from core.labeling import schema, tasks
-from core.workspace import Workspace
+from core.workspace import REPO_ROOT
 from tests.conftest import make_project
 
 
@@ -201,20 +202,25 @@ def test_annotator_name_is_required(ws, task, name):
     assert err.value.hint
 
 
-def _label_many(root: str, task_id: str, who: str, n: int) -> None:
-    ws = Workspace(Path(root))
-    for i in range(n):
-        an.record_label(ws, task_id, i % 20, "positive" if i % 2 else "negative", annotator=who)
+LABEL_MANY = """
+import sys
+from pathlib import Path
+from core.labeling import annotations as an
+from core.workspace import Workspace
+root, task_id, who, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+ws = Workspace(Path(root))
+for i in range(n):
+    an.record_label(ws, task_id, i % 20, "positive" if i % 2 else "negative", annotator=who)
+"""
 
 
 def test_two_annotators_writing_at_once_lose_nothing(ws, task):
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_label_many, args=(str(ws.root), task.id, who, 60)) for who in ("Ana", "Ben")]
+    # separate processes (not multiprocessing: an AppTest earlier in the run leaves __main__ pointing at its script)
+    procs = [subprocess.Popen([sys.executable, "-c", LABEL_MANY, str(ws.root), task.id, who, "60"], cwd=REPO_ROOT,
+                              stderr=subprocess.PIPE, text=True) for who in ("Ana", "Ben")]
     for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
     rows = an.list_annotations(ws, task.id)
     assert len(rows) == 120
     assert {a: sum(r.annotator == a for r in rows) for a in ("Ana", "Ben")} == {"Ana": 60, "Ben": 60}
