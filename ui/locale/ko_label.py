@@ -275,10 +275,3 @@ KO = {
         "{task}을(를) 보관할까요? 라벨은 그대로 남고, 보관된 작업 목록에서 복원할 수 있습니다.",
     "Yes, archive": "예, 보관합니다",
 }
-
-# core.labeling's messages are in ko_labeling_core; this one it lacks (core writes "A image task")
-ERRORS: list[tuple[str, str, str]] = [
-    (r"A image task needs the column that holds its items \(an image-path column\)\.",
-     "이미지 작업에는 항목이 담긴 열(이미지 경로 열)이 필요합니다.",
-     "A image task needs the column that holds its items (an image-path column)."),
-]
