@@ -533,3 +533,57 @@ def m0009_labeling(db: Database) -> None:
         CREATE INDEX label_publications_task ON label_publications(task_id, created_at)
         """,
     )
+
+
+@MIGRATIONS(name="0010_features")
+def m0010_features(db: Database) -> None:
+    """The Features step: stored feature-importance reports of a dataset version for a target (every
+    method's score and rank per column, the consensus, and the warnings), reused by their key
+    (version, target, settings), and named feature sets that the experiment form offers.
+
+    ``ranking`` is ``[{"column", "kind", "scores": {method: score}, "spread": {method: std},
+    "ranks": {method: rank}, "consensus_rank", "consensus_score", ...}]``; ``warnings`` is
+    ``[{"column", "kind", "reason", ...}]`` (kinds: leakage, id, constant, near_constant, missing,
+    target_name). A feature set lists its columns and what it left out, with why.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE feature_reports (
+            id TEXT PRIMARY KEY,
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            target TEXT NOT NULL,
+            task TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            settings_key TEXT NOT NULL,
+            methods TEXT NOT NULL DEFAULT '[]',
+            ranking TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '[]',
+            n_rows INTEGER NOT NULL DEFAULT 0,
+            n_used INTEGER NOT NULL DEFAULT 0,
+            job_id TEXT REFERENCES jobs(id),
+            seconds REAL,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX feature_reports_key ON feature_reports(version_id, target, settings_key);
+
+        CREATE TABLE feature_sets (
+            id TEXT PRIMARY KEY,
+            project_id TEXT REFERENCES projects(id),
+            dataset_id TEXT NOT NULL REFERENCES datasets(id),
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            name TEXT NOT NULL,
+            target TEXT,
+            columns TEXT NOT NULL DEFAULT '[]',
+            dropped TEXT NOT NULL DEFAULT '[]',
+            how TEXT NOT NULL DEFAULT '',
+            report_id TEXT REFERENCES feature_reports(id),
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE INDEX feature_sets_dataset ON feature_sets(dataset_id, created_at);
+        CREATE INDEX feature_sets_project ON feature_sets(project_id, created_at)
+        """,
+    )
