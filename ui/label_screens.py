@@ -249,8 +249,9 @@ def _spend(token: str) -> bool:
 
 
 def _give(ws: Workspace, task_id: str, item: int, value: Any, annotator: str, suggested: str | None,
-          token: str, after: str | None) -> None:
-    """A class button (or Enter on a suggestion, or Save): record the label, move on."""
+          token: str) -> None:
+    """A class button (or Enter on a suggestion, or Save): record the label, go on to the queue's next item
+    (leaving an item the URL opened)."""
     seconds = _claim(token)
     if seconds is None or not _spend(token):
         return
@@ -259,7 +260,7 @@ def _give(ws: Workspace, task_id: str, item: int, value: Any, annotator: str, su
     if saved is None:
         _unspend(token)  # nothing was saved: the item can still be labeled
     else:
-        url.put(item=after)
+        url.put(item=None)
 
 
 def _unspend(token: str) -> None:
@@ -267,13 +268,13 @@ def _unspend(token: str) -> None:
         _SPENT.pop(token, None)
 
 
-def _skip(ws: Workspace, task_id: str, item: int, annotator: str, token: str, after: str | None) -> None:
+def _skip(ws: Workspace, task_id: str, item: int, annotator: str, token: str) -> None:
     if _claim(token) is None or not _spend(token):
         return
     if _attempt(lambda: annotations.skip_item(ws, task_id, item, annotator=annotator)) is None:
         _unspend(token)
     else:
-        url.put(item=after)
+        url.put(item=None)
 
 
 def _undo(ws: Workspace, task_id: str, annotator: str) -> None:
@@ -468,7 +469,6 @@ def _item_view(ws: Workspace, task: LabelTask, annotator: str, item: int, labels
                mine: dict[int, str], order: list[int], latest: dict[int, Any], opened: bool,
                show: Callable[[Workspace, LabelTask, int], None], actions: Iterator[Any]) -> dict[str, str | list[str]]:
     token = _show_item(task, item)
-    after = None  # a label or skip goes on to the queue's next item (leaving an item the URL opened)
     own = mine.get(item)
     suggestion = active.suggestions(ws, task.id).get(item)
     suggested = suggestion.label if suggestion else None
@@ -498,7 +498,7 @@ def _item_view(ws: Workspace, task: LabelTask, annotator: str, item: int, labels
         if not task.multi_label:
             a_col.button(_keyed(t("Accept"), ENTER_KEYS), key="lbl_accept", icon=":material/check:", width="stretch",
                          type="primary", on_click=_give,
-                         args=(ws, task.id, item, suggested, annotator, suggested, token, after))
+                         args=(ws, task.id, item, suggested, annotator, suggested, token))
             bound["lbl_accept"] = ENTER_KEYS
     if task.multi_label:
         pick_key = f"lbl_pick_{item}"
@@ -511,15 +511,15 @@ def _item_view(ws: Workspace, task: LabelTask, annotator: str, item: int, labels
         bound |= _class_buttons(task, _toggle, lambda name: (pick_key, name))
         next(actions).button(_keyed(t("Save"), ENTER_KEYS), key="lbl_save", icon=":material/check:", type="primary",
                         width="stretch", disabled=not picked, on_click=_give,
-                        args=(ws, task.id, item, picked, annotator, suggested, token, after))
+                        args=(ws, task.id, item, picked, annotator, suggested, token))
         bound["lbl_save"] = ENTER_KEYS
     else:
         chosen = decode_label(False, own)
         _style(_class_css(task, chosen=chosen, suggested=[suggested] if suggested else [], dim_others=True))
         bound |= _class_buttons(task, _give,
-                                lambda name: (ws, task.id, item, name, annotator, suggested, token, after))
+                                lambda name: (ws, task.id, item, name, annotator, suggested, token))
     next(actions).button(_keyed(t("Skip"), SKIP_KEYS), key="lbl_skip", icon=":material/skip_next:", width="stretch",
-                    on_click=_skip, args=(ws, task.id, item, annotator, token, after),
+                    on_click=_skip, args=(ws, task.id, item, annotator, token),
                     help=t("Put this item aside: it comes back after all the others ({keys})", keys=_hint(SKIP_KEYS)))
     bound["lbl_skip"] = SKIP_KEYS
     return bound
