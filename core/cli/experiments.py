@@ -59,6 +59,13 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
         eval_method=args.eval, n_splits=args.folds, seed=args.seed, n_concurrent_trials=args.concurrent,
     )
     version = datasets.resolve_version(ws, args.dataset)  # a name, name:vN, a dataset or a version id
+    if getattr(args, "feature_set", None):  # a saved set by name (of the version's dataset) or id
+        from dataclasses import replace
+
+        from core.features import service as feature_sets
+
+        config = replace(config, feature_set=feature_sets.find_set(ws, args.feature_set,
+                                                                   dataset_id=version.dataset_id).id)
     exp = experiments.create_experiment(ws, version.id, config, project_id=args.project,
                                         hypothesis_id=args.hypothesis, name=args.name or "",
                                         test_size=args.test_size)
@@ -74,6 +81,10 @@ def cmd_run(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
                             hint=_after_stop_hint(exp))
     data = _experiment_dict(ws, exp) | {"warnings": warnings}
     text = f"Experiment {exp.id} {exp.status}"
+    used = (exp.spec.get("resolved") or {}).get("feature_set")
+    if used:
+        data["feature_set"] = used
+        text += f" with feature set '{used['name']}' ({len(used['columns'])} columns)"
     if exp.status == "done":
         text += f": {exp.n_trials} trials, best model {exp.best_model_id} holdout " + ", ".join(
             f"{k}={automl.number(v)}" for k, v in data["holdout"].items() if k != "n_rows")
@@ -206,6 +217,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("--hypothesis", default=None)
     c.add_argument("--project", default=None)
     c.add_argument("--name", default=None)
+    c.add_argument("--feature-set", default=None, metavar="NAME|ID",
+                   help="use a saved feature set's columns (see `mlcycle features list`): its name within the "
+                        "dataset, or its id")
     c.add_argument("--concurrent", type=int, default=1, help="parallel trials on Ray (needs requirements-ray.txt)")
     c.add_argument("--wait", action="store_true",
                    help="return when the search ends (exits non-zero if it failed or was cancelled)")

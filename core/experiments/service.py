@@ -86,6 +86,11 @@ def create_experiment(
     a failed call leaves nothing behind. The columns' semantic types (the version's, the
     user's overrides included) are recorded with the spec and decide each feature's kind.
 
+    With a saved feature set (``config.feature_set``, its id), its columns become the feature
+    columns (given both, they must be the same columns); the spec records the set
+    (``spec["resolved"]["feature_set"] = {"id", "name", "columns"}``) and lineage links
+    ``experiment --uses_features--> feature_set``.
+
     When the held-out split is too small to judge a model on (:func:`holdout_check`), the spec
     records it: ``spec["holdout_check"]`` always, and ``spec["evaluation_note"]`` (the warning, in
     English) when the model will be evaluated by repeated cross-validation instead.
@@ -108,10 +113,11 @@ def create_experiment(
         The queued experiment (``job_id`` set).
 
     Raises:
-        NotFound: if the version, the project or the hypothesis does not exist.
+        NotFound: if the version, the project, the hypothesis or the feature set does not exist.
         InvalidInput: if the spec does not fit the data (missing target, one class, budget 0...),
             the split would leave a class too few training rows, no column is usable as a
-            feature, or the hypothesis belongs to another project.
+            feature, the hypothesis belongs to another project, or the feature set is archived,
+            names a column the version lacks or the target, or differs from the feature columns given.
     """
     version = datasets.get_version(ws, dataset_version_id)
     project_id = _owning_project(ws, version, project_id, hypothesis_id)
@@ -119,6 +125,7 @@ def create_experiment(
         raise InvalidInput(f"A held-out share of {test_size:g} is outside 0.05-0.5.",
                            hint="Hold out between 5% and 50% of the rows (20% is usual).")
     frame = datasets.load_frame(ws, version.id)
+    config, feature_set = _apply_feature_set(ws, version, config)
     resolved = automl.validate(config, frame)  # explains bad specs before anything is written
     if hypothesis_id and config.metric == "auto":  # judged on the hypothesis's metric: optimise that one
         from dataclasses import replace
@@ -141,6 +148,8 @@ def create_experiment(
                                              seed=config.seed, stratify=stratify)
         spec = {"search": config.as_dict(), "resolved": resolved.as_dict(), "test_size": float(test_size),
                 "semantic": semantic, "holdout_check": holdout.as_dict()}
+        if feature_set:  # the saved set the columns came from, by name as it was then
+            spec["resolved"]["feature_set"] = feature_set
         if holdout.warning:
             spec["evaluation_note"] = holdout.warning
         row = {
@@ -159,6 +168,8 @@ def create_experiment(
             add_link(db, "experiment", experiment_id, "evaluated_on", "dataset_version", test.id)
             if hypothesis_id:
                 add_link(db, "experiment", experiment_id, "tests", "hypothesis", hypothesis_id)
+            if feature_set:
+                add_link(db, "experiment", experiment_id, "uses_features", "feature_set", feature_set["id"])
             record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
                          message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
                          project_id=project_id)
@@ -199,6 +210,58 @@ def _owning_project(ws: Workspace, version: Any, project_id: str | None, hypothe
                                               [version.dataset_id]).fetchall()]
         project_id = owners[0] if len(owners) == 1 else None
     return project_id
+
+
+def _apply_feature_set(ws: Workspace, version: Any, config: automl.SearchConfig,
+                       ) -> tuple[automl.SearchConfig, dict[str, Any] | None]:
+    """The spec with a saved feature set's columns as its feature columns, and the set as the spec records it.
+
+    Args:
+        ws: the workspace.
+        version: the experiment's data version.
+        config: the spec; ``config.feature_set`` is the set's id (``None``: no set, nothing changes).
+
+    Returns:
+        ``(config, {"id", "name", "columns"})``, or ``(config, None)`` without a set.
+
+    Raises:
+        NotFound: if there is no such feature set.
+        InvalidInput: if the set is archived, names a column the version lacks or the target, or
+            the spec also names feature columns that are not the set's.
+    """
+    if not config.feature_set:
+        return config, None
+    from dataclasses import replace
+
+    from core.features import service as feature_sets
+
+    fs = feature_sets.get_set(ws, config.feature_set)
+    hint = "Choose another feature set, or choose the columns yourself."
+    if getattr(fs, "archived_at", None):
+        raise InvalidInput(f"Feature set '{fs.name}' is archived.", hint=hint)
+    columns = [str(c) for c in fs.columns]
+    present = {c.name for c in version.schema}
+    absent = [c for c in columns if c not in present]
+    if absent:
+        raise InvalidInput(f"Feature set '{fs.name}' has columns that {version.label} lacks: {_names(absent)}.",
+                           hint=hint)
+    if config.target in columns:
+        raise InvalidInput(f"Feature set '{fs.name}' includes the target '{config.target}'.", hint=hint)
+    if config.feature_columns and set(config.feature_columns) != set(columns):
+        only_set = [c for c in columns if c not in set(config.feature_columns)]
+        only_given = [c for c in config.feature_columns if c not in set(columns)]
+        raise InvalidInput(f"The feature columns do not match feature set '{fs.name}': only in the set: "
+                           f"{_names(only_set) or '—'}; only in the columns given: {_names(only_given) or '—'}.",
+                           hint="Give the feature set alone (its columns are used), or the columns alone.")
+    features = tuple(config.feature_columns) if config.feature_columns else tuple(columns)
+    return (replace(config, feature_set=fs.id, feature_columns=features),
+            {"id": fs.id, "name": fs.name, "columns": list(features)})
+
+
+def _names(columns: list[str], limit: int = 10) -> str:
+    """Column names quoted and joined, the first ``limit`` of them."""
+    shown = ", ".join(f"'{c}'" for c in columns[:limit])
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
 
 
 def _check_features(resolved: automl.ResolvedConfig, semantic: dict[str, str], label: str) -> None:

@@ -91,6 +91,9 @@ class SearchConfig:
         holdout_fraction: share of the training rows used for validation with ``holdout``.
         n_splits: folds for ``cv``.
         feature_columns: raw columns to use (``None``: every column but the target).
+        feature_set: the id of a saved feature set (``core.features``) the columns come from, or
+            ``None``. :func:`core.experiments.service.create_experiment` fills ``feature_columns``
+            from it (or checks that they match it) and records the set; :func:`validate` does not read it.
         seed: seeds the search and every learner.
         n_jobs: threads per trial (``None``: :func:`default_n_jobs`, from the cores the worker may
             use, :func:`worker_cores`).
@@ -110,6 +113,7 @@ class SearchConfig:
     seed: int = 0
     n_jobs: int | None = None
     n_concurrent_trials: int = 1
+    feature_set: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the spec as JSON (for the experiment row)."""
@@ -117,7 +121,8 @@ class SearchConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SearchConfig:
-        """Build a spec from :meth:`as_dict` output (unknown keys are ignored)."""
+        """Build a spec from :meth:`as_dict` output (unknown keys are ignored; missing ones take their
+        defaults, so a spec stored before a field existed still loads)."""
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
         for key in ("learners", "feature_columns"):
