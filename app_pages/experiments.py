@@ -15,10 +15,12 @@ from core.workspace import Workspace
 from ui import errors, fmt, layout, pickers, state, url
 from ui.experiment_view import experiment_panel, metric_label, task_label
 from ui.fmt import escape_markdown, status_text
-from ui.i18n import t, tk
+from ui.i18n import t, tk, tn
 
 TARGET_NAMES = {"target", "label", "y", "class", "churned", "diagnosis", "species"}
 COLLAPSE_FORM = "exp_new_collapse"  # set after a run is queued: the form closes on the next run
+SET_KEY, NO_SET = "exp_feature_set", ""  # the "Feature set" select box; NO_SET: choose the columns by hand
+EDITED_KEY = "exp_feature_set_edited"  # the set whose columns the user then edited (so it is not recorded)
 EVALUATION = {"auto": "auto", "holdout": "a validation split", "cv": "k-fold cross-validation"}
 
 
@@ -76,6 +78,57 @@ def _small_holdout_warning(check: dict | None) -> None:
     st.warning(text, icon=":material/warning:")
 
 
+def _feature_set_select(ws: Workspace, version, target: str, candidates: list[str]):
+    """The "Feature set" select box: the saved sets of the version's dataset that fit it (none: not shown).
+
+    Picking a set fills the feature columns (:func:`_fill_from_set`); the experiment then records it.
+
+    Returns:
+        ``(the chosen set or None, {set id: its columns})``.
+    """
+    from core.features import service as feature_sets
+
+    sets = {s.id: s for s in feature_sets.sets_for_version(ws, version.id) if target not in s.columns}
+    set_columns = {i: [c for c in s.columns if c in candidates] for i, s in sets.items()}
+    if st.session_state.get(SET_KEY, NO_SET) not in (NO_SET, *sets):  # another version or target
+        st.session_state[SET_KEY] = NO_SET
+    if not sets:
+        return None, set_columns
+    choice = st.selectbox(
+        t("Feature set"), [NO_SET, *sets], key=SET_KEY, on_change=_fill_from_set, args=(set_columns,),
+        format_func=lambda i: t("None: choose columns") if i == NO_SET else tn(
+            "{name} ({n} column)", "{name} ({n} columns)", len(sets[i].columns), name=sets[i].name),
+        help=t("A feature set saved on the Features page fills the feature columns below, and the experiment "
+               "records it."))
+    return sets.get(choice), set_columns
+
+
+def _fill_from_set(set_columns: dict[str, list[str]]) -> None:
+    """A set was picked: its columns become the feature columns (None keeps them, as a hand choice)."""
+    st.session_state.pop(EDITED_KEY, None)
+    chosen = st.session_state.get(SET_KEY)
+    if chosen in set_columns:
+        st.session_state["exp_features"] = list(set_columns[chosen])
+
+
+def _columns_edited(set_columns: dict[str, list[str]]) -> None:
+    """The feature columns were edited: unless they are still the picked set's, the set is no longer recorded."""
+    chosen = st.session_state.get(SET_KEY)
+    if chosen in set_columns and set(st.session_state.get("exp_features") or []) != set(set_columns[chosen]):
+        st.session_state[EDITED_KEY] = chosen
+        st.session_state[SET_KEY] = NO_SET
+
+
+def _feature_set_caption(feature_set) -> None:
+    """Say which set the experiment records, or that editing its columns made them a hand choice."""
+    if feature_set is not None:
+        st.caption(t("The experiment records feature set {name}. Editing the columns makes them your own choice, "
+                     "and the set is then not recorded.", name=f"**{escape_markdown(feature_set.name)}**"))
+    elif st.session_state.get(EDITED_KEY):
+        st.caption(t("You edited the feature set's columns: they are now your own choice, and no feature set is "
+                     "recorded."))
+
+
 def new_experiment_form(ws: Workspace, project) -> None:
     """Data, target, task, hypothesis, metric, budget, learners and evaluation, then Run."""
     version = pickers.version_picker(ws, project, key="exp_version")
@@ -129,9 +182,11 @@ def new_experiment_form(ws: Workspace, project) -> None:
     _small_holdout_warning(_holdout_check(str(ws.root), version.id, target, float(test_size), int(seed), effective,
                                           ws))
     candidates = [c for c in columns if c != target]
+    feature_set, set_columns = _feature_set_select(ws, version, target, candidates)
     features = st.multiselect(t("Feature columns (empty: every column but the target; ID and free-text "
                                 "columns are left out automatically)"), candidates, key="exp_features",
-                              placeholder=t("Choose columns"))
+                              placeholder=t("Choose columns"), on_change=_columns_edited, args=(set_columns,))
+    _feature_set_caption(feature_set)
     c10, _ = st.columns(2)
     concurrent = c10.number_input(t("Parallel trials (Ray)"), min_value=1, max_value=64, value=1,
                                   key="exp_concurrent",
@@ -145,11 +200,13 @@ def new_experiment_form(ws: Workspace, project) -> None:
                 SearchConfig(target=target, task=task, metric=metric, time_budget=float(budget) or None,
                              max_trials=int(max_trials) or None, learners=tuple(learners) or None,
                              eval_method=eval_method, n_splits=int(folds), seed=int(seed),
-                             n_concurrent_trials=int(concurrent), feature_columns=tuple(features) or None),
+                             n_concurrent_trials=int(concurrent), feature_columns=tuple(features) or None,
+                             feature_set=feature_set.id if feature_set else None),
                 project_id=project.id, hypothesis_id=hypothesis.id if hypothesis else None, test_size=test_size,
             )
             url.put(experiment=exp.id, model=None, tab=None)
             st.session_state[COLLAPSE_FORM] = True
+            st.session_state.pop(EDITED_KEY, None)
             state.flash(t("Experiment '{name}' queued", name=escape_markdown(exp.name)), "⏳")
             st.rerun()
 

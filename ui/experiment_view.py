@@ -562,10 +562,20 @@ def _settings(exp: Experiment) -> list[tuple[str, str]]:
         (t("Cores the worker could use"), value_text(r.get("cores_available"))),
         (t("Parallel trials"), value_text(r.get("n_concurrent_trials"))),
         (t("Classes"), value_text(r.get("classes")) if r.get("classes") else "—"),
-        (t("Features"), value_text(r.get("feature_columns") or [])),
+        (t("Features"), _features_text(r)),
     ]
     rows += [(t("Data note"), note) for note in r.get("warnings") or []]
     return rows
+
+
+def _features_text(resolved: dict) -> str:
+    """The feature columns, led by the saved feature set they came from (when one was used)."""
+    columns = resolved.get("feature_columns") or []
+    used = resolved.get("feature_set")
+    if not used:
+        return value_text(columns)
+    return tn("Feature set {name}: {n} column", "Feature set {name}: {n} columns", len(columns),
+              name=used.get("name") or used.get("id")) + f" ({value_text(columns)})"
 
 
 def _environment(env: dict) -> list[tuple[str, str]]:

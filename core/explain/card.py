@@ -753,7 +753,9 @@ def _training_data(g: _Gather) -> tuple[list[str], list[Table]]:
     features = ((exp.spec or {}).get("resolved") or {}).get("feature_columns") or []
     if features:
         shown = ", ".join(map(str, features[:50])) + (f", and {len(features) - 50} more" if len(features) > 50 else "")
-        rows.append(["Input columns", f"{len(features)}: {shown}"])
+        used = ((exp.spec or {}).get("resolved") or {}).get("feature_set") or {}
+        of_set = f" (feature set '{used.get('name') or used.get('id')}')" if used else ""
+        rows.append(["Input columns", f"{len(features)}{of_set}: {shown}"])
     tables = [Table("Data", ["Field", "Value"], rows)]
     if len(lineage) > 1:
         tables.append(Table("Lineage of the data version (newest first)",
