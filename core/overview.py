@@ -155,16 +155,16 @@ class Subject:
 
     Attributes:
         kind: ``project``, ``hypothesis``, ``dataset``, ``dataset_version``, ``experiment``,
-            ``model`` or ``job`` (the object kinds of the activity feed).
+            ``model``, ``label_task``, ``feature_set`` or ``job`` (the object kinds of the activity feed).
         id: its id.
         name: what it is called: a project's, dataset's or experiment's name, ``name vN`` for a
             version, a hypothesis's statement, ``learner`` for a model, a job's title.
         project_id: the project it belongs to (``None`` for a dataset not attached to any).
-        dataset_id: the dataset of a dataset or a version.
-        version_id: the version itself.
+        dataset_id: the dataset of a dataset, a version or a feature set.
+        version_id: the version itself (a feature set's: the version it was chosen on).
         experiment_id: the experiment of an experiment or a model.
         model_id: the model itself.
-        parent_name: the name of what it belongs to: a model's experiment, a version's dataset.
+        parent_name: the name of what it belongs to: a model's experiment, a version's (or feature set's) dataset.
         archived: whether it is archived (a link to it may show nothing).
     """
 
@@ -236,6 +236,14 @@ def subjects(ws: Workspace, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
         for r in _rows(db, tables, ("label_tasks",), "SELECT id, name, project_id, archived_at FROM label_tasks"
                        " WHERE id IN ({marks})", wanted.get("label_task", [])):
             found.append(Subject("label_task", r["id"], r["name"], r["project_id"], archived=bool(r["archived_at"])))
+        # a feature set's project: its own, else its dataset's first
+        for r in _rows(db, tables, ("feature_sets", "datasets", "project_datasets"),
+                       "SELECT f.id, f.name, f.dataset_id, f.version_id, f.archived_at, d.name AS dataset_name,"
+                       f" COALESCE(f.project_id, {attached}) AS project_id FROM feature_sets f"
+                       " JOIN datasets d ON d.id = f.dataset_id WHERE f.id IN ({marks})", wanted.get("feature_set", [])):
+            found.append(Subject("feature_set", r["id"], r["name"], r["project_id"], dataset_id=r["dataset_id"],
+                                 version_id=r["version_id"], parent_name=r["dataset_name"],
+                                 archived=bool(r["archived_at"])))
         for r in _rows(db, tables, ("jobs",), "SELECT id, title, project_id FROM jobs WHERE id IN ({marks})",
                        wanted.get("job", [])):
             found.append(Subject("job", r["id"], r["title"], r["project_id"]))

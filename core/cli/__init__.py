@@ -55,6 +55,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "explain": ("explain",),
     "deploy": ("export",),
     "labels": ("labels",),
+    "features": ("features",),
 }
 
 

@@ -66,6 +66,8 @@ KINDS: dict[str, JobKind] = {
     "deploy_build": JobKind("core.deploy.engine:run_build_job"),
     # active learning: a quick model on a label task's labels suggests the rest (core.labeling.active)
     "label_suggest": JobKind("core.labeling.active:run_suggest_job"),
+    # a feature-importance report of a dataset version for a target (core.features.service)
+    "features": JobKind("core.features.service:run_features_job"),
 }
 
 
