@@ -4,9 +4,10 @@
 :mod:`core.features.importance` (mutual information, univariate association, LightGBM gain,
 permutation importance), with the warnings (leakage, ID-like, constant, missing, named after the
 target), and stores the result as a :class:`FeatureReport` (a row of ``feature_reports``). A
-report is keyed by (version, target, ``settings_key``), where the key hashes the settings and the
-task (:func:`report_key`; ``task="auto"`` is resolved first, so asking for the detected task by
-name reuses the same report). Asking again reads the stored one back.
+report is keyed by (version, target, ``settings_key``), where the key hashes the settings, the
+task and the version's column types (:func:`report_key`; ``task="auto"`` is resolved first, so
+asking for the detected task by name reuses the same report; changing a column's type ranks
+anew). Asking again reads the stored one back.
 
 A page computes a report while the user waits when the version has at most :data:`INLINE_CELLS`
 cells (rows x columns, :func:`runs_inline`); larger ones run as ``features`` jobs
@@ -41,7 +42,9 @@ import dataclasses
 import hashlib
 import json
 import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -104,7 +107,8 @@ class FeatureReport(_Entity):
         target: the target column.
         task: ``binary``, ``multiclass`` or ``regression`` (detected, or as asked).
         settings: the :class:`core.features.importance.Settings` used, as a dict.
-        settings_key: what keys the report with its version and target (:func:`report_key`).
+        settings_key: what keys the report with its version and target (:func:`report_key`: settings,
+            task and column types).
         methods: the methods computed, in order.
         ranking: per column, best first: ``{"column", "kind", "scores", "spread", "ranks",
             "consensus_rank", "consensus_score", "association_measure"}``.
@@ -245,14 +249,19 @@ def _check_settings(settings: Any, methods: Sequence[str]) -> None:
                            hint=f"The methods are: {', '.join(methods)}.")
 
 
-def report_key(settings: Any, task: str) -> str:
-    """What keys a stored report with its version and target: the sha256 of the settings and the task.
+def report_key(settings: Any, task: str, semantic: Mapping[str, str] | None = None) -> str:
+    """What keys a stored report with its version and target: the sha256 of the settings, the task and column types.
+
+    A version's column types can be changed in place (:func:`core.data.datasets.set_semantic_types`),
+    and the methods read them (an ID column is left out of the model), so they are part of the key.
 
     Args:
         settings: a :class:`core.features.importance.Settings`.
         task: the resolved task (``binary``, ``multiclass`` or ``regression``).
+        semantic: column -> semantic type of the version's schema.
     """
-    canonical = json.dumps({"settings": _plain(settings.as_dict()), "task": task}, sort_keys=True)
+    canonical = json.dumps({"settings": _plain(settings.as_dict()), "task": task,
+                            "semantic": dict(semantic or {})}, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -356,9 +365,34 @@ def _resolve(ws: Workspace, version_id: str, target: str, task: str, settings: A
     if version.n_rows < MIN_ROWS:
         raise InvalidInput(f"{_version_name(version)} has {version.n_rows:,} rows; ranking features needs at "
                            f"least {MIN_ROWS}.", hint="Use a version with more rows.")
+    resolved = _task_of(ws, version, target, asked)
+    return _Request(version, target, resolved, chosen, report_key(chosen, resolved, _semantic(version)))
+
+
+def _semantic(version: DatasetVersion) -> dict[str, str]:
+    return {c.name: c.semantic for c in version.schema}
+
+
+_TASKS_SEEN: OrderedDict[tuple[str, ...], str] = OrderedDict()  # a version never changes: its target's task neither
+_TASKS_KEPT = 64
+_TASKS_LOCK = threading.Lock()
+
+
+def _task_of(ws: Workspace, version: DatasetVersion, target: str, asked: str) -> str:
+    """The resolved task (reading the target column the first time; a page asks on every rerun)."""
+    column = version.column(target)
+    key = (str(ws.root), version.id, version.artifact, target, asked, column.semantic if column else "")
+    with _TASKS_LOCK:
+        if key in _TASKS_SEEN:
+            _TASKS_SEEN.move_to_end(key)
+            return _TASKS_SEEN[key]
     y = load_frame(ws, version.id, columns=[target])[target]
     resolved = _resolve_task(version, target, asked, y)
-    return _Request(version, target, resolved, chosen, report_key(chosen, resolved))
+    with _TASKS_LOCK:
+        _TASKS_SEEN[key] = resolved
+        while len(_TASKS_SEEN) > _TASKS_KEPT:
+            _TASKS_SEEN.popitem(last=False)
+    return resolved
 
 
 # ---------------------------------------------------------------- reading reports
@@ -455,7 +489,7 @@ def _compute(ws: Workspace, req: _Request, progress: ProgressFn, job_id: str | N
     started = time.perf_counter()
     progress(Progress(0.02, PROGRESS_MESSAGES["reading"]))
     frame = load_frame(ws, req.version.id)
-    semantic = {c.name: c.semantic for c in req.version.schema}
+    semantic = _semantic(req.version)
 
     def step(report: Progress) -> None:
         fraction = None if report.fraction is None else 0.05 + 0.9 * float(report.fraction)
@@ -501,15 +535,15 @@ def _payload(req: _Request, asked: str) -> dict[str, Any]:
             "settings": _plain(req.settings.as_dict())}
 
 
-def _same(job: Job, version_id: str, target: str, key: str) -> bool:
+def _same(job: Job, req: _Request) -> bool:
     p = job.payload or {}
-    if p.get("version_id") != version_id or p.get("target") != target:
+    if p.get("version_id") != req.version.id or p.get("target") != req.target:
         return False
     try:
-        other = report_key(make_settings(p.get("settings")), p.get("resolved_task") or "")
+        other = report_key(make_settings(p.get("settings")), p.get("resolved_task") or "", _semantic(req.version))
     except Exception:  # noqa: BLE001 - a damaged payload is no match
         return False
-    return other == key
+    return other == req.key
 
 
 def find_features_job(ws: Workspace, version_id: str, target: str | None = None) -> Job | None:
@@ -547,7 +581,7 @@ def enqueue_report(ws: Workspace, version_id: str, target: str, *, task: str = "
     """
     req = _resolve(ws, version_id, target, task, settings)
     for job in list_jobs(ws, kind=JOB_KIND, limit=100):
-        if not job.finished and _same(job, req.version.id, req.target, req.key):
+        if not job.finished and _same(job, req):
             return job
     payload = _payload(req, _check_task(task)) | {"resolved_task": req.task}
     if project_id is None:

@@ -282,3 +282,14 @@ def test_a_feature_set_is_a_subject_with_its_name_and_project(ws, tmp_path):
     assert found[("feature_set", other.id)].project_id is None and ("feature_set", "fset_gone") not in found
     service.archive_set(ws, fs.id)
     assert overview.subjects(ws, [("feature_set", fs.id)])[("feature_set", fs.id)].archived
+
+
+def test_changing_a_column_type_ranks_anew(ws, tmp_path):
+    version = add(ws, tmp_path, planted())
+    first = service.analyze(ws, version.id, "churned", settings=QUICK)
+    datasets.set_semantic_types(ws, version.id, {"customer_id": "numeric"})
+    assert service.find_report(ws, version.id, "churned", QUICK) is None  # the stored one read the old types
+    second = service.analyze(ws, version.id, "churned", settings=QUICK)
+    assert second.id != first.id and _reports(ws) == 2
+    by_column = {r["column"]: r for r in second.ranking}
+    assert by_column["customer_id"]["kind"] == "numeric"
