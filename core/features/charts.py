@@ -423,7 +423,7 @@ def _shares_by_category(data: pd.DataFrame, column: str, target: str, title: str
                    xaxis={"type": "category", "categoryorder": "array", "categoryarray": categories},
                    yaxis={"tickformat": ".0%", "range": [0, 1]}, height=460,
                    legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left",
-                           "title": {"text": _esc(target)}},
+                           "title": {"text": _esc(target)}, "traceorder": "normal"},
                    margin=_margin(heading, right=20, legend_on_top=True))
 
 

@@ -31,7 +31,7 @@ KO = {
         "{version}의 열 **{n}**개를 타깃 {target}({task})에 대해 순위를 매겼습니다. 사용한 행: {rows}. "
         "방법: {methods}.",
     "Stored {when}; asking for the same version, target and settings reuses it.":
-        "{when}에 저장됨. 같은 버전, 타깃, 설정으로 다시 요청하면 이 보고서를 씁니다.",
+        "{when} 저장됨. 같은 버전, 타깃, 설정으로 다시 요청하면 이 보고서를 씁니다.",
     # warnings
     "**{n} columns need a look before modelling:**": "**모델링 전에 살펴볼 열 {n}개:**",
     "{n} more columns with a warning": "경고가 있는 열 {n}개 더 보기",
@@ -141,7 +141,7 @@ KO = {
     "empty: the method gave the column no score": "빈칸: 그 방법이 점수를 매기지 않은 열",
     "rank": "순위",
     "rank {rank} of {total}": "{total}개 중 {rank}위",
-    "{column} and {target}": "{column}와(과) {target}",
+    "{column} and {target}": "{column} — {target} 관계",
     "Choose a column other than the target.": "타깃이 아닌 열을 고르세요.",
     "No row has a target value.": "타깃 값이 있는 행이 없습니다.",
     "No row has a value in this column.": "이 열에 값이 있는 행이 없습니다.",
@@ -166,12 +166,12 @@ _PCT = r"(?P<pct>[\d.]+%)"
 # a warning's reason (core.features.importance): one sentence with the figure
 WARNINGS: list[tuple[str, str, str]] = [
     (r"Alone predicts the target with ROC AUC (?P<x>[\d.]+) on held-out rows\.",
-     "혼자서 홀드아웃 행의 타깃을 ROC AUC {x}로 예측합니다.",
+     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(ROC AUC {x}).",
      "Alone predicts the target with ROC AUC 0.996 on held-out rows."),
     (r"Alone predicts the target with R² (?P<x>-?[\d.]+) on held-out rows\.",
-     "혼자서 홀드아웃 행의 타깃을 R² {x}로 예측합니다.", "Alone predicts the target with R² 0.981 on held-out rows."),
+     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(R² {x}).", "Alone predicts the target with R² 0.981 on held-out rows."),
     (_PCT + r" of its values are missing\.", "값의 {pct}가 결측입니다.", "62.5% of its values are missing."),
-    (r"Has only 1 distinct value\.", "고유한 값이 하나뿐입니다.", "Has only 1 distinct value."),
+    (r"Has only 1 distinct value\.", "고유한 값이 1개뿐입니다.", "Has only 1 distinct value."),
     (r"Its most common value fills " + _PCT + r" of the rows that have a value\.",
      "값이 있는 행의 {pct}가 가장 흔한 값 하나입니다.",
      "Its most common value fills 99.6% of the rows that have a value."),
