@@ -39,6 +39,15 @@ def _press(page, key: str) -> None:
     page.keyboard.press(key)
 
 
+def _choose(page, box, option: str) -> None:
+    """Pick an option of a select box by typing it (a click does not always open the list in headless Chromium)."""
+    box.get_by_role("combobox").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
 def _label_with_keys(page, keys: list[str], first: int = 0) -> None:
     """Press one class key per item and wait for the next item each time (the screen shows 'Row N')."""
     page.get_by_text(f"Row {first}", exact=True).wait_for()
@@ -80,10 +89,7 @@ def test_two_annotators_label_review_and_publish_with_the_keyboard(page):
 
     # decide the tie on row 2 (Ana neutral, Ben positive)
     assert 2 in agreement.disagreements(ws, task.id)
-    decide = page.locator(f".st-key-lbl_decide_{task.id}_2")
-    decide.click()
-    page.get_by_role("option", name="neutral").click()
-    wait_idle(page)
+    _choose(page, page.locator(f".st-key-lbl_decide_{task.id}_2"), "neutral")
     page.locator(f".st-key-lbl_decide_{task.id}_2_go button").click()
     page.get_by_text("Row 2: decided neutral").wait_for()
     assert agreement.resolve(ws, task.id).loc[2, "label"] == "neutral"
@@ -117,11 +123,7 @@ def test_images_are_labeled_in_the_grid_and_one_at_a_time(page):
     wait_idle(page)
     tile = page.locator(".st-key-lbl_tile_3")
     tile.wait_for()
-    tile.get_by_role("combobox").click()  # type the class into the tile's box, then Enter
-    page.keyboard.type("3")
-    page.get_by_role("option", name="3", exact=True).wait_for()
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    _choose(page, tile, "3")
     page.shot("05-grid")
     labels = annotations.current_labels(ws, task.id)
     assert labels.set_index("item").loc[3, "label"] == "3"
