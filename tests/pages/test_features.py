@@ -290,3 +290,35 @@ def test_the_messages_core_really_writes_read_in_korean(monkeypatch):
         assert HANGUL.search(shown) and shown != text, (kind, text)
         for number in re.findall(r"\d[\d,.]*\d|\d", text):
             assert number.rstrip(".") in shown, (number, text, shown)
+
+
+def test_the_progress_and_the_errors_core_really_writes_read_in_korean(ws, churn, monkeypatch):
+    from core.errors import MLCycleError
+    from core.features import importance, service
+    from ui import i18n
+
+    project, version = churn
+    service.save_set(ws, version.id, "no leaks", ["usage"], target="churned")
+    monkeypatch.setattr(i18n, "lang", lambda: "ko")
+    for step in [*importance.PROGRESS_MESSAGES.values(), *service.PROGRESS_MESSAGES.values()]:
+        assert HANGUL.search(i18n.progress(step)), step
+    job = service.enqueue_report(ws, version.id, "churned", start_worker=False)
+    assert i18n.progress(job.title) == "churn v1에서 'churned'의 특성 순위 매기기"
+    faults = [
+        lambda: service.analyze(ws, version.id, "plan", task="binary"),
+        lambda: service.analyze(ws, version.id, "plan", task="regression"),
+        lambda: service.analyze(ws, version.id, "nope"),
+        lambda: service.analyze(ws, version.id, "churned", settings={"depth": 3}),
+        lambda: service.analyze(ws, version.id, "churned", settings={"n_repeats": 0}),
+        lambda: service.save_set(ws, version.id, "No Leaks", ["usage"]),
+        lambda: service.save_set(ws, version.id, "x", ["usage", "churned"], target="churned"),
+        lambda: service.save_set(ws, version.id, "x", ["usage", "gone"]),
+        lambda: service.save_set(ws, version.id, " ", ["usage"]),
+        lambda: service.top_k(service.get_report(ws, "fea_missing"), 3),
+    ]
+    for fault in faults:
+        with pytest.raises(MLCycleError) as raised:
+            fault()
+        message, hint = i18n.message(raised.value.message), i18n.message(raised.value.hint, kind="HINTS")
+        assert HANGUL.search(message) and message != raised.value.message, raised.value.message
+        assert not raised.value.hint or HANGUL.search(hint), raised.value.hint

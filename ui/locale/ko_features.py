@@ -346,9 +346,11 @@ HINTS: list[tuple[str, str, str]] = [
     (r"Use auto, classification, binary, multiclass or regression\.",
      "auto, classification, binary, multiclass, regression 중 하나를 쓰세요.",
      "Use auto, classification, binary, multiclass or regression."),
-    (r"Use auto \(detected from the target\), binary, multiclass or regression\.",
-     "auto(타깃으로 판별), binary, multiclass, regression 중 하나를 쓰세요.",
-     "Use auto (detected from the target), binary, multiclass or regression."),
+    (r"Use auto \(detected from the target\), (?:classification, )?binary, multiclass or regression\.",
+     "auto(타깃으로 판별), classification, binary, multiclass, regression 중 하나를 쓰세요.",
+     "Use auto (detected from the target), classification, binary, multiclass or regression."),
+    (r"Give them as a dict, e\.g\. (?P<x>\{.*\}), or leave them out\.",
+     "딕셔너리로 주거나(예: {x}) 빼세요.", 'Give them as a dict, e.g. {"seed": 0, "n_repeats": 5}, or leave them out.'),
     (r"Use multiclass, or auto\.", "multiclass나 auto를 쓰세요.", "Use multiclass, or auto."),
     (r"Use auto or classification, or choose a numeric target\.",
      "auto나 classification을 쓰거나 숫자 타깃을 고르세요.", "Use auto or classification, or choose a numeric target."),
@@ -428,25 +430,16 @@ HINTS: list[tuple[str, str, str]] = [
     (r"Archive that set first\.", "먼저 그 세트를 보관하세요.", "Archive that set first."),
 ]
 
-# the features job's title and progress (core.features.service, core.features.importance.PROGRESS_MESSAGES)
-_STEPS = {"Checking the columns": "열 점검 중", "Computing mutual information": "상호 정보량 계산 중",
+# the features job's title and progress (core.features.service and core.features.importance PROGRESS_MESSAGES)
+_STEPS = {"Reading the dataset version": "데이터셋 버전 읽는 중", "Checking the columns": "열 점검 중",
+          "Computing mutual information": "상호 정보량 계산 중",
           "Measuring univariate association": "단변량 연관성 측정 중",
           "Checking for leakage on held-out rows": "홀드아웃 행에서 누출 점검 중",
           "Fitting a quick LightGBM model": "빠른 LightGBM 모델 학습 중",
-          "Computing permutation importance": "순열 중요도 계산 중", "Feature analysis done": "특성 분석 완료",
-          "storing the report": "보고서 저장 중"}
+          "Computing permutation importance": "순열 중요도 계산 중", "Storing the report": "보고서 저장 중",
+          "Feature analysis done": "특성 분석 완료", "Reused the stored report": "저장된 보고서를 다시 씀"}
 PROGRESS: list[tuple[str, str, str]] = [
     (r"Rank features for " + _T + r" on (?P<ds>.+) v(?P<k>\d+)", "{ds} v{k}에서 '{t}'의 특성 순위 매기기",
      "Rank features for 'churned' on churn v1"),
-    (r"Ranking features for " + _T + r": reading (?P<n>[\d,]+) rows of " + _V,
-     "'{t}'의 특성 순위 매기는 중: '{ds}' v{k}({v})의 {n}행 읽는 중",
-     f"Ranking features for 'churned': reading 2,000 rows of {_VX}"),
-    *[(r"Ranking features for " + _T + r": " + step, "'{t}'의 특성 순위 매기는 중: " + korean,
-       f"Ranking features for 'churned': {step}") for step, korean in _STEPS.items()],
-    (r"Ranked (?P<n>[\d,]+) columns for " + _T + r"; (?P<w>[\d,]+) warned",
-     "'{t}'에 대해 열 {n}개의 순위를 매겼습니다. 경고 {w}개", "Ranked 15 columns for 'churned'; 2 warned"),
-    (r"Ranked (?P<n>[\d,]+) columns for " + _T, "'{t}'에 대해 열 {n}개의 순위를 매겼습니다",
-     "Ranked 15 columns for 'churned'"),
-    (r"Reused the stored feature report (?P<r>\S+)", "저장된 특성 보고서 {r}을(를) 다시 썼습니다",
-     "Reused the stored feature report fea_5f0c1a9e2b7d"),
+    *[(step, korean, step) for step, korean in _STEPS.items()],
 ]
