@@ -275,6 +275,9 @@ def _made_text(v: DatasetVersion, numbers: dict[str, int]) -> str:
                                       "" if c.get("operator") in ("is_null", "not_null") else c.get("value")) if p != "")
             for c in op["conditions"])
         return t("Keep rows where {where}", where=where)
+    if kind == "publish_labels":
+        return t("Labels of the task {task} as the column {column}", task=op.get("task", "?"),
+                 column=op.get("label_column", "?"))
     return how_made(v, numbers)
 
 

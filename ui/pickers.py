@@ -39,6 +39,8 @@ def how_made(version: DatasetVersion, numbers: dict[str, int] | None = None) -> 
         if op.get("part") == "test":
             return t("test part of v{n}", n=parent) if parent else t("test part of a split")
         return t("train part of v{n}", n=parent) if parent else t("train part of a split")
+    if op.get("op") == "publish_labels":
+        return t("labels of {task}", task=op.get("task", "?"))
     return tk(OPERATIONS[op["op"]]) if op.get("op") in OPERATIONS else ""
 
 

@@ -19,5 +19,7 @@ KO = {
     "Label task {name} archived": "라벨링 작업 {name} 보관",
     "Label task {name} restored": "라벨링 작업 {name} 복원",
     "ZIP of images": "이미지 ZIP",
+    "labels of {task}": "{task} 라벨",
+    "Labels of the task {task} as the column {column}": "라벨링 작업 {task}의 라벨을 열 {column}(으)로",
     "Labels of {name} published as a new dataset version": "{name}의 라벨을 새 데이터셋 버전으로 게시",
 }
