@@ -40,7 +40,7 @@ from core.labeling import active, annotations, images, tasks
 from core.labeling.entities import LabelTask
 from core.labeling.schema import decode_label, encode_label
 from core.workspace import Workspace
-from ui import errors, fmt, hotkeys, url
+from ui import errors, fmt, hotkeys, i18n, url
 from ui.fmt import escape_markdown
 from ui.i18n import t, tk, tn
 
@@ -341,7 +341,7 @@ def _image_bytes(ws: Workspace, task: LabelTask, item: int, size: int) -> tuple[
         path = tasks.image_path(ws, task, item)
         return images.thumbnail(ws, path, size=size), path.name, None
     except MLCycleError as exc:
-        return None, "", exc.message
+        return None, "", i18n.message(exc.message)
 
 
 def _show_image(ws: Workspace, task: LabelTask, item: int) -> None:
