@@ -129,6 +129,48 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def user_name(given: str | None = None) -> str:
+    """Who runs the command: ``given`` (a ``--by`` option), else the login name, else ``""`` (a container)."""
+    if given:
+        return given
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name: nobody in particular
+        return ""
+
+
+def project_ref(ws: Workspace, ref: str | None) -> str | None:
+    """The id of the project a ``--project`` option names (its id or name), or ``None`` when not given.
+
+    Raises:
+        NotFound: no project has that id or name.
+    """
+    if not ref:
+        return None
+    from core.define import projects
+
+    return (projects.find_project(ws, ref) or projects.find_project_by_name(ws, ref)
+            or projects.get_project(ws, ref)).id
+
+
+def stderr_progress(enabled: bool) -> Callable[[Any], None]:
+    """A progress callback writing a line to stderr at each new tenth (nothing unless ``enabled``)."""
+    shown = {"step": -1}
+
+    def report(p: Any) -> None:
+        if not enabled or p.fraction is None:
+            return
+        step = int(p.fraction * 10)
+        if step != shown["step"]:
+            shown["step"] = step
+            sys.stderr.write(f"{p.fraction * 100:.0f}% {p.message}\n")
+            sys.stderr.flush()
+
+    return report
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the process exit code."""
     if (ray_at := os.environ.get("RAY_ADDRESS", "").strip()) != "auto" and ray_at.rpartition(":")[0].strip(

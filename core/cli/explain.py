@@ -16,10 +16,9 @@ multiclass, ``importance_by_output``.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from core.cli import table
+from core.cli import stderr_progress, table
 from core.workspace import Workspace
 
 MAX_CLASS_COLUMNS = 6  # a multiclass table shows each class's column up to this many classes
@@ -40,24 +39,6 @@ def units_text(units: str, outputs: list[str], task_outputs: int) -> str:
     return f"{units} of '{outputs[0]}'" if outputs else units
 
 
-def _stderr_progress(enabled: bool) -> Any:
-    """A progress callback writing a line to stderr at each new tenth (nothing unless ``enabled``)."""
-    from core.progress import Progress
-
-    shown = {"step": -1}
-
-    def report(p: Progress) -> None:
-        if not enabled or p.fraction is None:
-            return
-        step = int(p.fraction * 10)
-        if step != shown["step"]:
-            shown["step"] = step
-            sys.stderr.write(f"{p.fraction * 100:.0f}% {p.message}\n")
-            sys.stderr.flush()
-
-    return report
-
-
 def cmd_explain(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     from core.data import datasets
     from core.experiments import service as experiments
@@ -73,7 +54,7 @@ def cmd_explain(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     wanted = args.rows if args.rows is not None else service.default_rows(explainer)
     big = before is None and wanted > service.inline_limit(explainer)  # progress on stderr for long work only
     stored, _ = service.explain_model(ws, model.id, version_id=version.id, rows=args.rows, seed=args.seed,
-                                      progress=_stderr_progress(big))
+                                      progress=stderr_progress(big))
     reused = before is not None and before.id == stored.id
     outputs = list(stored.outputs)
     multiclass = len(outputs) > 1

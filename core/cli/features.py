@@ -25,11 +25,9 @@ archive SET`` hides one. A VERSION is a version id, a dataset's name or id (its 
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from typing import Any
 
-from core.cli import table
+from core.cli import project_ref, stderr_progress, table, user_name
 from core.errors import InvalidInput
 from core.workspace import Workspace
 
@@ -56,24 +54,6 @@ class _VersionOrCommand(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-def _user(given: str | None) -> str:
-    if given:
-        return given
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a container): nobody in particular
-        return ""
-
-
-def _project_id(ws: Workspace, ref: str | None) -> str | None:
-    if not ref:
-        return None
-    from core.define import projects
-
-    return (projects.find_project(ws, ref) or projects.find_project_by_name(ws, ref)
-            or projects.get_project(ws, ref)).id
-
-
 def _settings(args: argparse.Namespace) -> dict[str, Any] | None:
     """The settings the options ask for (``None``: the defaults)."""
     given: dict[str, Any] = {}
@@ -88,31 +68,13 @@ def _settings(args: argparse.Namespace) -> dict[str, Any] | None:
     return given or None
 
 
-def _stderr_progress(enabled: bool) -> Any:
-    """A progress callback writing a line to stderr at each new tenth (nothing unless ``enabled``)."""
-    from core.progress import Progress
-
-    shown = {"step": -1}
-
-    def report(p: Progress) -> None:
-        if not enabled or p.fraction is None:
-            return
-        step = int(p.fraction * 10)
-        if step != shown["step"]:
-            shown["step"] = step
-            sys.stderr.write(f"{p.fraction * 100:.0f}% {p.message}\n")
-            sys.stderr.flush()
-
-    return report
-
-
 def _report(ws: Workspace, version: Any, target: str, task: str, settings: dict | None) -> tuple[Any, bool]:
     """The report (computed, with progress on stderr for a large version, or reused) and whether it was reused."""
     from core.features import service
 
     before = service.find_report(ws, version.id, target, settings, task=task)
     big = before is None and not service.runs_inline(version)
-    report = service.analyze(ws, version.id, target, task=task, settings=settings, on_progress=_stderr_progress(big))
+    report = service.analyze(ws, version.id, target, task=task, settings=settings, on_progress=stderr_progress(big))
     return report, before is not None and before.id == report.id
 
 
@@ -226,7 +188,7 @@ def cmd_save(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
             columns, dropped = service.top_k(report, args.top, skip_warned=not args.keep_warned)
             how = "top_k"
     fs = service.save_set(ws, version.id, args.name, columns, target=args.target or None, dropped=dropped, how=how,
-                          report_id=report_id, project_id=_project_id(ws, args.project), created_by=_user(args.by))
+                          report_id=report_id, project_id=project_ref(ws, args.project), created_by=user_name(args.by))
     data = _set_dict(ws, fs)
     lines = [f"Saved feature set '{fs.name}' ({fs.id}) on {data['version_label']}: {len(fs.columns):,} "
              f"column{'s' if len(fs.columns) != 1 else ''} ({', '.join(fs.columns)})"]
@@ -245,11 +207,11 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     if args.version:
         version = datasets.resolve_version(ws, args.version)
         sets = service.sets_for_version(ws, version.id)
-        project_id = _project_id(ws, args.project)
+        project_id = project_ref(ws, args.project)
         sets = [s for s in sets if not project_id or s.project_id == project_id]
     else:
         dataset_id = datasets.resolve_version(ws, args.dataset).dataset_id if args.dataset else None
-        sets = service.list_sets(ws, dataset_id=dataset_id, project_id=_project_id(ws, args.project),
+        sets = service.list_sets(ws, dataset_id=dataset_id, project_id=project_ref(ws, args.project),
                                  include_archived=args.all)
     items = [_set_dict(ws, s) for s in sets]
     rows = [(d["name"], d["id"], d["version_label"], d["n_columns"], d["how"] or "-", d["target"] or "-",

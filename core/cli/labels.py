@@ -21,34 +21,14 @@ column. A TASK is named by its id (``lbt_…``) or its name (ignoring case); a p
 from __future__ import annotations
 
 import argparse
-import getpass
 from pathlib import Path
 from typing import Any
 
-from core.cli import table
+from core.cli import project_ref, table, user_name
 from core.errors import InvalidInput, NotFound
 from core.workspace import Workspace
 
 MAX_INSTRUCTIONS = 200_000  # characters of an instructions file
-
-
-def _user(given: str | None) -> str:
-    if given:
-        return given
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a container): nobody in particular
-        return ""
-
-
-def _project_id(ws: Workspace, ref: str | None) -> str | None:
-    """The project with this id, or else the active one with this name (``None`` when not given)."""
-    if not ref:
-        return None
-    from core.define import projects
-
-    return (projects.find_project(ws, ref) or projects.find_project_by_name(ws, ref)
-            or projects.get_project(ws, ref)).id
 
 
 def _task(ws: Workspace, ref: str) -> Any:
@@ -92,7 +72,7 @@ def cmd_create(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     task = tasks.create_task(
         ws, version.id, name=args.name, classes=args.classes, kind=args.kind, item_column=args.item_column,
         overlap=args.overlap, instructions=instructions, multi_label=args.multi_label, image_root=args.image_root,
-        project_id=_project_id(ws, args.project), created_by=_user(args.by))
+        project_id=project_ref(ws, args.project), created_by=user_name(args.by))
     data = _task_dict(ws, task)
     per = f"{task.overlap} annotator{'s' if task.overlap != 1 else ''} per item"
     text = (f"Created label task '{task.name}' ({task.id}) on {version.label}: {data['items']:,} items "
@@ -125,7 +105,7 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     from core.labeling import tasks
 
     version_id = datasets.resolve_version(ws, args.dataset).id if args.dataset else None
-    items = tasks.list_tasks(ws, project_id=_project_id(ws, args.project), version_id=version_id,
+    items = tasks.list_tasks(ws, project_id=project_ref(ws, args.project), version_id=version_id,
                              include_archived=args.all)
     rows = [(t.id, t.name, t.kind, _version_label(ws, t.version_id), len(t.classes), t.overlap,
              "archived" if t.archived_at else "active") for t in items]
@@ -256,7 +236,7 @@ def cmd_publish(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     from core.labeling.publish import publish_labels
 
     task = _task(ws, args.task)
-    pub = publish_labels(ws, task.id, include_unresolved=args.include_unresolved, created_by=_user(args.by))
+    pub = publish_labels(ws, task.id, include_unresolved=args.include_unresolved, created_by=user_name(args.by))
     v = datasets.get_version(ws, pub.version_id)
     counts = pub.counts
     data = {"id": v.id, "rows": v.n_rows, "columns": v.columns, "label_column": pub.label_column,
@@ -288,7 +268,7 @@ def cmd_review(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
 
         raise InvalidInput("Give the decided label with --label, or --clear to remove an earlier decision.",
                            hint="Example: mlcycle labels review TASK --item 12 --label positive")
-    review = review_item(ws, task.id, item, label, reviewer=_user(args.reviewer), note=args.note or "")
+    review = review_item(ws, task.id, item, label, reviewer=user_name(args.reviewer), note=args.note or "")
     data = review.as_dict() | {"id": review.seq, "task": task.id, "task_name": task.name}
     if review.label is None:
         return data, f"Cleared the decision on item {item:,} of '{task.name}': the majority decides again"
@@ -317,7 +297,7 @@ def cmd_images(ws: Workspace, args: argparse.Namespace) -> tuple[dict, str]:
     from core.labeling.images import add_image_zip
 
     result = add_image_zip(ws, Path(args.zip), name=args.name or Path(args.zip).stem,
-                           project_id=_project_id(ws, args.project), created_by=_user(None))
+                           project_id=project_ref(ws, args.project), created_by=user_name(None))
     v = result.version
     data = {"id": v.id, "dataset_id": v.dataset_id, "dataset": v.dataset_name, "rows": v.n_rows,
             "columns": v.columns, "image_root": v.source.get("image_root"), "reused": result.reused,
