@@ -23,6 +23,7 @@ PAGES: dict[str, list[dict]] = {
         {"page": "app_pages/datasets.py", "title": "Datasets", "icon": ":material/database:"},
         {"page": "app_pages/explore.py", "title": "Explore", "icon": ":material/query_stats:"},
         {"page": "app_pages/label.py", "title": "Label", "icon": ":material/label:"},
+        {"page": "app_pages/features.py", "title": "Features", "icon": ":material/filter_alt:"},
     ],
     "Model": [
         {"page": "app_pages/experiments.py", "title": "Experiments", "icon": ":material/science:"},
