@@ -21,18 +21,21 @@ STEP_PAGES = {
     "data": "app_pages/datasets.py",
     "explore": "app_pages/explore.py",
     "label": "app_pages/label.py",
+    "features": "app_pages/features.py",
     "experiment": "app_pages/experiments.py",
     "compare": "app_pages/compare.py",
     "explain": "app_pages/explain.py",
     "deploy": "app_pages/deploy.py",
 }
-STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "label": "Label", "experiment": "Experiment",
+STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "label": "Label", "features": "Features",
+               "experiment": "Experiment",
                "compare": "Compare", "explain": "Explain", "deploy": "Deploy"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
     "explore": "Profile a dataset version: types, missing values, distributions.",
     "label": "Label rows, texts or images with several annotators, then publish the labels as a new version.",
+    "features": "Rank the columns by several methods, check the leakage and ID warnings, and save a feature set.",
     "experiment": "Run AutoML on a dataset version.",
     "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
     "explain": "See what drives the model overall and for single rows, and write its model card.",
@@ -58,6 +61,9 @@ def step_detail(step: overview.StepStatus) -> str:
         return (f"{tn('{n} label task', '{n} label tasks', n.get('tasks', 0))} · "
                 f"{tn('{n} item labeled', '{n} items labeled', n.get('labeled', 0))} · "
                 f"{tn('{n} publication', '{n} publications', n.get('published', 0))}")
+    if step.key == "features":
+        return (f"{tn('{n} feature ranking', '{n} feature rankings', n.get('reports', 0))} · "
+                f"{tn('{n} feature set saved', '{n} feature sets saved', n.get('sets', 0))}")
     if step.key == "experiment":
         return (f"{tn('{n} experiment', '{n} experiments', n.get('experiments', 0))} · "
                 f"{t('{n} running', n=n.get('running', 0))}")

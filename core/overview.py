@@ -89,6 +89,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
                            " AND a.action = 'label' AND a.undone_at IS NULL", [project_id])
         n_published = _count(db, tables, labeling, "SELECT COUNT(*) FROM label_publications p JOIN label_tasks t"
                              " ON t.id = p.task_id WHERE t.project_id = ?", [project_id])
+        featured = ("feature_reports", "feature_sets", "dataset_versions", "project_datasets")
+        n_reports = _count(db, tables, featured, "SELECT COUNT(*) FROM feature_reports r JOIN dataset_versions v"
+                           " ON v.id = r.version_id JOIN project_datasets pd ON pd.dataset_id = v.dataset_id"
+                           " WHERE pd.project_id = ?", [project_id])
+        n_sets = _count(db, tables, featured, "SELECT COUNT(*) FROM feature_sets f JOIN project_datasets pd"
+                        " ON pd.dataset_id = f.dataset_id WHERE pd.project_id = ? AND f.archived_at IS NULL",
+                        [project_id])
         exported = ("exports", "models")
         n_exports = _count(db, tables, exported, "SELECT COUNT(*) FROM exports x JOIN models m ON m.id = x.model_id"
                            " WHERE m.project_id = ?", [project_id])
@@ -120,6 +127,13 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             f"labeled, {n_published} publication{'s' if n_published != 1 else ''}",
             "Label rows, texts or images with several annotators, then publish the labels as a new version.",
             {"tasks": n_tasks, "labeled": n_labeled, "published": n_published},
+        ),
+        StepStatus(
+            "features", "Features", state(n_sets > 0, n_reports > 0),
+            f"{n_reports} feature ranking{'s' if n_reports != 1 else ''}, {n_sets} feature set"
+            f"{'s' if n_sets != 1 else ''} saved",
+            "Rank the columns by several methods, check the leakage and ID warnings, and save a feature set.",
+            {"reports": n_reports, "sets": n_sets},
         ),
         StepStatus(
             "experiment", "Experiment", state(n_exp_done > 0, n_exp > 0 or n_exp_live > 0),

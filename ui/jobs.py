@@ -81,12 +81,14 @@ SUBJECT_PAGES = {
     "experiment": "app_pages/experiments.py",
     "model": "app_pages/experiments.py",
     "label_task": "app_pages/label.py",
+    "feature_set": "app_pages/features.py",
     "job": "app_pages/jobs.py",
 }
 SUBJECT_ICONS = {
     "project": ":material/folder:", "hypothesis": ":material/lightbulb:", "dataset": ":material/database:",
     "dataset_version": ":material/database:", "experiment": ":material/science:", "model": ":material/model_training:",
     "job": ":material/work_history:", "label_task": ":material/label:",
+    "feature_set": ":material/filter_alt:",
 }
 
 
@@ -99,6 +101,8 @@ def subject_params(subject: overview.Subject, *, project: str | None = None) -> 
         params.update(experiment=subject.experiment_id, model=subject.model_id)
     elif subject.kind == "label_task":
         params["task"] = subject.id
+    elif subject.kind == "feature_set":
+        params.update(dataset=subject.dataset_id, version=subject.version_id)
     elif subject.kind == "project":
         params["project"] = subject.id
     return {k: v for k, v in params.items() if v}

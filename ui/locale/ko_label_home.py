@@ -1,4 +1,5 @@
-"""Korean for the Label step where other pages mention it: Home's lifecycle, the activity feed, lineage."""
+"""Korean for the Label and Features steps where other pages mention them: Home's lifecycle, the activity
+feed, lineage, the versions table."""
 
 KO = {
     "Label": "라벨링",
@@ -19,6 +20,15 @@ KO = {
     "Label task {name} archived": "라벨링 작업 {name} 보관",
     "Label task {name} restored": "라벨링 작업 {name} 복원",
     "ZIP of images": "이미지 ZIP",
+    "Rank the columns by several methods, check the leakage and ID warnings, and save a feature set.":
+        "여러 방법으로 열의 중요도를 매기고, 누수·ID 경고를 확인한 뒤 특성 집합을 저장합니다.",
+    "{n} feature ranking": "특성 순위 {n}개",
+    "{n} feature rankings": "특성 순위 {n}개",
+    "{n} feature set saved": "저장된 특성 집합 {n}개",
+    "{n} feature sets saved": "저장된 특성 집합 {n}개",
+    "Feature set {name} saved": "특성 집합 {name} 저장",
+    "Feature set {name} archived": "특성 집합 {name} 보관",
+    "Feature set {name} restored": "특성 집합 {name} 복원",
     "labels of {task}": "{task} 라벨",
     "Labels of the task {task} as the column {column}": "라벨링 작업 {task}의 라벨을 열 {column}(으)로",
     "Labels of {name} published as a new dataset version": "{name}의 라벨을 새 데이터셋 버전으로 게시",
