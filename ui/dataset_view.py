@@ -608,8 +608,8 @@ def _cell(value: Any) -> str:
 # ----------------------------------------------------------------------------- lineage
 
 
-LINEAGE_KINDS = {"dataset_version": "Versions", "label_task": "Label tasks", "experiment": "Experiments",
-                 "model": "Models", "hypothesis": "Hypotheses", "dataset": "Datasets"}
+LINEAGE_KINDS = {"dataset_version": "Versions", "label_task": "Label tasks", "feature_set": "Feature sets",
+                 "experiment": "Experiments", "model": "Models", "hypothesis": "Hypotheses", "dataset": "Datasets"}
 
 
 def _lineage(ws: Workspace, ds: Dataset, versions: dict[str, DatasetVersion], numbers: dict[str, int]) -> None:
@@ -658,6 +658,8 @@ def _lineage_link(ws: Workspace, ds: Dataset, node: Any, made_by: dict[str, str]
         url.link("app_pages/problem.py", label, icon=":material/lightbulb:")
     elif node.kind == "label_task":
         url.link("app_pages/label.py", label, icon=":material/label:", task=node.id)
+    elif node.kind == "feature_set":
+        url.link("app_pages/features.py", label, icon=":material/filter_alt:", dataset=ds.id)
     else:  # another dataset (this one is the page itself)
         st.button(label, key=f"ds_lineage_go_{node.id}", icon=":material/database:", type="tertiary",
                   on_click=url.put, kwargs={"dataset": node.id, "version": None, "tab": "lineage"})

@@ -6,6 +6,10 @@ KO = {
     "Label tasks": "라벨링 작업",
     "label task": "라벨링 작업",
     "labels": "라벨링 대상",
+    "Feature sets": "특성 집합",
+    "feature set": "특성 집합",
+    "selected from": "선택 원본",
+    "uses features": "사용 특성",
     "labeled in": "라벨링 작업",
     "Label rows, texts or images with several annotators, then publish the labels as a new version.":
         "여러 작업자가 행·텍스트·이미지에 라벨을 붙이고, 라벨을 새 버전으로 게시합니다.",
