@@ -183,7 +183,8 @@ LEAK_FIGURE = {"binary": r"ROC AUC (0\.9[89]\d|1\.000)", "multiclass": r"ROC AUC
 def test_the_planted_leak_is_flagged_with_the_held_out_figure(problems, task):
     warned = _warned(problems[task])
     leak = warned[("leak", "leakage")]
-    assert re.fullmatch(r"Alone predicts the target with " + LEAK_FIGURE[task] + r" on held-out rows\.", leak["reason"])
+    assert re.fullmatch(r"Alone predicts the target with " + LEAK_FIGURE[task] + r" on held-out rows\."
+                        + re.escape(imp.LEAK_CHECK), leak["reason"])
     assert f"{leak['value']:.3f}" in leak["reason"]
     assert leak["value"] > (imp.LEAK_R2 if task == "regression" else imp.LEAK_AUC)
     assert [c for c, k in warned if k == "leakage"] == ["leak"]  # nothing informative or random looks like a leak

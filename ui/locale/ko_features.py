@@ -163,13 +163,18 @@ _V = r"'(?P<ds>.+?)' v(?P<k>\d+) \((?P<v>\S+)\)"          # a version as core.fe
 _VX = "'churn' v1 (dsv_5f0c1a9e2b7d)"
 _PCT = r"(?P<pct>[\d.]+%)"
 
+_LEAK_CHECK_EN = " Check that its value is known before the outcome: if it is not, it leaks the answer."
+_LEAK_CHECK = r" Check that its value is known before the outcome: if it is not, it leaks the answer\."
+_LEAK_CHECK_KO = "이 값이 결과보다 먼저 알려지는지 확인하세요. 그렇지 않다면 정답이 새어 들어간 것입니다."
+
 # a warning's reason (core.features.importance): one sentence with the figure
 WARNINGS: list[tuple[str, str, str]] = [
-    (r"Alone predicts the target with ROC AUC (?P<x>[\d.]+) on held-out rows\.",
-     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(ROC AUC {x}).",
-     "Alone predicts the target with ROC AUC 0.996 on held-out rows."),
-    (r"Alone predicts the target with R² (?P<x>-?[\d.]+) on held-out rows\.",
-     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(R² {x}).", "Alone predicts the target with R² 0.981 on held-out rows."),
+    (r"Alone predicts the target with ROC AUC (?P<x>[\d.]+) on held-out rows\." + _LEAK_CHECK,
+     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(ROC AUC {x}). " + _LEAK_CHECK_KO,
+     "Alone predicts the target with ROC AUC 0.996 on held-out rows." + _LEAK_CHECK_EN),
+    (r"Alone predicts the target with R² (?P<x>-?[\d.]+) on held-out rows\." + _LEAK_CHECK,
+     "이 열 하나만으로 홀드아웃 행의 타깃을 예측합니다(R² {x}). " + _LEAK_CHECK_KO,
+     "Alone predicts the target with R² 0.981 on held-out rows." + _LEAK_CHECK_EN),
     (_PCT + r" of its values are missing\.", "값의 {pct}가 결측입니다.", "62.5% of its values are missing."),
     (r"Has only 1 distinct value\.", "고유한 값이 1개뿐입니다.", "Has only 1 distinct value."),
     (r"Its most common value fills " + _PCT + r" of the rows that have a value\.",
