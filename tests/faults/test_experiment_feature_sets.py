@@ -15,10 +15,10 @@ QUICK = {"time_budget": 3.0, "learners": ("lrl2",), "n_jobs": 1}
 
 
 @pytest.fixture
-def sets(monkeypatch):
-    from tests.feature_set_standin import install
+def sets():
+    from core.features import service
 
-    return install(monkeypatch)
+    return service
 
 
 def _refused(ws, version_id: str, config: SearchConfig) -> InvalidInput:

@@ -17,14 +17,14 @@ PAGE = "app_pages/experiments.py"
 
 @pytest.fixture
 def sets(monkeypatch):
-    """``core.features.service`` (a stand-in until the real module lands); no worker is started."""
+    """``core.features.service`` (where feature sets are saved); no worker is started."""
     from core import jobs
+    from core.features import service
     from core.jobs import worker
-    from tests.feature_set_standin import install
 
     monkeypatch.setattr(worker, "ensure_worker", lambda *a, **k: False)
     monkeypatch.setattr(jobs, "ensure_worker", lambda *a, **k: False)
-    return install(monkeypatch)
+    return service
 
 
 def open_page(session: dict | None = None, **params: str):

@@ -18,11 +18,11 @@ QUICK = {"time_budget": None, "max_trials": 1, "learners": ("lgbm",), "n_jobs": 
 
 
 @pytest.fixture
-def sets(monkeypatch):
-    """``core.features.service`` (a stand-in until the real module lands)."""
-    from tests.feature_set_standin import install
+def sets():
+    """``core.features.service``: where feature sets are saved."""
+    from core.features import service
 
-    return install(monkeypatch)
+    return service
 
 
 def _version(ws, tmp_path, name: str = "churn.csv", drop: tuple[str, ...] = ()):
