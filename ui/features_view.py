@@ -245,6 +245,8 @@ def warning_text(column: str, found: list[dict[str, Any]]) -> str:
     for w in found:
         kind = tk(WARNING_KINDS[w["kind"]]) if w.get("kind") in WARNING_KINDS else escape_markdown(str(w.get("kind")))
         reason = escape_markdown(i18n.message(str(w.get("reason") or ""), kind="WARNINGS"))
+        if reason[:1].isupper() and reason[1:2].islower():  # 'Alone predicts' reads 'alone predicts' after a colon
+            reason = reason[0].lower() + reason[1:]
         parts.append(f"{kind}: {reason}" if reason else kind)
     return f"{_code(column)} — " + "; ".join(parts)
 
