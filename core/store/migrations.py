@@ -587,3 +587,72 @@ def m0010_features(db: Database) -> None:
         CREATE INDEX feature_sets_project ON feature_sets(project_id, created_at)
         """,
     )
+
+
+@MIGRATIONS(name="0011_monitor")
+def m0011_monitor(db: Database) -> None:
+    """The Monitor step: each model's reference (per-feature statistics of its training rows and its
+    prediction distribution on the held-out rows; computed on demand for models made before this step),
+    batches of current data (an upload or a served bundle's prediction log, stored as a dataset version),
+    drift reports of a batch against the reference, and each model's alert thresholds.
+
+    A report's ``features`` is ``[{"column", "kind", "test", "statistic", "threshold", "drifted", "psi",
+    "psi_threshold", "missing_ref", "missing_cur", "new_categories", ...}]``.
+    """
+    _exec(
+        db,
+        """
+        CREATE TABLE monitor_references (
+            model_id TEXT PRIMARY KEY REFERENCES models(id),
+            version_id TEXT REFERENCES dataset_versions(id),
+            n_rows INTEGER NOT NULL DEFAULT 0,
+            stats TEXT NOT NULL DEFAULT '{}',
+            predictions TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE monitor_batches (
+            id TEXT PRIMARY KEY,
+            model_id TEXT NOT NULL REFERENCES models(id),
+            version_id TEXT NOT NULL REFERENCES dataset_versions(id),
+            name TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'upload',
+            n_rows INTEGER NOT NULL DEFAULT 0,
+            has_target INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '[]',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            archived_at TEXT
+        );
+        CREATE INDEX monitor_batches_model ON monitor_batches(model_id, created_at);
+
+        CREATE TABLE drift_reports (
+            id TEXT PRIMARY KEY,
+            batch_id TEXT NOT NULL REFERENCES monitor_batches(id),
+            model_id TEXT NOT NULL REFERENCES models(id),
+            settings TEXT NOT NULL DEFAULT '{}',
+            features TEXT NOT NULL DEFAULT '[]',
+            share_drifted REAL,
+            n_drifted INTEGER NOT NULL DEFAULT 0,
+            prediction TEXT NOT NULL DEFAULT '{}',
+            metrics TEXT NOT NULL DEFAULT '{}',
+            columns TEXT NOT NULL DEFAULT '{}',
+            alert INTEGER NOT NULL DEFAULT 0,
+            alert_reasons TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '[]',
+            job_id TEXT REFERENCES jobs(id),
+            seconds REAL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX drift_reports_batch ON drift_reports(batch_id, created_at);
+        CREATE INDEX drift_reports_model ON drift_reports(model_id, created_at);
+
+        CREATE TABLE monitor_settings (
+            model_id TEXT PRIMARY KEY REFERENCES models(id),
+            drift_share REAL NOT NULL DEFAULT 0.5,
+            metric_drop REAL NOT NULL DEFAULT 0.05,
+            updated_by TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
