@@ -40,12 +40,13 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 PARAMS = ("project", "dataset", "version", "experiment", "model", "task", "tab", "lang",
-          "hypothesis", "learner", "models", "sort", "page", "rows", "row", "class", "column", "annotator", "item", "target")
+          "hypothesis", "learner", "models", "sort", "page", "rows", "row", "class", "column", "annotator", "item", "target",
+          "batch", "retrain")
 # what a link to another page carries along (``tab`` belongs to one page)
 CONTEXT = ("project", "dataset", "version", "experiment", "model", "task", "lang", "annotator")
 # what belongs to one project: dropped when the project changes
 PROJECT_SCOPED = ("dataset", "version", "experiment", "model", "task", "tab", "hypothesis", "learner", "models",
-                  "sort", "page", "rows", "row", "class", "column", "item", "target")
+                  "sort", "page", "rows", "row", "class", "column", "item", "target", "batch", "retrain")
 
 
 def get(name: str) -> str | None:
