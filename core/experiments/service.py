@@ -91,6 +91,9 @@ def create_experiment(
     (``spec["resolved"]["feature_set"] = {"id", "name", "columns"}``) and lineage links
     ``experiment --uses_features--> feature_set``.
 
+    An experiment that retrains another (``config.retrained_from``, its id: the Monitor step's
+    "Retrain") keeps that id in its spec and links ``experiment --retrained_from--> experiment``.
+
     When the held-out split is too small to judge a model on (:func:`holdout_check`), the spec
     records it: ``spec["holdout_check"]`` always, and ``spec["evaluation_note"]`` (the warning, in
     English) when the model will be evaluated by repeated cross-validation instead.
@@ -113,7 +116,8 @@ def create_experiment(
         The queued experiment (``job_id`` set).
 
     Raises:
-        NotFound: if the version, the project, the hypothesis or the feature set does not exist.
+        NotFound: if the version, the project, the hypothesis, the feature set or the experiment it
+            retrains does not exist.
         InvalidInput: if the spec does not fit the data (missing target, one class, budget 0...),
             the split would leave a class too few training rows, no column is usable as a
             feature, the hypothesis belongs to another project, or the feature set is archived,
@@ -126,6 +130,8 @@ def create_experiment(
                            hint="Hold out between 5% and 50% of the rows (20% is usual).")
     frame = datasets.load_frame(ws, version.id)
     config, feature_set = _apply_feature_set(ws, version, config)
+    if config.retrained_from:
+        get_experiment(ws, config.retrained_from)  # raises NotFound for an unknown one
     resolved = automl.validate(config, frame)  # explains bad specs before anything is written
     if hypothesis_id and config.metric == "auto":  # judged on the hypothesis's metric: optimise that one
         from dataclasses import replace
@@ -170,6 +176,8 @@ def create_experiment(
                 add_link(db, "experiment", experiment_id, "tests", "hypothesis", hypothesis_id)
             if feature_set:
                 add_link(db, "experiment", experiment_id, "uses_features", "feature_set", feature_set["id"])
+            if config.retrained_from:
+                add_link(db, "experiment", experiment_id, "retrained_from", "experiment", config.retrained_from)
             record_event(db, object_kind="experiment", object_id=experiment_id, verb="created",
                          message=f"Experiment '{row['name']}' queued ({resolved.task}, {resolved.metric})",
                          project_id=project_id)

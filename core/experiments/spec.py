@@ -98,6 +98,10 @@ class SearchConfig:
         n_jobs: threads per trial (``None``: :func:`default_n_jobs`, from the cores the worker may
             use, :func:`worker_cores`).
         n_concurrent_trials: trials run at once on Ray (needs the Ray extra; ``RAY_ADDRESS`` picks a cluster).
+        retrained_from: the id of the experiment this one retrains (the Monitor step's "Retrain": the
+            old spec on its training rows plus newly labeled rows), or ``None``.
+            :func:`core.experiments.service.create_experiment` checks it exists and records the lineage
+            link ``experiment --retrained_from--> experiment``; :func:`validate` does not read it.
     """
 
     target: str
@@ -114,6 +118,7 @@ class SearchConfig:
     n_jobs: int | None = None
     n_concurrent_trials: int = 1
     feature_set: str | None = None
+    retrained_from: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the spec as JSON (for the experiment row)."""
