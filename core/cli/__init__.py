@@ -56,6 +56,7 @@ GROUP_MODULES: dict[str, tuple[str, ...]] = {
     "deploy": ("export",),
     "labels": ("labels",),
     "features": ("features",),
+    "monitor": ("monitor",),
 }
 
 

@@ -68,6 +68,8 @@ KINDS: dict[str, JobKind] = {
     "label_suggest": JobKind("core.labeling.active:run_suggest_job"),
     # a feature-importance report of a dataset version for a target (core.features.service)
     "features": JobKind("core.features.service:run_features_job"),
+    # a drift report of a monitored batch too big to check while the user waits (core.monitor.service)
+    "drift": JobKind("core.monitor.service:run_drift_job"),
 }
 
 
