@@ -108,9 +108,9 @@ MESSAGES = {
     "metric_alert": "{metric} went from {holdout} on the held-out rows to {batch} on this batch: {change} worse, "
                     "more than the allowed {threshold}.",
     # report notes
-    "missing_columns": "The batch lacks these input columns of the model: {columns}. Drift is computed on the "
+    "missing_columns": "The batch lacks {n} of the model's input columns: {columns}. Drift is computed on the "
                        "other columns.",
-    "extra_columns": "The model does not use these columns of the batch, so they were ignored: {columns}.",
+    "extra_columns": "{n} columns the model does not use were ignored: {columns}.",
     "type_problem": "Column '{column}': {reason}",
     "no_predictions_missing": "The model needs every input column to predict, so prediction drift and the "
                               "metrics are not computed.",
@@ -118,15 +118,16 @@ MESSAGES = {
                              "metrics are not computed.",
     "logged_predictions": "Prediction drift compares the predictions the server logged with the model's "
                           "predictions on the held-out rows.",
-    "unknown_classes": "Rows of the batch whose '{target}' the model never saw are left out of the metrics: {n}.",
+    "unknown_classes": "{n} rows of the batch have a value of '{target}' the model never saw; they are left out "
+                       "of the metrics.",
     "no_known_classes": "No row of the batch has a value of '{target}' the model knows, so no metrics are computed.",
     "metric_fallback": "{metric} cannot be computed on this batch; {other} is compared instead.",
     "target_empty": "The batch has a '{target}' column but no values in it, so no metrics are computed.",
     # batch notes (prediction logs)
     "log_truncated": "The last line of {file} (line {line}) is cut short or not valid JSON; it was skipped (the "
                      "server may have been writing it).",
-    "log_other_models": "Requests of other models were left out: {n} ({models}).",
-    "log_lines": "Requests imported from {files}: {requests}; rows: {rows}.",
+    "log_other_models": "{n} requests of other models ({models}) were left out.",
+    "log_lines": "Imported {requests} requests ({rows} rows) from {files}.",
     "batch_reused": "This batch was added before as '{name}'; that batch is used.",
 }
 
@@ -974,9 +975,9 @@ def drift_report(ws: Workspace, batch_id: str, *, on_progress: ProgressFn = no_p
     missing = list(result.missing_columns)
     notes: list[str] = []
     if missing:
-        notes.append(MESSAGES["missing_columns"].format(columns=_listing(missing)))
+        notes.append(MESSAGES["missing_columns"].format(n=len(missing), columns=_listing(missing)))
     if extra:
-        notes.append(MESSAGES["extra_columns"].format(columns=_listing(extra)))
+        notes.append(MESSAGES["extra_columns"].format(n=len(extra), columns=_listing(extra)))
     type_problems = {str(k): str(v) for k, v in dict(result.type_problems or {}).items()}
     notes += [MESSAGES["type_problem"].format(column=c, reason=r) for c, r in type_problems.items()]
 

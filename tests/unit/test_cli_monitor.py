@@ -66,8 +66,8 @@ def test_an_unshifted_batch_with_missing_and_extra_columns(ws, model, tmp_path, 
                        _write(tmp_path, held.drop(columns=["x2", "churned"]), "partial.csv"))
     assert code == 0
     assert "No alert: 0 of 2 features drifted (0%); thresholds: drift share 50%, metric drop 0.05." in out
-    assert "note: The batch lacks these input columns of the model: x2." in out
-    assert "note: The model does not use these columns of the batch, so they were ignored: region." in out
+    assert "note: The batch lacks 1 of the model's input columns: x2." in out
+    assert "note: 1 columns the model does not use were ignored: region." in out
 
 
 def test_a_prediction_log_and_a_bad_one(ws, model, tmp_path, capsys):

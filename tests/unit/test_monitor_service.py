@@ -134,7 +134,7 @@ def test_missing_columns_are_reported_and_drift_is_computed_on_the_rest(ws, mode
     assert report.missing_columns == ["x2"]
     assert [f["column"] for f in report.features] == ["x1", "plan"] and report.drifted_columns == ["x1", "plan"]
     assert report.share_drifted == 1.0 and report.alert
-    assert any("lacks these input columns of the model: x2." in n for n in report.notes)
+    assert any("lacks 1 of the model's input columns: x2" in n for n in report.notes)
     assert report.prediction == {} and report.metrics == {}  # the model needs every input column
     assert any("needs every input column" in n for n in report.notes)
 
@@ -144,7 +144,7 @@ def test_extra_columns_are_ignored_and_listed(ws, model, tmp_path):
     report = monitor.drift_report(ws, _batch(ws, model, tmp_path, frame, "extra").id)
     assert report.extra_columns == ["region", "visits"]
     assert [f["column"] for f in report.features] == ["x1", "x2", "plan"] and not report.alert
-    assert any("so they were ignored: region, visits." in n for n in report.notes)
+    assert any("2 columns the model does not use were ignored: region, visits" in n for n in report.notes)
     assert report.metrics["change"] == pytest.approx(0.0)
 
 
@@ -190,6 +190,12 @@ def test_history_and_latest_alerts(ws, model, tmp_path):
     rechecked = monitor.drift_report(ws, shifted.batch_id)  # the batch's newest report no longer alerts
     assert monitor.latest_alerts(ws, model.project_id) == []
     assert [r.id for r in monitor.reports_of(ws, model.id)] == [calm.id, rechecked.id]
+    from core.store.activity import list_events
+
+    feed = [(e.object_id, e.verb) for e in list_events(ws, project_id=model.project_id, limit=50)
+            if e.object_kind == "monitor_batch"]
+    assert feed == [(shifted.batch_id, "drift_checked"), (shifted.batch_id, "drift_alert"), (shifted.batch_id, "added"),
+                    (calm.batch_id, "drift_checked"), (calm.batch_id, "added")]
 
 
 # ---------------------------------------------------------------- prediction logs
@@ -217,7 +223,7 @@ def test_a_prediction_log_with_a_truncated_last_line_is_imported_with_a_note(ws,
     batch = monitor.import_log(ws, model.id, logs)
     assert batch.source == "log" and batch.n_rows == 25 and not batch.has_target
     assert any("last line of requests-2026-01-31.jsonl (line 2)" in n and "skipped" in n for n in batch.notes)
-    assert "Requests of other models were left out: 1 (mdl_other)." in batch.notes
+    assert "1 requests of other models (mdl_other) were left out." in batch.notes
     frame = datasets.load_frame(ws, batch.version_id)
     assert list(frame.columns) == ["x1", "x2", "plan", "prediction"]
     assert frame["prediction"].tolist() == ["yes"] * 20 + ["no"] * 5
