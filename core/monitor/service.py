@@ -1151,14 +1151,16 @@ def unusual_scores(reference: pd.DataFrame, current: pd.DataFrame, columns: Sequ
 
 def _task_of_batch_sql() -> str:
     return ("SELECT t.* FROM label_tasks t JOIN dataset_versions v ON v.id = t.version_id"
-            " WHERE t.archived_at IS NULL AND json_extract(v.operation, '$.op') = 'order_for_labeling'"
-            " AND json_extract(v.operation, '$.batch_id') = ? ORDER BY t.created_at DESC LIMIT 1")
+            " WHERE t.archived_at IS NULL AND ((json_extract(v.operation, '$.op') = 'order_for_labeling'"
+            " AND json_extract(v.operation, '$.batch_id') = :batch)"
+            " OR v.id = (SELECT version_id FROM monitor_batches WHERE id = :batch))"
+            " ORDER BY t.created_at DESC LIMIT 1")
 
 
 def batch_task(ws: Workspace, batch_id: str) -> LabelTask | None:
     """The (active) label task a batch was sent to, or ``None``."""
     with ws.read() as db:
-        row = db.execute(_task_of_batch_sql(), [batch_id]).fetchone()
+        row = db.execute(_task_of_batch_sql(), {"batch": batch_id}).fetchone()
     return LabelTask.from_row(row) if row is not None else None
 
 
@@ -1220,7 +1222,10 @@ def send_to_labeling(ws: Workspace, batch_id: str, *, name: str | None = None, c
                f"on {how}, for labeling '{exp.target}'")
     operation = {"op": "order_for_labeling", "batch_id": batch.id, "model_id": model.id, "columns": list(columns),
                  "dropped": [exp.target] if exp.target in version.columns else [], "summary": summary}
-    labeling = datasets.derive_table(ws, version, ordered, operation, created_by=created_by).version
+    if exp.target in version.columns or not np.array_equal(order, np.arange(len(order))):
+        labeling = datasets.derive_table(ws, version, ordered, operation, created_by=created_by).version
+    else:  # already in that order, without a target: the batch's own version is labeled
+        labeling = version
     names = [str(c) for c in bundle.classes or []] if classes is None else classes
     instructions = (f"Give each row its '{exp.target}', as model {model.learner} ({model.id}) would have to predict "
                     f"it. The rows come from batch '{batch.name}', most unusual first compared with the training "

@@ -200,3 +200,9 @@ def test_a_drift_job_without_a_batch_fails_with_a_reason(ws, model):
     done = jobs.get_job(ws, job.id)
     assert done.status == "failed" and "names no batch" in done.error
     _nothing_kept(ws)
+
+
+def test_a_one_row_batch_is_labeled_as_it_is(ws, model, tmp_path):
+    batch = monitor.add_batch(ws, model.id, _csv(tmp_path, churn_frame(1, seed=6).drop(columns="churned")))
+    task = monitor.send_to_labeling(ws, batch.id)  # nothing to order: the batch's own version
+    assert task.version_id == batch.version_id and monitor.batch_task(ws, batch.id).id == task.id
