@@ -3,6 +3,10 @@
 The URL names the experiment (``experiment``), the open view (``tab``), the model shown in the
 Model view (``model``) and, in the form, the data (``version``). The form runs only while its
 expander is open, and nothing here imports FLAML: the search runs in the worker.
+
+``?retrain=<experiment id>`` (the Monitor page's "Retrain", with ``?version=`` the retrain data and
+``?target=``) opens the form prefilled with that experiment's spec; the new experiment records it
+(``retrained_from``).
 """
 
 from __future__ import annotations
@@ -129,8 +133,56 @@ def _feature_set_caption(feature_set) -> None:
                      "recorded."))
 
 
-def new_experiment_form(ws: Workspace, project) -> None:
-    """Data, target, task, hypothesis, metric, budget, learners and evaluation, then Run."""
+PREFILLED = "exp_prefilled_from"  # the experiment whose spec last filled the form (?retrain=)
+
+
+def _retrained(ws: Workspace):
+    """The experiment the URL's ``retrain`` names (``None`` without one; a warning for an unknown one)."""
+    wanted = url.get("retrain")
+    if not wanted:
+        return None
+    from core.errors import NotFound
+
+    try:
+        return experiments.get_experiment(ws, wanted)
+    except NotFound:
+        st.warning(t("The link asked to retrain experiment {id}, which is not in this workspace.",
+                     id=f"`{escape_markdown(wanted)}`"))
+        return None
+
+
+def _prefill_from(old) -> None:
+    """Fill the form's boxes from ``old``'s spec, once per experiment (the user's later edits stay)."""
+    if old is None or st.session_state.get(PREFILLED) == old.id:
+        return
+    search = dict((old.spec or {}).get("search") or {})
+    task = search.get("task") if search.get("task") in ("auto", "binary", "multiclass", "regression") else "auto"
+    values = {"exp_target": url.get("target") or search.get("target") or old.target, "exp_task": task,
+              "exp_metric": search.get("metric") or "auto", "exp_budget": int(search.get("time_budget") or 0),
+              "exp_max_trials": int(search.get("max_trials") or 0), "exp_seed": int(search.get("seed") or 0),
+              "exp_eval": search.get("eval_method") if search.get("eval_method") in EVALUATION else "auto",
+              "exp_folds": int(search.get("n_splits") or 5), "exp_features": list(search.get("feature_columns") or [])}
+    effective = old.task if old.task in spec.METRICS else "binary"
+    learners = [name for name in search.get("learners") or [] if name in spec.available_learners(effective)]
+    if learners:
+        values["exp_learners"] = learners
+    for key in (SET_KEY, EDITED_KEY):
+        st.session_state.pop(key, None)
+    st.session_state.update(values)
+    st.session_state[PREFILLED] = old.id
+    st.session_state["exp_new"] = True  # the form opens
+
+
+def new_experiment_form(ws: Workspace, project, retrain=None) -> None:
+    """Data, target, task, hypothesis, metric, budget, learners and evaluation, then Run.
+
+    ``retrain``: the experiment this one retrains (``?retrain=``): the form says so and the new
+    experiment records it."""
+    if retrain is not None:
+        st.info(t("Prefilled from experiment {name}: the same settings on the new data. The new experiment "
+                  "records that it retrains it.", name=f"**{escape_markdown(retrain.name)}** "
+                                                        f"{fmt.id_suffix(retrain.id)}"),
+                icon=":material/autorenew:")
     version = pickers.version_picker(ws, project, key="exp_version")
     if version is None:
         st.info(t("This project has no data yet. Upload a dataset first."))
@@ -182,6 +234,9 @@ def new_experiment_form(ws: Workspace, project) -> None:
     _small_holdout_warning(_holdout_check(str(ws.root), version.id, target, float(test_size), int(seed), effective,
                                           ws))
     candidates = [c for c in columns if c != target]
+    chosen = st.session_state.get("exp_features") or []
+    if any(c not in candidates for c in chosen):  # prefilled (or kept) columns this version or target lacks
+        st.session_state["exp_features"] = [c for c in chosen if c in candidates]
     feature_set, set_columns = _feature_set_select(ws, version, target, candidates)
     features = st.multiselect(t("Feature columns (empty: every column but the target; ID and free-text "
                                 "columns are left out automatically)"), candidates, key="exp_features",
@@ -201,10 +256,12 @@ def new_experiment_form(ws: Workspace, project) -> None:
                              max_trials=int(max_trials) or None, learners=tuple(learners) or None,
                              eval_method=eval_method, n_splits=int(folds), seed=int(seed),
                              n_concurrent_trials=int(concurrent), feature_columns=tuple(features) or None,
-                             feature_set=feature_set.id if feature_set else None),
+                             feature_set=feature_set.id if feature_set else None,
+                             retrained_from=retrain.id if retrain is not None else None),
                 project_id=project.id, hypothesis_id=hypothesis.id if hypothesis else None, test_size=test_size,
             )
-            url.put(experiment=exp.id, model=None, tab=None)
+            url.put(experiment=exp.id, model=None, tab=None, retrain=None, target=None)
+            st.session_state.pop(PREFILLED, None)
             st.session_state[COLLAPSE_FORM] = True
             st.session_state.pop(EDITED_KEY, None)
             state.flash(t("Experiment '{name}' queued", name=escape_markdown(exp.name)), "⏳")
@@ -233,6 +290,8 @@ layout.header(t("Experiments"), t("Run AutoML on a dataset version. The search r
 project = layout.require_project()
 
 existing = experiments.list_experiments(ws, project_id=project.id)
+retraining = _retrained(ws)
+_prefill_from(retraining)
 if st.session_state.pop(COLLAPSE_FORM, False):
     st.session_state["exp_new"] = False
 elif not existing:  # nothing else to show: the form is open
@@ -240,7 +299,7 @@ elif not existing:  # nothing else to show: the form is open
 with st.expander(t("New experiment"), expanded=not existing, icon=":material/science:", key="exp_new",
                  on_change="rerun") as form:
     if form.open or form.open is None:
-        new_experiment_form(ws, project)
+        new_experiment_form(ws, project, retraining)
 
 if not existing:
     st.info(t("No experiments yet. Choose a dataset version and a target above, then press **Run experiment**."))
