@@ -161,7 +161,9 @@ def _prefill_from(old) -> None:
               "exp_metric": search.get("metric") or "auto", "exp_budget": int(search.get("time_budget") or 0),
               "exp_max_trials": int(search.get("max_trials") or 0), "exp_seed": int(search.get("seed") or 0),
               "exp_eval": search.get("eval_method") if search.get("eval_method") in EVALUATION else "auto",
-              "exp_folds": int(search.get("n_splits") or 5), "exp_features": list(search.get("feature_columns") or [])}
+              "exp_folds": int(search.get("n_splits") or 5), "exp_features": list(search.get("feature_columns") or []),
+              "exp_concurrent": max(1, int(search.get("n_concurrent_trials") or 1)),
+              "exp_test_size": min(0.5, max(0.05, round(float((old.spec or {}).get("test_size", 0.2)) * 20) / 20))}
     effective = old.task if old.task in spec.METRICS else "binary"
     learners = [name for name in search.get("learners") or [] if name in spec.available_learners(effective)]
     if learners:

@@ -40,6 +40,6 @@ if report is not None:
     monitor_view.alert_banner(report)
     monitor_view.check_again(ws, batch, report)
     monitor_view.summary(ws, model, batch, report)
-    monitor_view.features_view(report)
+    monitor_view.features_view(ws, model, report)
     monitor_view.charts_view(ws, model, batch, report)
 monitor_view.loop_view(ws, project, model, batch, report)

@@ -414,13 +414,28 @@ def metrics_table(exp: Experiment, metrics: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------- features
 
-def feature_line(f: dict[str, Any]) -> str:
-    """``**age** — Kolmogorov-Smirnov: p = 0.0001 (drift below 0.05) · PSI 0.31 · mean 41.2 → 47.9`` (Markdown)."""
+def dates_of(ws: Workspace, model: Model) -> set[str]:
+    """The model's date columns (their drift is measured in seconds since 1970)."""
+    semantic = (experiment_of(ws, model).spec or {}).get("semantic") or {}
+    return {str(c) for c, kind in semantic.items() if kind == "datetime"}
+
+
+def _mean_text(value: float, is_date: bool) -> str:
+    if is_date:
+        stamp = pd.Timestamp(float(value), unit="s")
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+    return fmt.num(float(value), 2)
+
+
+def feature_line(f: dict[str, Any], dates: set[str] | frozenset[str] = frozenset()) -> str:
+    """``**age** — Kolmogorov-Smirnov: p = 0.0001 (drift below 0.05) · PSI 0.31 · mean 41.2 → 47.9`` (Markdown;
+    the mean of a date column as a date)."""
     parts = [f"{test_text(f)}: {escape_markdown(statistic_text(f))}",
              t("PSI {psi}", psi=fmt.num(f.get("psi"), 3))]
     if f.get("mean_ref") is not None and f.get("mean_cur") is not None:
-        parts.append(t("mean {before} → {after}", before=fmt.num(float(f["mean_ref"])),
-                       after=fmt.num(float(f["mean_cur"]))))
+        is_date = f["column"] in dates
+        parts.append(t("mean {before} → {after}", before=_mean_text(f["mean_ref"], is_date),
+                       after=_mean_text(f["mean_cur"], is_date)))
     name = f":red[{_code(f['column'])}]" if f.get("drifted") else _code(f["column"])
     return f"{name} — " + " · ".join(parts)
 
@@ -436,17 +451,20 @@ def feature_table(report: service.DriftReport) -> pd.DataFrame:
             t("PSI"): fmt.num(f.get("psi"), 3),
             t("Missing (training → batch)"): f"{_pct1(f.get('missing_ref'))} → {_pct1(f.get('missing_cur'))}",
             t("New categories"): fmt.count(f.get("n_new_categories") or len(f.get("new_categories") or [])),
+            t("Notes"): " ".join(i18n.message(str(n), kind="NOTES") for n in f.get("notes") or []),
         })
     return pd.DataFrame(rows)
 
 
-def features_view(report: service.DriftReport) -> None:
-    """The drifted features one per line (most drifted first), the stable ones in a sentence, and the table."""
+def features_view(ws: Workspace, model: Model, report: service.DriftReport) -> None:
+    """The drifted features one per line (most drifted first, with their notes), the stable ones in a sentence,
+    and the table."""
     st.subheader(t("Which features drifted"), anchor=False)
     ordered = charts.feature_rows(report)
     drifted = [f for f in ordered if f.get("drifted")]
+    dates = dates_of(ws, model)
     if drifted:
-        st.markdown("\n".join(f"{i}. {feature_line(f)}" for i, f in enumerate(drifted[:SHOWN_DRIFTED], 1)))
+        st.markdown("\n".join(f"{i}. {feature_line(f, dates)}" for i, f in enumerate(drifted[:SHOWN_DRIFTED], 1)))
         if len(drifted) > SHOWN_DRIFTED:
             st.caption(tn("{n} more drifted feature is in the table below.",
                           "{n} more drifted features are in the table below.", len(drifted) - SHOWN_DRIFTED))
@@ -456,7 +474,7 @@ def features_view(report: service.DriftReport) -> None:
     if stable:
         st.markdown(tn("Stable: {columns}.", "Stable ({n}): {columns}.", len(stable), columns=_names(stable, 15)))
     notes = [f"{_code(f['column'])}: " + " ".join(_note(n) for n in f.get("notes") or [])
-             for f in ordered if f.get("notes")]
+             for f in drifted[:SHOWN_DRIFTED] if f.get("notes")]  # the others' notes are in the table
     if notes:
         st.caption("  \n".join(notes))
     st.caption(t("Each feature gets the test Evidently picks by default: for up to 1,000 training rows "
@@ -486,7 +504,7 @@ def charts_view(ws: Workspace, model: Model, batch: service.Batch, report: servi
                          "are red from the threshold."))
     if views["distributions"].open:
         with views["distributions"]:
-            distributions_view(ws, batch, report)
+            distributions_view(ws, model, batch, report)
     if views["importance"].open:
         with views["importance"]:
             importance_view(ws, model, report)
@@ -495,7 +513,7 @@ def charts_view(ws: Workspace, model: Model, batch: service.Batch, report: servi
             history_view(ws, model)
 
 
-def distributions_view(ws: Workspace, batch: service.Batch, report: service.DriftReport) -> None:
+def distributions_view(ws: Workspace, model: Model, batch: service.Batch, report: service.DriftReport) -> None:
     """One feature (``?column=``, the most drifted by default), or the predictions, training data against batch."""
     ordered = charts.feature_rows(report)
     options = {f["column"]: (f"{f['column']} · " + t("drifted") if f.get("drifted") else f["column"])
@@ -519,7 +537,7 @@ def distributions_view(ws: Workspace, batch: service.Batch, report: service.Drif
         st.plotly_chart(charts.distribution_figure(ref[column], cur[column], feature.get("kind") or "numeric", column,
                                                    tk, new_categories=feature.get("new_categories") or []),
                         key="mon_chart_distribution", config=CHART)
-        st.caption(feature_line(feature))
+        st.caption(feature_line(feature, dates_of(ws, model)))
 
 
 def importance_view(ws: Workspace, model: Model, report: service.DriftReport) -> None:

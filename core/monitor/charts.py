@@ -164,10 +164,22 @@ def _is_numeric(values: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(dtype))
 
 
+def _is_dates(values: pd.Series) -> bool:
+    return bool(pd.api.types.is_datetime64_any_dtype(values.dtype))
+
+
 def _as_numbers(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return pd.Series(np.where(values.notna(), values.astype("int64") / 1e9 / 86400, np.nan), index=values.index)
+    """Numbers as floats (text that is not a number: missing); dates as seconds since 1970."""
+    if _is_dates(values):
+        stamps = values.dt.tz_convert(None) if getattr(values.dtype, "tz", None) is not None else values
+        return (stamps - pd.Timestamp(0)).dt.total_seconds()
     return pd.to_numeric(values, errors="coerce") if not _is_numeric(values) else values.astype(float)
+
+
+def _date_text(seconds: float) -> str:
+    """A date (and time, when it has one) for seconds since 1970: ``2024-03-01``, ``2024-03-01 14:05``."""
+    stamp = pd.Timestamp(seconds, unit="s")
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
 
 
 def _missing_share(values: pd.Series) -> float:
@@ -180,7 +192,8 @@ def distribution_figure(ref: pd.Series, cur: pd.Series, kind: str, column: str, 
 
     Numeric: histograms on shared bins (the 0.5th to 99.5th percentile of both samples; values
     beyond are counted in the end bins), each as the share of its own rows with a value, so samples
-    of different sizes compare; the means are dashed lines. A numeric feature with few distinct
+    of different sizes compare; the means are dashed lines. Dates are binned the same way on a date
+    axis (the drift tests compare them as seconds since 1970). A numeric feature with few distinct
     values, a categorical or a binary one: side-by-side bars of each value's share, the most
     frequent values of either sample first; a value the reference never had (``new_categories``, or
     found here) is drawn in red. The missing shares are said under the title.
@@ -210,8 +223,9 @@ def distribution_figure(ref: pd.Series, cur: pd.Series, kind: str, column: str, 
         if a.empty and b.empty:
             return _placeholder(_with_note(title, notes), tr("Neither sample has a numeric value in this column."))
         distinct = pd.unique(pd.concat([a, b], ignore_index=True))
-        if len(distinct) > FEW_VALUES:
-            return _histograms(a, b, column, title, notes, tr, bins)
+        dates = _is_dates(ref) or _is_dates(cur)
+        if len(distinct) > FEW_VALUES or dates:
+            return _histograms(a, b, column, title, notes, tr, bins, dates=dates)
         ref, cur = ref.where(_as_numbers(ref).notna()), cur.where(_as_numbers(cur).notna())
         return _shares(_as_numbers(ref), _as_numbers(cur), column, title, notes, tr, new_categories, by_value=True)
     if ref.dropna().empty and cur.dropna().empty:
@@ -220,7 +234,8 @@ def distribution_figure(ref: pd.Series, cur: pd.Series, kind: str, column: str, 
 
 
 def _histograms(a: pd.Series, b: pd.Series, column: str, title: str, notes: list[str], tr: Translate,
-                bins: int) -> go.Figure:
+                bins: int, *, dates: bool = False) -> go.Figure:
+    """Overlaid shares on shared bins; with ``dates`` the values are seconds since 1970, drawn on a date axis."""
     both = np.concatenate([a.to_numpy(float), b.to_numpy(float)])
     lo, hi = (float(x) for x in np.quantile(both, [0.005, 0.995]))
     if lo == hi:
@@ -228,10 +243,14 @@ def _histograms(a: pd.Series, b: pd.Series, column: str, title: str, notes: list
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
-    centres = ((edges[:-1] + edges[1:]) / 2).tolist()
+    shown = _date_text if dates else _num
+    centres: list[Any] = ((edges[:-1] + edges[1:]) / 2).tolist()
     width = float(edges[1] - edges[0])
-    ranges = [tr("{low} to {high}").format(low=_num(x), high=_num(y)) for x, y in zip(edges[:-1], edges[1:],
-                                                                                       strict=True)]
+    if dates:  # a date axis: ISO dates at the centres, widths in milliseconds
+        centres = [pd.Timestamp(c, unit="s").isoformat() for c in centres]
+        width *= 1000
+    ranges = [tr("{low} to {high}").format(low=shown(x), high=shown(y)) for x, y in zip(edges[:-1], edges[1:],
+                                                                                         strict=True)]
     traces = []
     clipped = False
     for values, name, colour in ((a, tr("training data"), PRIMARY), (b, tr("batch"), CURRENT)):
@@ -246,20 +265,23 @@ def _histograms(a: pd.Series, b: pd.Series, column: str, title: str, notes: list
                        + tr("{share} of rows ({count})").format(share="%{y:.1%}", count="%{customdata[1]:,}")
                        + "<extra></extra>"})
     shapes, annotations = [], []
-    for values, colour, label in ((a, PRIMARY, tr("mean")), (b, CURRENT, tr("mean"))):
-        if len(values):
-            mean = float(values.mean())
-            if lo <= mean <= hi:
-                shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": mean, "x1": mean, "y0": 0,
-                               "y1": 1, "line": {"color": colour, "dash": "dash", "width": 2}})
-                annotations.append({"x": mean, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                                    "yanchor": "bottom", "text": f"{label} {_num(mean)}",
-                                    "font": {"color": colour, "size": 11}})
+    means = [float(v.mean()) if len(v) else None for v in (a, b)]
+    for (mean, other), colour in zip(((means[0], means[1]), (means[1], means[0])), (PRIMARY, CURRENT), strict=True):
+        if mean is not None and lo <= mean <= hi:
+            at = pd.Timestamp(mean, unit="s").isoformat() if dates else mean
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": at, "x1": at, "y0": 0,
+                           "y1": 1, "line": {"color": colour, "dash": "dash", "width": 2}})
+            # the two labels lean away from each other, so close means do not overwrite each other
+            side = "right" if other is not None and mean < other else "left"
+            annotations.append({"x": at, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
+                                "yanchor": "bottom", "xanchor": side, "text": f"{tr('mean')} {shown(mean)}",
+                                "font": {"color": colour, "size": 11}})
     notes.insert(0, tr("each bar: the share of the sample's rows with a value in that range"))
     if clipped:
         notes.append(tr("values beyond the range are counted in the end bars"))
     heading = _with_note(title, notes)
     return _figure(traces, heading, _esc(column), tr("share of rows"), barmode="overlay", bargap=0.05,
+                   xaxis={"type": "date"} if dates else None,
                    yaxis={"tickformat": ".0%"}, shapes=shapes, annotations=annotations, height=420,
                    legend=_legend(), margin=_margin(heading, legend_on_top=True))
 
@@ -490,20 +512,22 @@ def importance_quadrant(report: Any, importance: Any, tr: Translate = _same) -> 
     x_hi = max(split_x * 2.2, max(shares) * 1.15)
     y_hi = max(2.0, max(scores) * 1.15)
     line = {"color": "#888", "dash": "dash", "width": 1.2}
-    shapes = [{"type": "line", "x0": split_x, "x1": split_x, "y0": 0, "y1": y_hi, "line": line},
+    shapes = [{"type": "line", "x0": split_x, "x1": split_x, "y0": -0.12 * y_hi, "y1": y_hi, "line": line},
               {"type": "line", "x0": 0, "x1": x_hi, "y0": 1, "y1": 1, "line": line},
               {"type": "rect", "x0": split_x, "x1": x_hi, "y0": 1, "y1": y_hi, "line": {"width": 0},
                "fillcolor": "rgba(214,39,40,0.07)", "layer": "below"}]
     annotations = []
+    y_lo = -0.12 * y_hi  # room under the points for the lower quadrants' names
     for key, (right, top) in QUADRANTS.items():
-        annotations.append({"x": x_hi if right else 0, "y": y_hi if top else 0, "xanchor": "right" if right else "left",
+        annotations.append({"x": x_hi if right else 0, "y": y_hi if top else y_lo,
+                            "xanchor": "right" if right else "left",
                             "yanchor": "top" if top else "bottom", "showarrow": False, "text": tr(QUADRANT_LABELS[key]),
                             "font": {"size": 12, "color": ALERT if right and top else "#666"}})
     notes = [tr("dashed: the drift threshold and the average importance ({share})").format(share=f"{split_x:.1%}")]
     heading = _with_note(title, notes)
     return _figure([points], heading, tr("share of the model's importance (mean |SHAP|)"),
                    tr("drift score (1 = the test’s threshold)"),
-                   xaxis={"range": [0, x_hi], "tickformat": ".0%"}, yaxis={"range": [0, y_hi]},
+                   xaxis={"range": [0, x_hi], "tickformat": ".0%"}, yaxis={"range": [y_lo, y_hi], "zeroline": True},
                    shapes=shapes, annotations=annotations, height=480, margin=_margin(heading))
 
 
@@ -526,6 +550,18 @@ def primary_metric(report: Any) -> tuple[str | None, float | None, float | None]
         value = _number(batch)
     held = _number(holdout.get(name)) if isinstance(holdout, Mapping) and name else _number(holdout)
     return (str(name) if name else None), value, held
+
+
+def _metric_limit(reports: Sequence[Any], metric: str) -> float | None:
+    """Where the newest report with ``metric`` would alert: its holdout value minus the allowed drop (plus, for
+    a loss)."""
+    for r in reversed(reports):
+        metrics = _field(r, "metrics") or {}
+        name, _, held = primary_metric(r)
+        drop = _number(metrics.get("threshold")) if isinstance(metrics, Mapping) else None
+        if name == metric and held is not None and drop is not None:
+            return held - drop if metrics.get("higher_is_better", True) else held + drop
+    return None
 
 
 def history_figure(reports: Sequence[Any], tr: Translate = _same, *, names: Mapping[str, str] | None = None,
@@ -586,12 +622,20 @@ def history_figure(reports: Sequence[Any], tr: Translate = _same, *, names: Mapp
                            "name": tr("{metric} on the held-out rows").format(metric=shown), "connectgaps": True,
                            "line": {"color": PRIMARY, "dash": "dash", "width": 1.5},
                            "hovertemplate": "%{x}<br>" + shown + " %{y:.4f}<extra></extra>"})
+        limit_line = _metric_limit(reports, metric)
+        if limit_line is not None:
+            traces.append({"type": "scatter", "mode": "lines", "x": [labels[0], labels[-1]],
+                           "y": [limit_line, limit_line], "yaxis": "y2",
+                           "name": tr("{metric}: the alert threshold").format(metric=shown),
+                           "line": {"color": ALERT, "dash": "dot", "width": 1.5}, "hoverinfo": "skip"})
         layout["yaxis2"] = {"title": {"text": shown}, "overlaying": "y", "side": "right", "showgrid": False}
         if not any(v is not None for v in values):
             notes.append(tr("no batch has the target, so there is no metric to draw"))
     else:
         notes.append(tr("no batch has the target, so there is no metric to draw"))
     heading = _with_note(title, notes)
+    below = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"}  # long names: under it
+    margin = {**_margin(heading, right=70), "b": 120}
     return _figure(traces, heading, tr("batch"), tr("share of features drifted"),
                    xaxis={"type": "category"}, yaxis={"tickformat": ".0%", "range": [0, 1.05]}, shapes=shapes,
-                   height=420, legend=_legend(), margin=_margin(heading, right=70, legend_on_top=True), **layout)
+                   height=480, legend=below, margin=margin, **layout)

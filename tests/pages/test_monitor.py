@@ -242,6 +242,8 @@ def test_send_to_labeling_then_retrain_opens_the_experiment_form_prefilled(ws, t
     assert form.selectbox(key="url_version").value == made.id
     assert form.session_state["exp_target"] == "churned" and form.session_state["exp_seed"] == exp.spec["search"][
         "seed"]
+    assert form.session_state["exp_test_size"] == pytest.approx(exp.spec["test_size"])
+    assert form.session_state["exp_budget"] == int(exp.spec["search"]["time_budget"])
     _button(form, "Run experiment").click().run()
     assert not form.exception, form.exception
     new = next(e for e in experiments.list_experiments(ws) if e.id != exp.id)

@@ -122,6 +122,15 @@ def test_a_number_with_few_values_is_one_bar_per_value():
     assert list(fig.data[0].x) == ["1", "2", "3", "4"] and fig.data[1].marker.color[3] == ALERT
 
 
+def test_dates_are_binned_on_a_date_axis():
+    ref = pd.Series(pd.date_range("2024-01-01", periods=300, freq="D"))
+    cur = pd.Series(pd.date_range("2024-06-01", periods=100, freq="D").as_unit("us"))
+    fig = charts.distribution_figure(ref, cur, "numeric", "signup_date")
+    assert fig.layout.xaxis.type == "date" and str(fig.data[0].x[0]).startswith("2024-01")
+    assert fig.data[0].width == pytest.approx(fig.data[1].width) and fig.data[0].width > 86_400_000  # ms, > 1 day
+    assert sorted(a.text for a in fig.layout.annotations) == ["mean 2024-05-29 12:00", "mean 2024-07-20 12:00"]
+
+
 def test_a_column_without_values_is_said_not_drawn():
     fig = charts.distribution_figure(pd.Series([None, None]), pd.Series(["x", None]), "numeric", "age")
     assert fig.data == () and "numeric value" in fig.layout.annotations[0].text
@@ -174,6 +183,15 @@ def test_the_history_has_a_bar_per_batch_red_when_it_alerts_and_the_metric_again
     assert list(batch_line.y) == [0.71, None, 0.71] and list(holdout_line.y) == [0.86, None, 0.86]
     assert batch_line.name == "ROC AUC on the batch" and fig.layout.yaxis2.title.text == "ROC AUC"
     assert fig.layout.shapes[0].y0 == 0.5  # the alert threshold
+
+
+def test_the_history_draws_where_the_metric_would_alert(report):
+    scored = {**report, "metrics": {**report["metrics"], "threshold": 0.05}}
+    limit = charts.history_figure([scored]).data[-1]
+    assert list(limit.y) == pytest.approx([0.81, 0.81]) and limit.line.color == ALERT  # 0.86 - 0.05
+    loss = {**scored, "metrics": {**scored["metrics"], "primary": "log_loss", "higher_is_better": False,
+                                  "batch": {"log_loss": 0.5}, "holdout": {"log_loss": 0.4}}}
+    assert list(charts.history_figure([loss]).data[-1].y) == pytest.approx([0.45, 0.45])  # a loss alerts above
 
 
 def test_a_history_without_targets_says_there_is_no_metric(report):

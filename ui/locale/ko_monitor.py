@@ -146,6 +146,7 @@ KO = {
     "PSI": "PSI 지수",
     "Missing (training → batch)": "결측 (학습 → 배치)",
     "New categories": "새 범주",
+    "Notes": "참고",
     "binary": "이진",
     # charts on the page
     "Drift by feature": "특성별 드리프트",
@@ -178,7 +179,7 @@ KO = {
         "배치의 행에 레이블을 붙인 뒤(가장 특이한 행부터), 학습 행과 레이블이 붙은 행으로 같은 설정으로 재학습하세요.",
     "**1. Label the batch**": "**1. 배치에 레이블 붙이기**",
     "**2. Retrain**": "**2. 재학습**",
-    "Sent to labeling as the task {task}.": "작업 {task}(으)로 레이블링에 보냈습니다.",
+    "Sent to labeling as the task {task}.": "레이블링으로 보냈습니다. 작업: {task}",
     "Label its rows": "행에 레이블 붙이기",
     "Labels published {when}: {n} labeled rows.": "{when} 레이블 게시: 레이블이 붙은 행 {n}개.",
     "No labels published yet: label the rows, then publish them on the Label page.":
@@ -259,6 +260,7 @@ KO = {
     "dotted: the alert threshold ({share} of features)": "점선: 경보 기준(특성의 {share})",
     "{metric} on the batch": "배치에서의 {metric}",
     "{metric} on the held-out rows": "홀드아웃 행에서의 {metric}",
+    "{metric}: the alert threshold": "{metric}: 경보 기준",
     "no batch has the target, so there is no metric to draw": "타깃이 있는 배치가 없어 그릴 지표가 없습니다",
     "Kolmogorov-Smirnov": "콜모고로프-스미르노프",
     "chi-squared": "카이제곱",
