@@ -266,14 +266,14 @@ def report_of(ws: Workspace, batch: service.Batch) -> service.DriftReport | None
     there (or when the batch cannot be checked: the reason is shown)."""
     try:
         report = service.latest_report(ws, batch.id)
-        if report is not None:
-            return report
         job = service.find_drift_job(ws, batch.id)
-        if job is not None:
+        if job is not None:  # also after "Check again" of a big batch: the stored report stays below meanwhile
             st.info(t("The batch {batch} is being checked in the background; the report appears here when it is "
                       "done.", batch=_code(batch.name)))
             progress_panel(job.id, key="mon_job", show_log=False, rerun_when_done=True)
-            return None
+            return report
+        if report is not None:
+            return report
         if not service.runs_inline(batch):
             st.info(t("{rows} rows is a lot to check while you wait, so it runs as a job: you can leave this page "
                       "and come back.", rows=fmt.count(batch.n_rows)))

@@ -196,6 +196,23 @@ def test_a_big_batch_is_checked_as_a_job(ws, tmp_path, churn, no_worker, monkeyp
     assert "is being checked in the background" in _texts(at)
 
 
+def test_checking_a_big_batch_again_keeps_its_report_while_the_job_runs(ws, tmp_path, churn, no_worker,
+                                                                       monkeypatch):
+    from core.jobs import list_jobs
+    from core.monitor import service
+
+    project, model = churn
+    batch = _batch(ws, tmp_path, model, shifted(), "august")
+    service.drift_report(ws, batch.id)
+    monkeypatch.setattr(service, "INLINE_ROWS", 100)
+    at = run_in("en", PAGE, project=project.id)
+    _button(at, "Check again").click().run()
+    assert not at.exception, at.exception
+    assert [j.payload["batch_id"] for j in list_jobs(ws, kind="drift")] == [batch.id]
+    assert "is being checked in the background" in _texts(at)
+    assert "**This batch alerts.**" in at.main.error[0].value  # the stored report stays meanwhile
+
+
 def test_send_to_labeling_then_retrain_opens_the_experiment_form_prefilled(ws, tmp_path, churn, no_worker):
     from core import experiments
     from core.data import datasets
