@@ -34,6 +34,7 @@ PAGES: dict[str, list[dict]] = {
         {"page": "app_pages/deploy.py", "title": "Deploy", "icon": ":material/rocket_launch:"},
     ],
     "Watch": [
+        {"page": "app_pages/monitor.py", "title": "Monitor", "icon": ":material/monitor_heart:"},
         {"page": "app_pages/jobs.py", "title": "Jobs", "icon": ":material/work_history:"},
     ],
 }

@@ -23,7 +23,7 @@ with errors.shown():
     picker, who = st.columns([3, 2], vertical_alignment="bottom")
     task = label_view.task_picker(ws, project, container=picker)
     if task is None:
-        label_view.intro()
+        label_view.intro(project)
         label_view.create_panel(ws, project, expanded=True, annotator=label_view.current_annotator())
         label_view.archived_tasks(ws, project)
         st.stop()

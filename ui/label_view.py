@@ -270,8 +270,9 @@ def archived_banner(ws: Workspace, task: LabelTask) -> None:
 
 # ---------------------------------------------------------------- creating a task
 
-def intro() -> None:
+def intro(project: Any) -> None:
     """What labeling is for and how it works here (the page with no task yet)."""
+    st.markdown(t("**{project}** has no label tasks yet.", project=escape_markdown(project.name)))
     st.markdown(t("Supervised learning needs labels. A **label task** asks annotators to put each row of a dataset "
                   "version in one of a few classes: whole rows of a table, a text column (reviews, tickets), or "
                   "images. Several annotators can label the same items to measure how well they agree; a "

@@ -274,4 +274,5 @@ KO = {
     "Archive {task}? Its labels are kept, and it can be restored from the list of archived tasks.":
         "{task}을(를) 보관할까요? 라벨은 그대로 남고, 보관된 작업 목록에서 복원할 수 있습니다.",
     "Yes, archive": "예, 보관합니다",
+    "**{project}** has no label tasks yet.": "**{project}**에는 아직 라벨링 작업이 없습니다.",
 }
