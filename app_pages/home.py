@@ -9,7 +9,7 @@ import streamlit as st
 from core import overview
 from core.define import projects
 from core.store import activity
-from ui import errors, layout, state, url, verdict
+from ui import errors, i18n, layout, state, url, verdict
 from ui.activity_feed import ROUTINE, event_line
 from ui.fmt import ago, escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
@@ -26,10 +26,11 @@ STEP_PAGES = {
     "compare": "app_pages/compare.py",
     "explain": "app_pages/explain.py",
     "deploy": "app_pages/deploy.py",
+    "monitor": "app_pages/monitor.py",
 }
 STEP_TITLES = {"define": "Define", "data": "Data", "explore": "Explore", "label": "Label", "features": "Features",
                "experiment": "Experiment",
-               "compare": "Compare", "explain": "Explain", "deploy": "Deploy"}
+               "compare": "Compare", "explain": "Explain", "deploy": "Deploy", "monitor": "Monitor"}
 STEP_ACTIONS = {
     "define": "Write the problem and a hypothesis with a success criterion.",
     "data": "Upload a dataset or attach a shared one.",
@@ -40,6 +41,7 @@ STEP_ACTIONS = {
     "compare": "Compare the models on accuracy and speed, check the gates and promote one.",
     "explain": "See what drives the model overall and for single rows, and write its model card.",
     "deploy": "Export a model as a container bundle and verify it predicts exactly as the app does.",
+    "monitor": "Check new data against the training data; send drifted rows to labeling and retrain.",
 }
 STATE_BADGE = {
     "done": ("green", ":material/check_circle:", "Done"),
@@ -77,6 +79,9 @@ def step_detail(step: overview.StepStatus) -> str:
     if step.key == "deploy":
         return (f"{tn('{n} bundle exported', '{n} bundles exported', n.get('exports', 0))} · "
                 f"{t('{n} verified', n=n.get('verified', 0))}")
+    if step.key == "monitor":
+        return (f"{tn('{n} batch checked', '{n} batches checked', n.get('batches', 0))} · "
+                f"{tn('{n} alerting', '{n} alerting', n.get('alerts', 0))}")
     return step.detail
 
 
@@ -92,6 +97,28 @@ def demo_preparing() -> None:
             icon=":material/hourglass_top:")
     for job in pending:
         progress_panel(job.id, key=f"home_demo_{job.id}", show_log=False, rerun_when_done=True)
+
+
+def alerts_block() -> None:
+    """Drift alerts of the project's models (the newest report of each batch that alerts), linked to Monitor."""
+    from core.monitor import service as monitor
+
+    alerts = monitor.latest_alerts(ws, project.id, limit=5)
+    if not alerts:
+        return
+    from core.overview import subjects
+
+    named = subjects(ws, [("monitor_batch", r.batch_id) for r in alerts])
+    for report in alerts:
+        batch = named.get(("monitor_batch", report.batch_id))
+        reasons = " ".join(i18n.message(r, kind="ALERTS") for r in report.alert_reasons)
+        with st.container(border=True):
+            st.error(t("Drift alert on batch {batch} of model {model}: {reasons}",
+                       batch=escape_markdown(batch.name if batch else report.batch_id),
+                       model=escape_markdown(batch.parent_name if batch else report.model_id),
+                       reasons=escape_markdown(reasons)), icon=":material/warning:")
+            url.link("app_pages/monitor.py", t("Open it on the Monitor page"), icon=":material/monitor_heart:",
+                     model=report.model_id, batch=report.batch_id, key=f"home_alert_{report.id}")
 
 
 def verdicts_block() -> None:
@@ -137,10 +164,12 @@ if project is None:
 st.subheader(escape_markdown(project.name), anchor=False)
 st.caption(" · ".join(filter(None, [escape_markdown(project.description), id_suffix(project.id)])))
 demo_preparing()
+alerts_block()
 
 st.markdown(f"#### {t('Lifecycle')}")
 steps = overview.lifecycle(ws, project.id)
-columns = st.columns(len(steps))
+PER_ROW = 5  # ten steps in two rows: each card keeps room for its words
+columns = [c for start in range(0, len(steps), PER_ROW) for c in st.columns(PER_ROW)][:len(steps)]
 for column, step in zip(columns, steps, strict=True):
     with column.container(border=True, height="stretch"):
         st.markdown(f"**{tk(STEP_TITLES.get(step.key, step.title))}**")

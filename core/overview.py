@@ -96,6 +96,15 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
         n_sets = _count(db, tables, featured, "SELECT COUNT(*) FROM feature_sets f JOIN project_datasets pd"
                         " ON pd.dataset_id = f.dataset_id WHERE pd.project_id = ? AND f.archived_at IS NULL",
                         [project_id])
+        watched = ("monitor_batches", "drift_reports", "models", "experiments")
+        n_batches = _count(db, tables, watched, "SELECT COUNT(*) FROM monitor_batches b JOIN models m ON m.id ="
+                           " b.model_id JOIN experiments e ON e.id = m.experiment_id WHERE e.project_id = ?"
+                           " AND b.archived_at IS NULL", [project_id])
+        n_alerts = _count(db, tables, watched, "SELECT COUNT(*) FROM drift_reports r JOIN monitor_batches b ON"
+                          " b.id = r.batch_id JOIN models m ON m.id = r.model_id JOIN experiments e ON e.id ="
+                          " m.experiment_id WHERE e.project_id = ? AND r.alert = 1 AND b.archived_at IS NULL AND"
+                          " r.created_at = (SELECT MAX(created_at) FROM drift_reports WHERE batch_id = r.batch_id)",
+                          [project_id])
         exported = ("exports", "models")
         n_exports = _count(db, tables, exported, "SELECT COUNT(*) FROM exports x JOIN models m ON m.id = x.model_id"
                            " WHERE m.project_id = ?", [project_id])
@@ -159,6 +168,12 @@ def lifecycle(ws: Workspace, project_id: str) -> list[StepStatus]:
             f"{n_exports} bundle{'s' if n_exports != 1 else ''} exported, {n_verified} verified",
             "Export a model as a container bundle and verify it predicts exactly as the app does.",
             {"exports": n_exports, "verified": n_verified},
+        ),
+        StepStatus(
+            "monitor", "Monitor", state(n_batches > 0 and n_alerts == 0, n_batches > 0),
+            f"{n_batches} batch{'es' if n_batches != 1 else ''} checked, {n_alerts} alerting",
+            "Check new data against the training data; send drifted rows to labeling and retrain.",
+            {"batches": n_batches, "alerts": n_alerts},
         ),
     ]
 
@@ -258,6 +273,12 @@ def subjects(ws: Workspace, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
             found.append(Subject("feature_set", r["id"], r["name"], r["project_id"], dataset_id=r["dataset_id"],
                                  version_id=r["version_id"], parent_name=r["dataset_name"],
                                  archived=bool(r["archived_at"])))
+        for r in _rows(db, tables, ("monitor_batches", "models", "experiments"),
+                       "SELECT b.id, b.name, b.model_id, b.archived_at, m.experiment_id, e.project_id, m.learner"
+                       " FROM monitor_batches b JOIN models m ON m.id = b.model_id JOIN experiments e"
+                       " ON e.id = m.experiment_id WHERE b.id IN ({marks})", wanted.get("monitor_batch", [])):
+            found.append(Subject("monitor_batch", r["id"], r["name"], r["project_id"], experiment_id=r["experiment_id"],
+                                 model_id=r["model_id"], parent_name=r["learner"], archived=bool(r["archived_at"])))
         for r in _rows(db, tables, ("jobs",), "SELECT id, title, project_id FROM jobs WHERE id IN ({marks})",
                        wanted.get("job", [])):
             found.append(Subject("job", r["id"], r["title"], r["project_id"]))

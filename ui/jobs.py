@@ -82,13 +82,14 @@ SUBJECT_PAGES = {
     "model": "app_pages/experiments.py",
     "label_task": "app_pages/label.py",
     "feature_set": "app_pages/features.py",
+    "monitor_batch": "app_pages/monitor.py",
     "job": "app_pages/jobs.py",
 }
 SUBJECT_ICONS = {
     "project": ":material/folder:", "hypothesis": ":material/lightbulb:", "dataset": ":material/database:",
     "dataset_version": ":material/database:", "experiment": ":material/science:", "model": ":material/model_training:",
     "job": ":material/work_history:", "label_task": ":material/label:",
-    "feature_set": ":material/filter_alt:",
+    "feature_set": ":material/filter_alt:", "monitor_batch": ":material/monitor_heart:",
 }
 
 
@@ -101,6 +102,8 @@ def subject_params(subject: overview.Subject, *, project: str | None = None) -> 
         params.update(experiment=subject.experiment_id, model=subject.model_id)
     elif subject.kind == "label_task":
         params["task"] = subject.id
+    elif subject.kind == "monitor_batch":
+        params.update(model=subject.model_id, batch=subject.id)
     elif subject.kind == "feature_set":
         params.update(dataset=subject.dataset_id, version=subject.version_id)
     elif subject.kind == "project":

@@ -64,11 +64,14 @@ NODE_SYMBOLS = {"dataset_version": "circle", "dataset": "circle", "experiment": 
 # The English name of each known lineage kind and relation (translated through ``tr``).
 KIND_LABELS = {"dataset_version": "dataset version", "dataset": "dataset", "experiment": "experiment",
                "model": "model", "hypothesis": "hypothesis", "run": "run", "object": "object",
-               "label_task": "label task", "feature_set": "feature set"}
+               "label_task": "label task", "feature_set": "feature set",
+               "monitor_batch": "monitored batch", "drift_report": "drift report"}
 RELATION_LABELS = {"derived_from": "derived from", "split_of": "split of", "trained_on": "trained on",
                    "evaluated_on": "evaluated on", "uses": "uses", "tests": "tests",
                    "produced_by": "produced by", "from_run": "from run", "labels": "labels",
-                   "labeled_in": "labeled in", "selected_from": "selected from", "uses_features": "uses features"}
+                   "labeled_in": "labeled in", "selected_from": "selected from", "uses_features": "uses features",
+                   "monitors": "monitors", "stored_as": "stored as", "reports_on": "reports on",
+                   "retrained_from": "retrained from"}
 # How a column's association with the target was measured (ColumnProfile.association_method).
 ASSOCIATION_MEASURES = {
     "pearson": "|Pearson r| (numeric with numeric)",

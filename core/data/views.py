@@ -317,7 +317,8 @@ def _py(values: list[Any]) -> list[Any]:
 
 _LABELS = {"hypothesis": ("hypotheses", "statement"), "experiment": ("experiments", "name"),
            "project": ("projects", "name"), "dataset": ("datasets", "name"), "model": ("models", "learner"),
-           "label_task": ("label_tasks", "name"), "feature_set": ("feature_sets", "name")}
+           "label_task": ("label_tasks", "name"), "feature_set": ("feature_sets", "name"),
+           "monitor_batch": ("monitor_batches", "name")}
 
 
 def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:

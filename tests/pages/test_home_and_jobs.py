@@ -192,3 +192,27 @@ def test_the_activity_of_a_deleted_object_falls_back_to_its_message(app, ws):
     at = app(session={"active_project_id": project.id})
     assert not at.exception
     assert "Experiment 'old' queued (binary, roc_auc)" in [m.value for m in at.main.markdown]
+
+
+def test_home_shows_a_drift_alert_with_a_link_to_monitor(app, ws, tmp_path):
+    """Issue #16: an alerting batch of the project's model is shown on Home, and a quiet one is not."""
+    from core.monitor import service as monitor
+    from tests.tiny_models import churn_frame, make_model
+
+    model = make_model(ws, tmp_path, project=make_project(ws, "Watched"))
+    quiet = churn_frame(200, seed=3)
+    quiet.to_csv(tmp_path / "quiet.csv", index=False)
+    monitor.drift_report(ws, monitor.add_batch(ws, model.id, tmp_path / "quiet.csv").id)
+    at = app(session={"active_project_id": model.project_id})
+    assert not at.exception and not [e for e in at.error if "Drift alert" in e.value]
+
+    shifted = churn_frame(200, seed=1)
+    shifted["x1"] = shifted["x1"] + 2.5
+    shifted["plan"] = "max"
+    shifted.to_csv(tmp_path / "shifted.csv", index=False)
+    batch = monitor.add_batch(ws, model.id, tmp_path / "shifted.csv")
+    assert monitor.drift_report(ws, batch.id).alert
+    at = app(session={"active_project_id": model.project_id})
+    alerts = [e.value for e in at.error if "Drift alert" in e.value]
+    assert len(alerts) == 1 and "shifted" in alerts[0] and "drifted" in alerts[0]
+    assert "monitor" in [p.proto.page for p in at.get("page_link")][:1]  # the alert's link comes first
