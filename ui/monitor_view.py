@@ -35,7 +35,7 @@ KIND_LABELS = {"numeric": "numeric", "categorical": "categorical", "binary": "bi
 SOURCES = {"upload": "uploaded file", "log": "prediction log"}
 ADD_HOW = {"file": "A data file", "log": "A prediction log"}
 VIEWS = {"features": "Drift by feature", "distributions": "Distributions", "importance": "Drift and importance",
-         "history": "History"}
+         "history": "History", "lineage": "The loop"}
 DATA_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"]
 PREDICTION = "__prediction__"  # the distributions tab's choice of the model's predictions
 SHOWN_DRIFTED = 12  # drifted features listed one per line; more go into the table
@@ -511,6 +511,25 @@ def charts_view(ws: Workspace, model: Model, batch: service.Batch, report: servi
     if views["history"].open:
         with views["history"]:
             history_view(ws, model)
+    if views["lineage"].open:
+        with views["lineage"]:
+            loop_lineage_view(ws, model)
+
+
+def loop_lineage_view(ws: Workspace, model: Model) -> None:
+    """The lineage of the loop: the model, its batches and reports, the data made from them, the label tasks,
+    and the experiments and models trained on that data."""
+    from core.data.charts import lineage_figure
+
+    nodes, edges = service.loop_graph(ws, model.id)
+    st.plotly_chart(lineage_figure(nodes, edges, highlight=model.id, title=tk("The loop back from this model"), tr=tk),
+                    key="mon_chart_loop", config=CHART)
+    counts = {kind: sum(n["kind"] == kind for n in nodes) for kind in ("monitor_batch", "label_task", "experiment")}
+    st.caption(t("Arrows run from what was used to what was made: the model, its batches and their drift reports, "
+                 "the batch data sent to labeling and published, the retraining data, and the experiments trained "
+                 "on it ({batches} batches, {tasks} label tasks, {experiments} experiments).",
+                 batches=fmt.count(counts["monitor_batch"]), tasks=fmt.count(counts["label_task"]),
+                 experiments=fmt.count(counts["experiment"])))
 
 
 def distributions_view(ws: Workspace, model: Model, batch: service.Batch, report: service.DriftReport) -> None:

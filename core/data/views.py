@@ -380,6 +380,13 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
     return LineageGraph(list(nodes.values()), edges)
 
 
+def object_labels(ws: Workspace, kinds: dict[str, str]) -> dict[str, str]:
+    """What to call objects given as ``{id: kind}`` on a lineage chart (``name vN`` for a version, a name,
+    a learner...), read with one query per kind."""
+    with ws.read() as db:
+        return _labels(db, kinds)
+
+
 def _labels(db: Any, kinds: dict[str, str]) -> dict[str, str]:
     """Label objects given as ``{id: kind}``, with one query per kind."""
     labels = {oid: oid if kind == "dataset_version" else f"{kind} {oid}" for oid, kind in kinds.items()}

@@ -1405,3 +1405,93 @@ def retrain_spec(ws: Workspace, model_id: str) -> dict[str, Any]:
     return {**search, "experiment_id": exp.id, "experiment_name": exp.name, "model_id": model.id,
             "test_size": float(spec.get("test_size", 0.2))}
 
+
+
+def loop_graph(ws: Workspace, model_id: str, *, depth: int = 6) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The loop back from a model as a lineage graph: model -> its batches -> their drift reports and stored
+    data -> the versions made from that data (ordered for labeling, labeled, retraining data) and the label
+    tasks on them -> the experiments trained on those versions -> the models they produced.
+
+    Args:
+        ws: the workspace.
+        model_id: the model watched.
+        depth: how many derived versions deep to follow.
+
+    Returns:
+        ``(nodes, edges)`` for :func:`core.data.charts.lineage_figure`: nodes ``{"id", "kind", "label",
+        "detail"}``, edges ``{"source", "target", "relation"}`` as stored (``from --relation--> to``).
+    """
+    from core.data.views import object_labels
+
+    kinds: dict[str, str] = {model_id: "model"}
+    edges: list[dict[str, Any]] = []
+    details: dict[str, str] = {}
+    named: dict[str, str] = {}  # drift reports have no name: their date
+
+    def add(link: Any) -> None:
+        kinds.setdefault(link["from_id"], link["from_kind"])
+        kinds.setdefault(link["to_id"], link["to_kind"])
+        edge = {"source": link["from_id"], "target": link["to_id"], "relation": link["relation"]}
+        if edge not in edges:
+            edges.append(edge)
+
+    def links_to(db: Any, kind: str, ids: list[str], relations: tuple[str, ...]) -> list[Any]:
+        if not ids:
+            return []
+        marks, rels = ",".join("?" * len(ids)), ",".join("?" * len(relations))
+        return db.execute(f"SELECT * FROM lineage WHERE to_kind = ? AND to_id IN ({marks})"  # noqa: S608
+                          f" AND relation IN ({rels}) ORDER BY seq", [kind, *ids, *relations]).fetchall()
+
+    with ws.read() as db:
+        batches = links_to(db, "model", [model_id], ("monitors",))
+        for link in batches:
+            add(link)
+        batch_ids = [link["from_id"] for link in batches]
+        for link in links_to(db, "monitor_batch", batch_ids, ("reports_on",)):
+            add(link)
+            row = db.execute("SELECT share_drifted, alert, created_at FROM drift_reports WHERE id = ?",
+                             [link["from_id"]]).fetchone()
+            if row is not None:
+                named[link["from_id"]] = f"drift report {row['created_at'][:10]}" + (" (alert)" if row["alert"] else "")
+                if row["share_drifted"] is not None:
+                    details[link["from_id"]] = f"{row['share_drifted']:.0%} of features drifted"
+        stored = []
+        if batch_ids:
+            marks = ",".join("?" * len(batch_ids))
+            for link in db.execute(f"SELECT * FROM lineage WHERE from_kind = 'monitor_batch' AND from_id IN ({marks})"  # noqa: S608
+                                   " AND relation = 'stored_as' ORDER BY seq", batch_ids).fetchall():
+                add(link)
+                stored.append(link["to_id"])
+        versions, frontier = list(stored), list(stored)
+        for _ in range(depth):
+            found = [link for link in links_to(db, "dataset_version", frontier, ("derived_from",))
+                     if link["from_kind"] == "dataset_version"]
+            frontier = [link["from_id"] for link in found if link["from_id"] not in versions]
+            for link in found:
+                add(link)
+            versions += frontier
+            if not frontier:
+                break
+        for link in links_to(db, "dataset_version", versions, ("labels",)):
+            add(link)  # label tasks on the batch's data
+        made = [link for link in links_to(db, "dataset_version", versions, ("uses",)) if link["from_kind"] == "experiment"]
+        for link in made:
+            add(link)
+        for link in links_to(db, "experiment", [link["from_id"] for link in made], ("produced_by",)):
+            add(link)
+        new_experiments = [link["from_id"] for link in made]
+        if new_experiments:
+            marks = ",".join("?" * len(new_experiments))
+            for link in db.execute(f"SELECT * FROM lineage WHERE from_kind = 'experiment' AND from_id IN ({marks})"  # noqa: S608
+                                   " AND relation = 'retrained_from' ORDER BY seq", new_experiments).fetchall():
+                add(link)
+        own = db.execute("SELECT experiment_id FROM models WHERE id = ?", [model_id]).fetchone()
+        if own is not None and own[0] in kinds:
+            kinds[own[0]] = "experiment"
+    if own is not None:
+        edges.append({"source": model_id, "target": own[0], "relation": "produced_by"})
+        kinds.setdefault(own[0], "experiment")
+    labels = {**object_labels(ws, kinds), **named}
+    nodes = [{"id": oid, "kind": kind, "label": labels.get(oid, oid), "detail": details.get(oid, "")}
+             for oid, kind in kinds.items()]
+    return nodes, edges

@@ -335,3 +335,30 @@ def test_retrain_spec_is_the_old_experiments(ws, model):
     assert spec["target"] == "churned" and spec["task"] == exp.task and spec["metric"] == exp.metric
     assert spec["retrained_from"] == exp.id and spec["experiment_name"] == exp.name
     assert spec["time_budget"] == 2 and spec["seed"] == 0 and spec["test_size"] == pytest.approx(0.2)
+
+
+def test_the_loop_graph_goes_from_the_model_through_batch_report_and_labels_to_the_new_model(ws, model, tmp_path):
+    """Done when: the lineage proves the loop: model -> batch -> report -> new version -> new model."""
+    from core import experiments as exps
+    from core.experiments.spec import SearchConfig
+    from core.labeling import annotations, publish
+
+    batch = _batch(ws, model, tmp_path, _shifted(30).drop(columns="churned"), "new customers")
+    report = monitor.drift_report(ws, batch.id)
+    task = monitor.send_to_labeling(ws, batch.id)
+    for item in range(12):
+        annotations.record_label(ws, task.id, item, "yes" if item % 3 else "no", annotator="Ana")
+    publish.publish_labels(ws, task.id)
+    new = monitor.retrain_version(ws, batch.id)
+    retrained = exps.create_experiment(ws, new.id, SearchConfig(target="churned", max_trials=1, time_budget=5,
+                                                                retrained_from=model.experiment_id),
+                                       start_worker=False)
+    nodes, edges = monitor.loop_graph(ws, model.id)
+    kinds = {n["id"]: n["kind"] for n in nodes}
+    assert kinds[batch.id] == "monitor_batch" and kinds[report.id] == "drift_report" and kinds[task.id] == "label_task"
+    assert kinds[new.id] == "dataset_version" and kinds[retrained.id] == "experiment"
+    rel = {(e["source"], e["relation"], e["target"]) for e in edges}
+    assert (batch.id, "monitors", model.id) in rel and (report.id, "reports_on", batch.id) in rel
+    assert (retrained.id, "uses", new.id) in rel and (retrained.id, "retrained_from", model.experiment_id) in rel
+    labels = {n["id"]: n["label"] for n in nodes}
+    assert labels[batch.id] == "new customers" and labels[report.id].startswith("drift report ")

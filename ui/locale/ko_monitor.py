@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 
 KO = {
+    "The loop": "재학습 루프",
+    "The loop back from this model": "이 모델에서 다시 돌아가는 루프",
+    "Arrows run from what was used to what was made: the model, its batches and their drift reports, the batch data sent to labeling and published, the retraining data, and the experiments trained on it ({batches} batches, {tasks} label tasks, {experiments} experiments).":
+        "화살표는 사용된 것에서 만들어진 것으로 이어집니다: 모델, 배치와 드리프트 보고서, 라벨링으로 보내 게시한 배치 데이터, 재학습 데이터, 그 데이터로 학습한 실험(배치 {batches}개, 라벨링 작업 {tasks}개, 실험 {experiments}개).",
     # the page
     "Monitor": "모니터링",
     "Check new data against what a model was trained on: see which features drifted and how much it matters, then "
