@@ -65,12 +65,7 @@ CHART = {"displaylogo": False}
 # ---------------------------------------------------------------- small helpers
 
 def _cached(key: tuple, make: Any) -> Any:
-    cache: dict = st.session_state.setdefault(_CACHE, {})
-    if key not in cache:
-        if len(cache) >= 6:
-            cache.pop(next(iter(cache)))
-        cache[key] = make()
-    return cache[key]
+    return state.session_cache(_CACHE, key, make)
 
 
 def _frame(ws: Workspace, version_id: str, columns: list[str]) -> pd.DataFrame:

@@ -48,12 +48,7 @@ _GEN = "mon_gen"  # bumps after an added batch: the upload boxes start empty
 # ---------------------------------------------------------------- small helpers
 
 def _cached(key: tuple, make: Any) -> Any:
-    cache: dict = st.session_state.setdefault(_CACHE, {})
-    if key not in cache:
-        if len(cache) >= 6:
-            cache.pop(next(iter(cache)))
-        cache[key] = make()
-    return cache[key]
+    return state.session_cache(_CACHE, key, make)
 
 
 def _code(name: Any) -> str:

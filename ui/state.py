@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from core.define import projects
@@ -94,3 +96,14 @@ def show_flash() -> None:
     if FLASH in st.session_state:
         message, icon = st.session_state.pop(FLASH)
         st.toast(message, icon=icon)
+
+
+def session_cache(name: str, key: tuple, make: Any, *, keep: int = 6) -> Any:
+    """A value kept in this browser session under ``name`` and ``key`` (made by ``make()`` the first time);
+    the oldest goes once ``keep`` are held. For data a page reads on every rerun (a version's frame)."""
+    cache: dict = st.session_state.setdefault(name, {})
+    if key not in cache:
+        if len(cache) >= keep:
+            cache.pop(next(iter(cache)))
+        cache[key] = make()
+    return cache[key]
