@@ -95,7 +95,7 @@ def chips(classes: Sequence[Mapping[str, Any]], *, hotkeys: bool = True) -> str:
 
 
 def show_chips(classes: Sequence[Mapping[str, Any]], *, hotkeys: bool = True, container: Any = None) -> None:
-    (container or st).markdown(chips(classes, hotkeys=hotkeys), unsafe_allow_html=True)
+    (container or st).html(f"<div>{chips(classes, hotkeys=hotkeys)}</div>")  # HTML only: no Markdown in class names
 
 
 def label_text(task: LabelTask, stored: Any) -> str:

@@ -66,8 +66,9 @@ def give(ws, task, **by_annotator: list[str | None]) -> None:
 
 
 def texts(at) -> str:
-    return "\n".join(e.value for kind in ("caption", "markdown", "info", "warning", "error", "success")
-                     for e in getattr(at, kind) if isinstance(getattr(e, "value", None), str))
+    shown = [e.value for kind in ("caption", "markdown", "info", "warning", "error", "success")
+             for e in getattr(at, kind) if isinstance(getattr(e, "value", None), str)]
+    return "\n".join(shown + [e.proto.body for e in at.get("html")])  # the class chips are HTML
 
 
 def widget(at, kind: str, label: str):
