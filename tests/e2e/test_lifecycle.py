@@ -1,5 +1,5 @@
 """The whole lifecycle in one Chromium run, on the review sample: a hypothesis, the upload, 30 reviews'
-sentiment labeled with the number keys and published, the features ranked for 'sentiment', a short
+sentiment labeled with the number keys (30 more through core) and published, the features ranked for 'sentiment', a short
 experiment run by the app's worker, Compare and Explain, Export + Verify, then Monitor with a batch of
 low-star Korean reviews, sent to labeling and retrained to the prefilled experiment form, with lineage."""
 
@@ -16,7 +16,7 @@ from tests.e2e.test_labeling import _label_with_keys
 
 pytestmark = pytest.mark.e2e
 REVIEWS = SAMPLES / "reviews.csv"
-N_LABELED = 30
+N_KEYED, N_LABELED = 30, 60  # reviews labeled with the keys; with the rest labeled through core
 
 
 def _keys() -> list[str]:
@@ -83,10 +83,12 @@ def test_the_whole_lifecycle_from_hypothesis_to_retrain(page, tmp_path):
                              item_column="review", project_id=project.id)
     open_page(page, f"label?project={project.id}&task={task.id}&annotator=Ana")
     keys = _keys()
-    _label_with_keys(page, keys)
+    _label_with_keys(page, keys[:N_KEYED])
     names = ["positive", "negative", "neutral"]
     labels = annotations.current_labels(ws, task.id).sort_values("item")
-    assert labels["label"].tolist() == [names[int(k) - 1] for k in keys]
+    assert labels["label"].tolist() == [names[int(k) - 1] for k in keys[:N_KEYED]]
+    for item in range(N_KEYED, N_LABELED):  # a second sitting, through core: enough rows for trees to split
+        annotations.record_label(ws, task.id, item, names[int(keys[item]) - 1], annotator="Ana")
     page.shot("03-labeled")
     open_page(page, f"label?project={project.id}&task={task.id}&annotator=Ana&tab=publish")
     page.get_by_role("button", name="Publish labels").click()
@@ -143,7 +145,8 @@ def test_the_whole_lifecycle_from_hypothesis_to_retrain(page, tmp_path):
     open_page(page, f"explain?project={project.id}&model={exp.best_model_id}")
     page.get_by_text("rows with", exact=False).first.wait_for(timeout=120_000)
     page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
-    assert explain.latest_explanation(ws, exp.best_model_id) is not None
+    stored = explain.latest_explanation(ws, exp.best_model_id)
+    assert stored is not None and {"stars", "product", "lang"} <= set(stored.top().index)
     page.shot("09-explain")
 
     # 8. export + verify on the Deploy page (Verify runs as a job in the app's worker)
