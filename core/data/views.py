@@ -381,8 +381,15 @@ def lineage_graph(ws: Workspace, dataset_id: str) -> LineageGraph:
 
 
 def object_labels(ws: Workspace, kinds: dict[str, str]) -> dict[str, str]:
-    """What to call objects given as ``{id: kind}`` on a lineage chart (``name vN`` for a version, a name,
-    a learner...), read with one query per kind."""
+    """What to call objects on a lineage chart, read with one query per kind.
+
+    Args:
+        ws: the workspace.
+        kinds: ``{object id: kind}`` (``dataset_version``, ``experiment``, ``model``, ``label_task``...).
+
+    Returns:
+        ``{object id: label}``: ``name vN`` for a version, a name, a learner...; ``kind id`` when unknown.
+    """
     with ws.read() as db:
         return _labels(db, kinds)
 
