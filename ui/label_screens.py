@@ -137,7 +137,8 @@ def _page_of(total: int, per_page: int) -> tuple[int, int]:
 
 
 def _go_to_page(page: int) -> None:
-    url.put(page=str(page) if page > 1 else None)
+    if url.user_changed():
+        url.put(page=str(page) if page > 1 else None)
 
 
 def _pager(page: int, pages: int, total: int, per_page: int, *, key: str, noun: str) -> None:
@@ -542,7 +543,8 @@ def image_screen(ws: Workspace, task: LabelTask, annotator: str) -> None:
     st.session_state.setdefault(VIEW, "single")
 
     def switched() -> None:
-        url.put(item=None, page=None)
+        if url.user_changed():
+            url.put(item=None, page=None)
 
     st.segmented_control(t("View"), list(VIEWS), format_func=lambda v: tk(VIEWS[v]), key=VIEW, required=True,
                          label_visibility="collapsed", on_change=switched)

@@ -16,6 +16,8 @@ def language_switch() -> None:
     current = i18n.lang()
 
     def changed() -> None:
+        if not url.user_changed():
+            return
         chosen = st.session_state.get("sb_lang") or current
         i18n.set_lang(chosen)
         url.put(lang=chosen)

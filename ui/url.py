@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 PARAMS = ("project", "dataset", "version", "experiment", "model", "task", "tab", "lang",
           "hypothesis", "learner", "models", "sort", "page", "rows", "row", "class", "column", "annotator", "item", "target",
@@ -53,6 +54,17 @@ def get(name: str) -> str | None:
     """The URL's value for ``name`` (``None`` when absent or empty)."""
     value = st.query_params.get(name)
     return value or None
+
+
+def user_changed() -> bool:
+    """Whether a widget's change in this run is the user's choice (for ``on_change`` callbacks that write the URL).
+
+    On Back or Forward the browser sends the widget values it last drew, which can be older than the
+    address it returns to (when the steps come faster than the reruns); those are not choices, and the
+    URL wins, as Streamlit does for its own query-bound widgets.
+    """
+    ctx = get_script_run_ctx()
+    return not (ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def put(**values: str | None) -> None:
@@ -160,6 +172,8 @@ def select(label: str, options: Mapping[str, str], *, param: str, default: str |
     st.session_state[key] = chosen
 
     def changed() -> None:
+        if not user_changed():
+            return
         value = st.session_state[key]
         put(**{param: value}, **dict.fromkeys(clear))
         if on_choose:
@@ -189,7 +203,8 @@ def tabs(views: Mapping[str, str], *, default: str | None = None) -> dict[str, o
     st.session_state[key] = views[chosen]
 
     def changed() -> None:
-        put(tab=by_label.get(st.session_state[key]))
+        if user_changed():
+            put(tab=by_label.get(st.session_state[key]))
 
     containers = st.tabs(list(views.values()), key=key, on_change=changed)
     return dict(zip(ids, containers, strict=True))
