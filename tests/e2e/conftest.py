@@ -130,6 +130,15 @@ def wait_idle(pg, timeout: float = 30_000) -> None:
     )
 
 
+def open_tab(pg, name: str, view: str) -> None:
+    """Open the tab shown as ``name`` and wait for the run its choice starts (written to the URL as ``tab=view``)
+    to end: a value typed into a box that run is still drawing can be lost."""
+    pg.get_by_role("tab", name=name).click()
+    pg.wait_for_function("(view) => new URLSearchParams(location.search).get('tab') === view", arg=view,
+                         timeout=30_000)
+    wait_idle(pg)
+
+
 def open_page(pg, url_path: str = "") -> None:
     """Navigate to a page of the app and wait for its script to finish."""
     pg.goto(f"{pg.server.url}/{url_path}")

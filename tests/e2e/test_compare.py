@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
+from tests.e2e.conftest import REPO_ROOT, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_compare_two_experiments_gate_promote_and_read_the_verdict(page):
     page.shot("02-curves")
 
     # a bad gate rule is refused and points at the bad token; a good one is saved
-    page.get_by_role("tab", name="Gates").click()
+    open_tab(page, "Gates", "gates")
     rule = page.get_by_role("textbox", name="Gate rule")
     rule.wait_for(timeout=30_000)
     rule.fill("roc_auc >= x")
@@ -76,7 +76,7 @@ def test_compare_two_experiments_gate_promote_and_read_the_verdict(page):
     page.shot("03-gate")
 
     # promote the first chosen model to production, with a note
-    page.get_by_role("tab", name="Registry").click()
+    open_tab(page, "Registry", "registry")
     page.get_by_role("textbox", name="Why (kept in the history)").fill("Best on both axes")
     page.get_by_role("button", name="Apply").click()
     wait_idle(page)

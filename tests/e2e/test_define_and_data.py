@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
+from tests.e2e.conftest import REPO_ROOT, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.e2e
 SAMPLE = REPO_ROOT / "data" / "samples" / "iris_ko_cp949.csv"
@@ -18,13 +18,6 @@ def _create_project(page, name: str) -> None:
     page.get_by_role("button", name="Create project").click()
     wait_idle(page)
     page.get_by_role("heading", name=name).wait_for()
-
-
-def _open_tab(page, name: str, view: str) -> None:
-    """Open a view of the Datasets page and wait for the run its choice starts (it is written to the URL)."""
-    page.get_by_role("tab", name=name).click()
-    page.wait_for_function(f"() => location.search.includes('tab={view}')")
-    wait_idle(page)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -73,14 +66,14 @@ def test_hypothesis_upload_profile_split_and_lineage(page):
     page.shot("03-profile")
 
     open_page(page, "datasets")
-    _open_tab(page, "Derive", "derive")
+    open_tab(page, "Derive", "derive")
     _choose(page, "Operation", "Train/test split")
     page.get_by_role("button", name="Create new version").click()
     wait_idle(page, timeout=60_000)
     page.get_by_text("Split into").first.wait_for()
     page.shot("04-split")
 
-    _open_tab(page, "Lineage", "lineage")
+    open_tab(page, "Lineage", "lineage")
     page.locator(".js-plotly-plot").first.wait_for()
     page.wait_for_function("() => document.body.innerText.includes('v3')", timeout=30_000)
     page.shot("05-lineage")
@@ -116,7 +109,7 @@ def test_the_datasets_page_reads_in_korean_and_archives_a_version_after_asking(p
     wait_idle(page, timeout=60_000)
     page.get_by_text("150행 × 5열").first.wait_for(timeout=60_000)
     page.get_by_text("감지 결과: CSV").first.wait_for()
-    _open_tab(page, "파생", "derive")
+    open_tab(page, "파생", "derive")
     _choose(page, "작업", "중복 행 제거")
     page.get_by_role("button", name="새 버전 만들기").click()
     wait_idle(page, timeout=60_000)

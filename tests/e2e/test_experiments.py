@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
+from tests.e2e.conftest import REPO_ROOT, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,7 @@ def test_run_automl_leave_and_come_back_and_see_it_finish(page):
     assert download.value.suggested_filename.endswith(".ipynb")
     assert '"nbformat": 4' in Path(download.value.path()).read_text()
 
-    page.get_by_role("tab", name="Trials").click()  # the open view is in the URL; Back returns to the overview
-    wait_idle(page)
+    open_tab(page, "Trials", "trials")  # the open view is in the URL; Back returns to the overview
     page.get_by_text("best validation score first").wait_for()
     assert "tab=trials" in page.url
     # charts are drawn only in the overview (the rerun that leaves it may start a moment after the click)

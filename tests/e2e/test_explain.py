@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, open_page, wait_idle
+from tests.e2e.conftest import REPO_ROOT, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +49,7 @@ def test_explain_the_best_model_a_row_a_what_if_and_the_model_card(page, tmp_pat
     page.shot("02-row")
 
     # what-if: change the most important column a lot; the prediction changes
-    page.get_by_role("tab", name="What-if").click()
-    wait_idle(page)
+    open_tab(page, "What-if", "whatif")
     page.get_by_role("button", name="Predict").wait_for(timeout=30_000)
     first = page.locator('[data-testid="stNumberInput"] input').first
     first.fill("0")
@@ -71,8 +70,7 @@ def test_explain_the_best_model_a_row_a_what_if_and_the_model_card(page, tmp_pat
     assert changed[0] != changed[1] or metrics[0] != metrics[1], (metrics, changed)
 
     # the model card: a field written, then the card downloaded with it
-    page.get_by_role("tab", name="Model card").click()
-    wait_idle(page)
+    open_tab(page, "Model card", "card")
     page.get_by_role("textbox", name="Intended use").fill("Second reader for biopsy screening")
     page.get_by_role("button", name="Save the card's fields").click()
     page.get_by_text("Saved the model card's fields.").wait_for(timeout=30_000)
