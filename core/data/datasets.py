@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -119,6 +119,7 @@ def add_dataset(
     on_progress: ProgressFn = no_progress,
     max_bytes: int | None = None,
     extra_source: Mapping[str, Any] | None = None,
+    check: Callable[[pa.Table], None] | None = None,
 ) -> AddResult:
     """Ingest a file as a new dataset version (or reuse the version that has the same content).
 
@@ -149,6 +150,8 @@ def add_dataset(
         max_bytes: the size limit (default ``$MLCYCLE_MAX_INGEST_BYTES`` or 2 GiB).
         extra_source: more facts for the version's ``source`` record, over what reading found (a table
             built from another upload names that upload: ``file_name``, ``format``, ``image_root``).
+        check: called with the canonical table before anything is stored; what it raises refuses the
+            file (say, a monitoring batch without the model's columns) and nothing is kept.
 
     Returns:
         The version, its dataset, whether an existing version was reused, and warnings.
@@ -182,6 +185,8 @@ def add_dataset(
             if source_note.strip().lower().startswith(("http://", "https://")):
                 source["url"] = source_note.strip()
             source.update(extra_source or {})
+            if check is not None:
+                check(prepared.table)
             result = _store(ws, prepared, parquet, dataset_name=ds_name, source=source, description=description,
                             license=license, created_by=created_by, project_id=project_id, on_progress=on_progress)
             return dataclasses.replace(result, detected=source)

@@ -588,17 +588,20 @@ def add_batch(ws: Workspace, model_id: str, path_or_stream: str | Path | BinaryI
         str(path_or_stream) if isinstance(path_or_stream, str | Path) else "")
     default = Path(str(display)).stem if display else f"batch {len(list_batches(ws, model.id, include_archived=True)) + 1}"
     batch_name = _clean_name(name, default)
+    inputs = _input_columns(ws, exp, model)
+
+    def usable(table: Any) -> None:  # refused before anything is stored
+        if table.num_rows == 0:
+            raise InvalidInput(f"The batch '{batch_name}' has no rows.", hint="Add a file with data rows.")
+        if inputs and not set(inputs) & set(table.column_names):
+            raise InvalidInput(f"The batch '{batch_name}' has none of the model's input columns ({_listing(inputs)}); "
+                               f"its columns are {_listing(table.column_names)}.",
+                               hint="Upload rows with the columns the model was trained on.")
+
     result = datasets.add_dataset(ws, path_or_stream, name=_batches_dataset_name(ws, exp), original_name=original_name,
-                                  project_id=model.project_id, created_by=created_by,
+                                  project_id=model.project_id, created_by=created_by, check=usable,
                                   description=f"Batches of current data for monitoring model {model.id}")
     version = result.version
-    if version.n_rows == 0:
-        raise InvalidInput(f"The batch '{batch_name}' has no rows.", hint="Add a file with data rows.")
-    inputs = _input_columns(ws, exp, model)
-    if inputs and not set(inputs) & set(version.columns):
-        raise InvalidInput(f"The batch '{batch_name}' has none of the model's input columns ({_listing(inputs)}); "
-                           f"its columns are {_listing(version.columns)}.",
-                           hint="Upload rows with the columns the model was trained on.")
     with ws.read() as db:
         same = db.execute("SELECT * FROM monitor_batches WHERE model_id = ? AND version_id = ? AND archived_at IS NULL"
                           " ORDER BY created_at LIMIT 1", [model.id, version.id]).fetchone()

@@ -26,6 +26,8 @@ def _nothing_kept(ws) -> None:
     with ws.read() as db:
         assert db.execute("SELECT COUNT(*) FROM monitor_batches").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM drift_reports").fetchone()[0] == 0
+        # a refused file leaves no version of the model's batches dataset behind either
+        assert db.execute("SELECT COUNT(*) FROM datasets WHERE name LIKE '% batches%'").fetchone()[0] == 0
 
 
 def _csv(tmp_path, frame: pd.DataFrame, name: str = "batch.csv"):

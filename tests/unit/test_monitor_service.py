@@ -167,10 +167,18 @@ def test_a_batch_without_rows_is_refused_clearly(ws, model, tmp_path):
     assert monitor.list_batches(ws, model.id) == []
 
 
-def test_a_file_with_none_of_the_models_columns_is_refused(ws, model, tmp_path):
+def _stored_versions(ws) -> int:
+    with ws.read() as db:
+        return db.execute("SELECT COUNT(*) FROM dataset_versions").fetchone()[0]
+
+
+def test_a_file_with_none_of_the_models_columns_is_refused_and_nothing_is_stored(ws, model, tmp_path):
     pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_csv(tmp_path / "other.csv", index=False)
+    before = _stored_versions(ws)
     with pytest.raises(InvalidInput, match="none of the model's input columns"):
         monitor.add_batch(ws, model.id, tmp_path / "other.csv")
+    assert _stored_versions(ws) == before  # no stray version of the batches dataset
+    assert monitor.list_batches(ws, model.id) == []
 
 
 def test_the_same_file_again_gives_back_its_batch(ws, model, tmp_path):
