@@ -75,17 +75,17 @@ def _insert(db: Any, row: Mapping[str, Any]) -> Annotation:
     return Annotation.from_row({**row, "seq": cursor.lastrowid, "undone_at": None})
 
 
-def _current_of(db: Any, task_id: str, annotator: str, items: Sequence[int]) -> dict[int, str]:
-    """This annotator's current label of each of ``items`` (those that have one)."""
-    out: dict[int, str] = {}
+def _current_of(db: Any, task_id: str, annotator: str, items: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """This annotator's current label of each of ``items`` (those that have one), with when it was given."""
+    out: dict[int, tuple[str, str]] = {}
     for start in range(0, len(items), 500):
         chunk = list(items[start:start + 500])
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
-            "SELECT item, label FROM annotations WHERE seq IN (SELECT MAX(seq) FROM annotations WHERE task_id = ?"
-            f" AND annotator = ? AND action = 'label' AND undone_at IS NULL AND item IN ({marks}) GROUP BY item)",
-            [task_id, annotator, *chunk]).fetchall()
-        out.update({r[0]: r[1] for r in rows})
+            "SELECT item, label, created_at FROM annotations WHERE seq IN (SELECT MAX(seq) FROM annotations"
+            f" WHERE task_id = ? AND annotator = ? AND action = 'label' AND undone_at IS NULL AND item IN ({marks})"
+            " GROUP BY item)", [task_id, annotator, *chunk]).fetchall()
+        out.update({r[0]: (r[1], r[2]) for r in rows})
     return out
 
 
@@ -139,7 +139,7 @@ def record_labels(ws: Workspace, task_id: str, items: Iterable[Any], label: Any,
     with ws.write() as db:
         have = _current_of(db, task.id, who, wanted)
         rows = [_row(task.id, i, who, text, source=_check_source(source), created_at=at)
-                for i in wanted if have.get(i) != text]
+                for i in wanted if have.get(i, (None,))[0] != text]
         _insert_many(db, rows)
     return len(rows)
 
@@ -158,7 +158,8 @@ def record_many(ws: Workspace, task_id: str, rows: Iterable[Mapping[str, Any]], 
 
     Each row: ``{"item", "label", "annotator", "source"?, "suggested"?, "created_at"?}``. A label equal
     to that annotator's current label of the item is not written again, so importing a file twice
-    adds nothing.
+    adds nothing; nor is one given before that current label (an old export brought back in never
+    undoes what the annotator has labeled since).
 
     Returns:
         How many labels were written.
@@ -182,10 +183,11 @@ def record_many(ws: Workspace, task_id: str, rows: Iterable[Mapping[str, Any]], 
         for who in {r["annotator"] for r in prepared}:
             mine = [r for r in prepared if r["annotator"] == who]
             have = _current_of(db, task.id, who, sorted({r["item"] for r in mine}))
-            for r in mine:
-                if have.get(r["item"]) != r["label"]:
+            for r in sorted(mine, key=lambda r: r["created_at"]):
+                label, given = have.get(r["item"], (None, ""))
+                if r["label"] != label and r["created_at"] >= given:
                     fresh.append(r)
-                    have[r["item"]] = r["label"]
+                    have[r["item"]] = (r["label"], r["created_at"])
         fresh.sort(key=lambda r: r["created_at"])
         _insert_many(db, fresh)
     return len(fresh)

@@ -535,7 +535,8 @@ def _notes(task: Any, reading: _Reading, flagged: Counter, written: int, shown: 
         notes.append(f"{again} label(s) are for items the same annotator labels more than once in the file "
                      "(several people imported under one name?); the latest of each counts.")
     if reading.records and written < len(reading.records):
-        notes.append(f"{len(reading.records) - written} label(s) were already there and were not written again.")
+        notes.append(f"{len(reading.records) - written} label(s) were not written: the same label was already "
+                     "there, or the annotator has labeled the item since (the newer label is kept).")
     return notes
 
 
@@ -848,7 +849,8 @@ def _parse_label_studio(ws: Workspace, task: Any, doc: list[dict[str, Any]], sho
             except InvalidInput:
                 reading.bad_labels += 1
                 continue
-            reading.records.append(_Record(item, name, label, None, _time(ann.get("created_at"))))
+            reading.records.append(_Record(item, name, label, None,
+                                           _time(ann.get("updated_at")) or _time(ann.get("created_at"))))
     if no_user:
         reading.notes.append(f"{no_user} annotation(s) name no user (completed_by); they were imported as "
                              "'label-studio'.")

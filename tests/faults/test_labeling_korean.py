@@ -308,7 +308,7 @@ def test_an_import_says_what_it_left_out_in_korean(ws, tmp_path, task, korean):
     notes = [korean(n, "NOTES") for n in first.notes + again.notes]
     said = "\n".join(notes)
     for words in ("'topic'", "'이런 리뷰는 없어요'", "취소된", "고르지 않은", "다중 라벨", "'label-studio'", "'애매'",
-                  "내용으로", "가장 나중", "다시 저장하지"):
+                  "내용으로", "가장 나중", "저장하지 않았습니다"):
         assert words in said, (words, said)
     csv = tmp_path / "라벨러.csv"
     csv.write_text("item,annotator,label\n6,,긍정\n7,준,\n", encoding="utf-8")

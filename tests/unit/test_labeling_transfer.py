@@ -72,6 +72,23 @@ def test_an_export_imported_into_a_fresh_task_gives_the_same_current_labels_and_
     assert any("already there" in n for n in again.notes)
 
 
+def test_an_older_label_studio_export_never_undoes_a_label_given_since(ws, tmp_path):
+    _, task = _labeled_task(ws, tmp_path)
+    doc = json.loads(transfer.export_bytes(ws, task.id, "label-studio"))
+    by_row = {t["data"]["mlcycle_row"]: t for t in doc}
+    for row, label, stamp in ((0, "neg", "2024-01-05T09:00:00.000000Z"), (2, "pos", None)):
+        ann = next(a for a in by_row[row]["annotations"] if a["completed_by"]["first_name"] == "alice")
+        ann["result"][0]["value"]["choices"] = [label]
+        ann["created_at"] = ann["updated_at"] = stamp  # item 0 labeled in 2024; item 2 with no time: the import's
+    (tmp_path / "old.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = transfer.import_labels(ws, task.id, tmp_path / "old.json")
+    labels = _labels(ws, task.id)
+    assert (0, "alice", "pos") in labels  # the label given on screen after 2024 stays
+    assert (2, "alice", "pos") in labels and (2, "alice", "neutral") not in labels
+    assert result.imported == 1
+    assert any("labeled the item since (the newer label is kept)" in n for n in result.notes)
+
+
 def test_the_label_studio_export_is_a_list_of_tasks_with_choices_annotations_and_the_row(ws, tmp_path):
     _, task = _labeled_task(ws, tmp_path)
     doc = json.loads(transfer.export_bytes(ws, task.id, "label-studio"))

@@ -510,8 +510,12 @@ NOTES: list[tuple[str, str, str]] = [
      "가져왔나요?). 각 항목은 가장 나중 라벨이 유효합니다.",
      "6 label(s) are for items the same annotator labels more than once in the file (several people imported under "
      "one name?); the latest of each counts."),
-    (_N + r" label\(s\) were already there and were not written again\.",
-     "라벨 {n}개는 이미 있어서 다시 저장하지 않았습니다.", "12 label(s) were already there and were not written again."),
+    (_N + r" label\(s\) were not written: the same label was already there, or the annotator has labeled the item "
+     r"since \(the newer label is kept\)\.",
+     "라벨 {n}개는 저장하지 않았습니다. 같은 라벨이 이미 있거나, 라벨러가 그 뒤에 다시 라벨링했습니다 (더 최근 "
+     "라벨을 유지합니다).",
+     "12 label(s) were not written: the same label was already there, or the annotator has labeled the item since "
+     "(the newer label is kept)."),
     (r"The file answers several choice questions; read '(?P<best>.+)', whose choices match this task's classes, and "
      r"left out (?P<others>.+)\.",
      "파일에 선택형 질문이 여러 개 있습니다. 이 작업의 클래스와 맞는 '{best}'를 읽고 {others}은(는) 제외했습니다.",
