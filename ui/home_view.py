@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import overview
 from core.workspace import Workspace
-from ui import i18n, url, verdict
+from ui import url, verdict
 from ui.fmt import escape_markdown
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
@@ -122,6 +122,7 @@ def alerts_block(ws: Workspace, project_id: str) -> None:
         Nothing; draws up to five alerts, or nothing when no batch alerts.
     """
     from core.monitor import service as monitor
+    from ui.monitor_view import alert_reason
 
     alerts = monitor.latest_alerts(ws, project_id, limit=5)
     if not alerts:
@@ -131,7 +132,7 @@ def alerts_block(ws: Workspace, project_id: str) -> None:
     named = subjects(ws, [("monitor_batch", r.batch_id) for r in alerts])
     for report in alerts:
         batch = named.get(("monitor_batch", report.batch_id))
-        reasons = " ".join(i18n.message(r, kind="ALERTS") for r in report.alert_reasons)
+        reasons = " ".join(alert_reason(r) for r in report.alert_reasons)
         with st.container(border=True):
             st.error(t("Drift alert on batch {batch} of model {model}: {reasons}",
                        batch=escape_markdown(batch.name if batch else report.batch_id),

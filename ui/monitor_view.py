@@ -10,6 +10,7 @@ patterns of ``ui/locale/ko_monitor.py`` (:func:`ui.i18n.message`, kinds ``ALERTS
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from ui.experiment_view import metric_label
 from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
+
+METRIC_REASON = re.compile(r"(\S+) went from ")  # core's metric alert names the metric by its id
 
 KIND_LABELS = {"numeric": "numeric", "categorical": "categorical", "binary": "binary"}
 SOURCES = {"upload": "uploaded file", "log": "prediction log"}
@@ -301,11 +304,27 @@ def check_again(ws: Workspace, batch: service.Batch, report: service.DriftReport
                 st.rerun()
 
 
+def alert_reason(reason: str) -> str:
+    """An alert's reason in the session's language, its metric named as the UI names it (``ROC AUC``).
+
+    Args:
+        reason: one of a report's ``alert_reasons``, as core wrote it (``roc_auc went from ...``).
+
+    Returns:
+        The sentence to show (Markdown not escaped).
+    """
+    text = i18n.message(reason, kind="ALERTS")
+    metric = METRIC_REASON.match(reason)
+    if metric and (label := metric_label(metric.group(1))) != metric.group(1):
+        text = text.replace(metric.group(1), label, 1)
+    return text
+
+
 def alert_banner(report: service.DriftReport) -> None:
     """Red with the reasons when the batch alerts; green (or a warning when nothing could be tested) otherwise."""
     n, total = report.n_drifted, len(report.features)
     if report.alert:
-        reasons = "\n".join(f"- {escape_markdown(i18n.message(r, kind='ALERTS'))}" for r in report.alert_reasons)
+        reasons = "\n".join(f"- {escape_markdown(alert_reason(r))}" for r in report.alert_reasons)
         st.error(t("**This batch alerts.**") + "\n\n" + reasons, icon=":material/notifications_active:")
     elif report.share_drifted is None:
         st.warning(t("No feature could be tested: the batch has none of the model's input columns with values."),

@@ -103,6 +103,24 @@ def test_a_shifted_batch_alerts_and_names_the_drifted_features_first(ws, tmp_pat
     assert len(service.reports_of(ws, model.id)) == 1  # read back, not computed again
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_metric_alert_names_the_metric_as_the_ui_does(ws, tmp_path, churn, lang):
+    from core.monitor import service
+
+    project, model = churn
+    service.set_settings(ws, model.id, drift_share=1.0, metric_drop=0.0)  # only a worse metric alerts
+    report = service.drift_report(ws, _batch(ws, tmp_path, model, shifted(), "may").id)
+    assert any(r.startswith("roc_auc went from") for r in report.alert_reasons), report.alert_reasons
+    at = run_in(lang, PAGE, project=project.id)
+    assert not at.exception, at.exception
+    alert = at.main.error[0].value
+    assert "ROC AUC" in alert and "roc_auc" not in alert
+    assert ("worse" in alert) == (lang == "en")  # the Korean sentence around it
+    home = run_in(lang, "app_pages/home.py", project=project.id)
+    assert not home.exception, home.exception
+    assert any("ROC AUC" in e.value and "roc_auc" not in e.value for e in home.main.error)
+
+
 def test_a_batch_like_the_training_data_does_not_alert(ws, tmp_path, churn):
     project, model = churn
     _batch(ws, tmp_path, model, churn_frame(200, seed=11), "june")
