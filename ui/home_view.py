@@ -122,7 +122,7 @@ def alerts_block(ws: Workspace, project_id: str) -> None:
         Nothing; draws up to five alerts, or nothing when no batch alerts.
     """
     from core.monitor import service as monitor
-    from ui.monitor_view import alert_reason
+    from ui.monitor_view import alert_reasons
 
     alerts = monitor.latest_alerts(ws, project_id, limit=5)
     if not alerts:
@@ -132,7 +132,7 @@ def alerts_block(ws: Workspace, project_id: str) -> None:
     named = subjects(ws, [("monitor_batch", r.batch_id) for r in alerts])
     for report in alerts:
         batch = named.get(("monitor_batch", report.batch_id))
-        reasons = " ".join(alert_reason(r) for r in report.alert_reasons)
+        reasons = " ".join(alert_reasons(report))
         with st.container(border=True):
             st.error(t("Drift alert on batch {batch} of model {model}: {reasons}",
                        batch=escape_markdown(batch.name if batch else report.batch_id),

@@ -10,7 +10,6 @@ patterns of ``ui/locale/ko_monitor.py`` (:func:`ui.i18n.message`, kinds ``ALERTS
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,6 @@ from ui.experiment_view import metric_label
 from ui.fmt import escape_markdown, id_suffix
 from ui.i18n import t, tk, tn
 from ui.jobs import progress_panel
-
-METRIC_REASON = re.compile(r"(\S+) went from ")  # core's metric alert names the metric by its id
 
 KIND_LABELS = {"numeric": "numeric", "categorical": "categorical", "binary": "binary"}
 SOURCES = {"upload": "uploaded file", "log": "prediction log"}
@@ -304,27 +301,31 @@ def check_again(ws: Workspace, batch: service.Batch, report: service.DriftReport
                 st.rerun()
 
 
-def alert_reason(reason: str) -> str:
-    """An alert's reason in the session's language, its metric named as the UI names it (``ROC AUC``).
+def alert_reasons(report: service.DriftReport) -> list[str]:
+    """A report's alert reasons in the session's language, its metric named as the UI names it (``ROC AUC``).
 
     Args:
-        reason: one of a report's ``alert_reasons``, as core wrote it (``roc_auc went from ...``).
+        report: a drift report; core's reasons name the metric by its id (``metrics["primary"]``).
 
     Returns:
-        The sentence to show (Markdown not escaped).
+        The sentences to show (Markdown not escaped).
     """
-    text = i18n.message(reason, kind="ALERTS")
-    metric = METRIC_REASON.match(reason)
-    if metric and (label := metric_label(metric.group(1))) != metric.group(1):
-        text = text.replace(metric.group(1), label, 1)
-    return text
+    metric = (report.metrics or {}).get("primary")
+    label = metric_label(metric) if metric else None
+    texts = []
+    for reason in report.alert_reasons:
+        text = i18n.message(reason, kind="ALERTS")
+        if label and label != metric and reason.startswith(f"{metric} "):
+            text = text.replace(metric, label, 1)
+        texts.append(text)
+    return texts
 
 
 def alert_banner(report: service.DriftReport) -> None:
     """Red with the reasons when the batch alerts; green (or a warning when nothing could be tested) otherwise."""
     n, total = report.n_drifted, len(report.features)
     if report.alert:
-        reasons = "\n".join(f"- {escape_markdown(alert_reason(r))}" for r in report.alert_reasons)
+        reasons = "\n".join(f"- {escape_markdown(r)}" for r in alert_reasons(report))
         st.error(t("**This batch alerts.**") + "\n\n" + reasons, icon=":material/notifications_active:")
     elif report.share_drifted is None:
         st.warning(t("No feature could be tested: the batch has none of the model's input columns with values."),
